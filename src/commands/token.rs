@@ -1,0 +1,77 @@
+//! `authctl token` and the provider subcommands that print a token.
+
+use std::time::Duration;
+
+use crate::cache;
+use crate::cli::{PrintArgs, ProfileArg, TokenArgs};
+use crate::config::{Config, Profile};
+use crate::error::Result;
+use crate::obtain::{self, Ask, Mode, Obtained};
+use crate::output::{self, Format, View};
+use crate::providers::Kind;
+
+pub fn token(config: &Config, args: &TokenArgs, timeout: Option<Duration>) -> Result<()> {
+    let profile = config.resolve(args.profile.as_deref())?;
+    let mode = if args.no_cache {
+        Mode::NoCache
+    } else if args.force_refresh {
+        Mode::ForceRefresh
+    } else {
+        Mode::Auto
+    };
+    let ask = Ask {
+        mode,
+        min_ttl: args.min_ttl.unwrap_or_default(),
+        secret_stdin: args.print.secret_stdin,
+        timeout,
+    };
+    let obtained = obtain::token(profile, &ask)?;
+    if let Some(min) = args.min_ttl {
+        let left = obtained.record.remaining(cache::now());
+        if left < min.as_secs_f64() {
+            crate::warn!(
+                "the new token of {} lives {}s, less than --min-ttl {}s",
+                profile.name,
+                left.max(0.0) as i64,
+                min.as_secs()
+            );
+        }
+    }
+    print_token(profile, &obtained, args.print.format)
+}
+
+/// A provider's own command (`authctl midigator auth`): a new login now, cached and printed.
+pub fn login(
+    config: &Config,
+    kind: Kind,
+    profile: &ProfileArg,
+    print: &PrintArgs,
+    timeout: Option<Duration>,
+) -> Result<()> {
+    let profile = config.resolve_for(kind, profile.profile.as_deref())?;
+    let ask = Ask {
+        mode: Mode::Login,
+        min_ttl: Duration::ZERO,
+        secret_stdin: print.secret_stdin,
+        timeout,
+    };
+    let obtained = obtain::token(profile, &ask)?;
+    print_token(profile, &obtained, print.format)
+}
+
+pub fn print_token(profile: &Profile, obtained: &Obtained, format: Format) -> Result<()> {
+    let extra = obtain::provider_of(profile)?.extra_headers();
+    let r = &obtained.record;
+    let view = View {
+        profile: &profile.name,
+        provider: profile.kind.name(),
+        token: &r.access_token,
+        token_type: &r.token_type,
+        expires_at: Some(r.expires_at),
+        refreshable: obtained.refreshable(),
+        source: obtained.source,
+        password_expired: r.password_expired,
+        extra_headers: &extra,
+    };
+    super::print(&output::render(format, &view, cache::now()))
+}

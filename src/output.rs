@@ -1,0 +1,149 @@
+//! The renderings of a token: raw, header, curl, json, env. Every token reaching here has
+//! passed `jwt::validate_token`, so none can break out of a header line or a quote.
+
+use chrono::{DateTime, Utc};
+use clap::ValueEnum;
+use serde_json::{Map, Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// The token and a newline
+    #[default]
+    Raw,
+    /// `Authorization: Bearer …` and the provider's other headers, one per line
+    Header,
+    /// A curl config file (`header = "…"` lines), for `curl -K`
+    Curl,
+    /// A JSON object with the token, its expiry and its headers
+    Json,
+    /// `export AUTHCTL_TOKEN='…'`
+    Env,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Cache,
+    Network,
+}
+
+/// Everything a rendering may show.
+pub struct View<'a> {
+    pub profile: &'a str,
+    pub provider: &'a str,
+    pub token: &'a str,
+    pub token_type: &'a str,
+    pub expires_at: Option<f64>,
+    pub refreshable: bool,
+    pub source: Source,
+    pub password_expired: bool,
+    /// Headers besides `Authorization` that every call needs.
+    pub extra_headers: &'a [(&'static str, String)],
+}
+
+impl View<'_> {
+    /// All headers, `Authorization` first.
+    pub fn headers(&self) -> Vec<(&str, String)> {
+        let mut all = vec![("Authorization", format!("Bearer {}", self.token))];
+        all.extend(self.extra_headers.iter().map(|(k, v)| (*k, v.clone())));
+        all
+    }
+}
+
+pub fn rfc3339(unix: f64) -> Option<String> {
+    DateTime::<Utc>::from_timestamp(unix.floor() as i64, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// Whole seconds left, never negative.
+pub fn seconds_left(expires_at: f64, now: f64) -> i64 {
+    (expires_at - now).floor().max(0.0) as i64
+}
+
+/// POSIX single-quoting: safe in any shell that `eval`s it.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn curl_quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', r"\\").replace('"', "\\\""))
+}
+
+pub fn render(format: Format, view: &View<'_>, now: f64) -> String {
+    match format {
+        Format::Raw => format!("{}\n", view.token),
+        Format::Header => view.headers().iter().map(|(k, v)| format!("{k}: {v}\n")).collect(),
+        Format::Curl => view
+            .headers()
+            .iter()
+            .map(|(k, v)| format!("header = {}\n", curl_quote(&format!("{k}: {v}"))))
+            .collect(),
+        Format::Env => format!("export AUTHCTL_TOKEN={}\n", shell_quote(view.token)),
+        Format::Json => {
+            let headers: Map<String, Value> = view
+                .headers()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), Value::String(v)))
+                .collect();
+            let mut obj = json!({
+                "profile": view.profile,
+                "provider": view.provider,
+                "access_token": view.token,
+                "token_type": view.token_type,
+                "expires_at": view.expires_at.and_then(rfc3339),
+                "expires_in": view.expires_at.map(|e| seconds_left(e, now)),
+                "refreshable": view.refreshable,
+                "source": match view.source { Source::Cache => "cache", Source::Network => "network" },
+                "headers": headers,
+            });
+            if view.password_expired {
+                obj["password_expired"] = Value::Bool(true);
+            }
+            format!("{obj}\n")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view<'a>(extra: &'a [(&'static str, String)]) -> View<'a> {
+        View {
+            profile: "ng",
+            provider: "nugios",
+            token: "abc.def",
+            token_type: "Bearer",
+            expires_at: Some(1_700_000_060.0),
+            refreshable: true,
+            source: Source::Network,
+            password_expired: false,
+            extra_headers: extra,
+        }
+    }
+
+    #[test]
+    fn every_format_renders_the_token_once() {
+        let extra = [("X-nugios-timezone", "240".to_string())];
+        let v = view(&extra);
+        assert_eq!(render(Format::Raw, &v, 0.0), "abc.def\n");
+        assert_eq!(
+            render(Format::Header, &v, 0.0),
+            "Authorization: Bearer abc.def\nX-nugios-timezone: 240\n"
+        );
+        assert_eq!(
+            render(Format::Curl, &v, 0.0),
+            "header = \"Authorization: Bearer abc.def\"\nheader = \"X-nugios-timezone: 240\"\n"
+        );
+        assert_eq!(render(Format::Env, &v, 0.0), "export AUTHCTL_TOKEN='abc.def'\n");
+        let j: Value = serde_json::from_str(&render(Format::Json, &v, 1_700_000_000.0)).unwrap();
+        assert_eq!(j["expires_at"], "2023-11-14T22:14:20Z");
+        assert_eq!(j["expires_in"], 60);
+        assert_eq!(j["headers"]["X-nugios-timezone"], "240");
+        assert_eq!(j["source"], "network");
+    }
+
+    #[test]
+    fn shell_quote_escapes_single_quotes() {
+        assert_eq!(shell_quote("a'b"), r"'a'\''b'");
+    }
+}
