@@ -1,0 +1,205 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_authctl_global_optspecs
+    string join \n config= v/verbose q/quiet timeout= h/help V/version
+end
+
+function __fish_authctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_authctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_authctl_using_subcommand
+    set -l cmd (__fish_authctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c authctl -n "__fish_authctl_needs_command" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_needs_command" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_needs_command" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_needs_command" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_needs_command" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_needs_command" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "token" -d 'Print a valid token for a profile: cached, refreshed, or from a new login'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "inspect" -d 'Decode a profile\'s token (or one read from stdin with `-`) and show its expiry'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "secret" -d 'Store, delete or locate a profile\'s secret (never prints it)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "logout" -d 'Drop the cached tokens and refresh tokens of a profile'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "config" -d 'Show, check or create the config file'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "midigator" -d 'Midigator: request a bearer token from POST /auth'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "oauth2" -d 'OAuth2 client credentials: request a token from the token endpoint'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l min-ttl -d 'Renew unless the cached token has at least this long to live (e.g. 10m)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l secret-stdin -d 'Read the secret from the first line of stdin'
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l force-refresh -d 'Skip the cached access token (a stored refresh token is still used, then the secret)'
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l no-cache -d 'Neither read nor write the cache; log in with the secret'
+complete -c authctl -n "__fish_authctl_using_subcommand token" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand token" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand token" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l json -d 'Print JSON'
+complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l secret-stdin -d 'Read the secret from the first line of stdin (when a new token is needed)'
+complete -c authctl -n "__fish_authctl_using_subcommand inspect" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand inspect" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -f -a "set" -d 'Store a profile\'s secret in the OS keyring (prompts without echo)'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -f -a "delete" -d 'Delete a profile\'s secret from the OS keyring'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -f -a "status" -d 'Say where the profile\'s secret would come from (never its value)'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -l stdin -d 'Read the secret from the first line of stdin instead of prompting'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a profile\'s secret in the OS keyring (prompts without echo)'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a profile\'s secret from the OS keyring'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say where the profile\'s secret would come from (never its value)'
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -l all -d 'Every profile'
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "path" -d 'Print the config file\'s path'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "check" -d 'Validate the config file'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "init" -d 'Write a commented starter config (never overwrites)'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config file'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented starter config (never overwrites)'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -f -a "auth" -d 'Request a new bearer token with the API secret, cache and print it'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l secret-stdin -d 'Read the secret from the first line of stdin'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from help" -f -a "auth" -d 'Request a new bearer token with the API secret, cache and print it'
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l secret-stdin -d 'Read the secret from the first line of stdin'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from help" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "token" -d 'Print a valid token for a profile: cached, refreshed, or from a new login'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "inspect" -d 'Decode a profile\'s token (or one read from stdin with `-`) and show its expiry'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "secret" -d 'Store, delete or locate a profile\'s secret (never prints it)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "logout" -d 'Drop the cached tokens and refresh tokens of a profile'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "config" -d 'Show, check or create the config file'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "midigator" -d 'Midigator: request a bearer token from POST /auth'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "oauth2" -d 'OAuth2 client credentials: request a token from the token endpoint'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Store a profile\'s secret in the OS keyring (prompts without echo)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "delete" -d 'Delete a profile\'s secret from the OS keyring'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "status" -d 'Say where the profile\'s secret would come from (never its value)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config file'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (never overwrites)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from midigator" -f -a "auth" -d 'Request a new bearer token with the API secret, cache and print it'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from oauth2" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'

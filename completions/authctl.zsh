@@ -1,0 +1,916 @@
+#compdef authctl
+
+autoload -U is-at-least
+
+_authctl() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_authctl_commands" \
+"*::: :->authctl" \
+&& ret=0
+    case $state in
+    (authctl)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-command-$line[1]:"
+        case $line[1] in
+            (token)
+_arguments "${_arguments_options[@]}" : \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--min-ttl=[Renew unless the cached token has at least this long to live (e.g. 10m)]:DUR:_default' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--secret-stdin[Read the secret from the first line of stdin]' \
+'(--no-cache)--force-refresh[Skip the cached access token (a stored refresh token is still used, then the secret)]' \
+'--no-cache[Neither read nor write the cache; log in with the secret]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::profile -- Profile name, or a provider name used by exactly one profile \[default\: $AUTHCTL_PROFILE, else default_profile, else the only profile\]:_default' \
+&& ret=0
+;;
+(inspect)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--json[Print JSON]' \
+'--secret-stdin[Read the secret from the first line of stdin (when a new token is needed)]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::profile -- Profile name, or `-` to read a token from stdin:_default' \
+&& ret=0
+;;
+(secret)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_authctl__subcmd__secret_commands" \
+"*::: :->secret" \
+&& ret=0
+
+    case $state in
+    (secret)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-secret-command-$line[1]:"
+        case $line[1] in
+            (set)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--stdin[Read the secret from the first line of stdin instead of prompting]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':profile:_default' \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':profile:_default' \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':profile:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__secret__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-secret-help-command-$line[1]:"
+        case $line[1] in
+            (set)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(logout)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--all[Every profile]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::profile -- Profile to log out \[default\: as for `token`\]:_default' \
+&& ret=0
+;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_authctl__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-config-command-$line[1]:"
+        case $line[1] in
+            (path)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(init)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__config__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-config-help-command-$line[1]:"
+        case $line[1] in
+            (path)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(init)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':shell:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(midigator)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_authctl__subcmd__midigator_commands" \
+"*::: :->midigator" \
+&& ret=0
+
+    case $state in
+    (midigator)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-midigator-command-$line[1]:"
+        case $line[1] in
+            (auth)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--secret-stdin[Read the secret from the first line of stdin]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__midigator__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-midigator-help-command-$line[1]:"
+        case $line[1] in
+            (auth)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(oauth2)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_authctl__subcmd__oauth2_commands" \
+"*::: :->oauth2" \
+&& ret=0
+
+    case $state in
+    (oauth2)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-oauth2-command-$line[1]:"
+        case $line[1] in
+            (token)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--secret-stdin[Read the secret from the first line of stdin]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__oauth2__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-oauth2-help-command-$line[1]:"
+        case $line[1] in
+            (token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-help-command-$line[1]:"
+        case $line[1] in
+            (token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(inspect)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(secret)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__help__subcmd__secret_commands" \
+"*::: :->secret" \
+&& ret=0
+
+    case $state in
+    (secret)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-help-secret-command-$line[1]:"
+        case $line[1] in
+            (set)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(logout)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__help__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-help-config-command-$line[1]:"
+        case $line[1] in
+            (path)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(init)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(midigator)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__help__subcmd__midigator_commands" \
+"*::: :->midigator" \
+&& ret=0
+
+    case $state in
+    (midigator)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-help-midigator-command-$line[1]:"
+        case $line[1] in
+            (auth)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(oauth2)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__help__subcmd__oauth2_commands" \
+"*::: :->oauth2" \
+&& ret=0
+
+    case $state in
+    (oauth2)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-help-oauth2-command-$line[1]:"
+        case $line[1] in
+            (token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_authctl_commands] )) ||
+_authctl_commands() {
+    local commands; commands=(
+'token:Print a valid token for a profile\: cached, refreshed, or from a new login' \
+'inspect:Decode a profile'\''s token (or one read from stdin with \`-\`) and show its expiry' \
+'secret:Store, delete or locate a profile'\''s secret (never prints it)' \
+'logout:Drop the cached tokens and refresh tokens of a profile' \
+'config:Show, check or create the config file' \
+'completions:Print a shell completion script' \
+'midigator:Midigator\: request a bearer token from POST /auth' \
+'oauth2:OAuth2 client credentials\: request a token from the token endpoint' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__completions_commands] )) ||
+_authctl__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl completions commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config_commands] )) ||
+_authctl__subcmd__config_commands() {
+    local commands; commands=(
+'path:Print the config file'\''s path' \
+'check:Validate the config file' \
+'init:Write a commented starter config (never overwrites)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl config commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config__subcmd__check_commands] )) ||
+_authctl__subcmd__config__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config check commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config__subcmd__help_commands] )) ||
+_authctl__subcmd__config__subcmd__help_commands() {
+    local commands; commands=(
+'path:Print the config file'\''s path' \
+'check:Validate the config file' \
+'init:Write a commented starter config (never overwrites)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl config help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config__subcmd__help__subcmd__check_commands] )) ||
+_authctl__subcmd__config__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config help check commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config__subcmd__help__subcmd__help_commands] )) ||
+_authctl__subcmd__config__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config help help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config__subcmd__help__subcmd__init_commands] )) ||
+_authctl__subcmd__config__subcmd__help__subcmd__init_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config help init commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config__subcmd__help__subcmd__path_commands] )) ||
+_authctl__subcmd__config__subcmd__help__subcmd__path_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config help path commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config__subcmd__init_commands] )) ||
+_authctl__subcmd__config__subcmd__init_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config init commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config__subcmd__path_commands] )) ||
+_authctl__subcmd__config__subcmd__path_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config path commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help_commands] )) ||
+_authctl__subcmd__help_commands() {
+    local commands; commands=(
+'token:Print a valid token for a profile\: cached, refreshed, or from a new login' \
+'inspect:Decode a profile'\''s token (or one read from stdin with \`-\`) and show its expiry' \
+'secret:Store, delete or locate a profile'\''s secret (never prints it)' \
+'logout:Drop the cached tokens and refresh tokens of a profile' \
+'config:Show, check or create the config file' \
+'completions:Print a shell completion script' \
+'midigator:Midigator\: request a bearer token from POST /auth' \
+'oauth2:OAuth2 client credentials\: request a token from the token endpoint' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__completions_commands] )) ||
+_authctl__subcmd__help__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help completions commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__config_commands] )) ||
+_authctl__subcmd__help__subcmd__config_commands() {
+    local commands; commands=(
+'path:Print the config file'\''s path' \
+'check:Validate the config file' \
+'init:Write a commented starter config (never overwrites)' \
+    )
+    _describe -t commands 'authctl help config commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__config__subcmd__check_commands] )) ||
+_authctl__subcmd__help__subcmd__config__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help config check commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__config__subcmd__init_commands] )) ||
+_authctl__subcmd__help__subcmd__config__subcmd__init_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help config init commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__config__subcmd__path_commands] )) ||
+_authctl__subcmd__help__subcmd__config__subcmd__path_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help config path commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__help_commands] )) ||
+_authctl__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__inspect_commands] )) ||
+_authctl__subcmd__help__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help inspect commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__logout_commands] )) ||
+_authctl__subcmd__help__subcmd__logout_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help logout commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__midigator_commands] )) ||
+_authctl__subcmd__help__subcmd__midigator_commands() {
+    local commands; commands=(
+'auth:Request a new bearer token with the API secret, cache and print it' \
+    )
+    _describe -t commands 'authctl help midigator commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__midigator__subcmd__auth_commands] )) ||
+_authctl__subcmd__help__subcmd__midigator__subcmd__auth_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help midigator auth commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__oauth2_commands] )) ||
+_authctl__subcmd__help__subcmd__oauth2_commands() {
+    local commands; commands=(
+'token:Request a new access token with the client secret, cache and print it' \
+    )
+    _describe -t commands 'authctl help oauth2 commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__oauth2__subcmd__token_commands] )) ||
+_authctl__subcmd__help__subcmd__oauth2__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help oauth2 token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__secret_commands] )) ||
+_authctl__subcmd__help__subcmd__secret_commands() {
+    local commands; commands=(
+'set:Store a profile'\''s secret in the OS keyring (prompts without echo)' \
+'delete:Delete a profile'\''s secret from the OS keyring' \
+'status:Say where the profile'\''s secret would come from (never its value)' \
+    )
+    _describe -t commands 'authctl help secret commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__secret__subcmd__delete_commands] )) ||
+_authctl__subcmd__help__subcmd__secret__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help secret delete commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__secret__subcmd__set_commands] )) ||
+_authctl__subcmd__help__subcmd__secret__subcmd__set_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help secret set commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__secret__subcmd__status_commands] )) ||
+_authctl__subcmd__help__subcmd__secret__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help secret status commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__token_commands] )) ||
+_authctl__subcmd__help__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__inspect_commands] )) ||
+_authctl__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl inspect commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__logout_commands] )) ||
+_authctl__subcmd__logout_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl logout commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midigator_commands] )) ||
+_authctl__subcmd__midigator_commands() {
+    local commands; commands=(
+'auth:Request a new bearer token with the API secret, cache and print it' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl midigator commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midigator__subcmd__auth_commands] )) ||
+_authctl__subcmd__midigator__subcmd__auth_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midigator auth commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midigator__subcmd__help_commands] )) ||
+_authctl__subcmd__midigator__subcmd__help_commands() {
+    local commands; commands=(
+'auth:Request a new bearer token with the API secret, cache and print it' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl midigator help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midigator__subcmd__help__subcmd__auth_commands] )) ||
+_authctl__subcmd__midigator__subcmd__help__subcmd__auth_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midigator help auth commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midigator__subcmd__help__subcmd__help_commands] )) ||
+_authctl__subcmd__midigator__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midigator help help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__oauth2_commands] )) ||
+_authctl__subcmd__oauth2_commands() {
+    local commands; commands=(
+'token:Request a new access token with the client secret, cache and print it' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl oauth2 commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__oauth2__subcmd__help_commands] )) ||
+_authctl__subcmd__oauth2__subcmd__help_commands() {
+    local commands; commands=(
+'token:Request a new access token with the client secret, cache and print it' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl oauth2 help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__oauth2__subcmd__help__subcmd__help_commands] )) ||
+_authctl__subcmd__oauth2__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl oauth2 help help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__oauth2__subcmd__help__subcmd__token_commands] )) ||
+_authctl__subcmd__oauth2__subcmd__help__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl oauth2 help token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__oauth2__subcmd__token_commands] )) ||
+_authctl__subcmd__oauth2__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl oauth2 token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__secret_commands] )) ||
+_authctl__subcmd__secret_commands() {
+    local commands; commands=(
+'set:Store a profile'\''s secret in the OS keyring (prompts without echo)' \
+'delete:Delete a profile'\''s secret from the OS keyring' \
+'status:Say where the profile'\''s secret would come from (never its value)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl secret commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__secret__subcmd__delete_commands] )) ||
+_authctl__subcmd__secret__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl secret delete commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__secret__subcmd__help_commands] )) ||
+_authctl__subcmd__secret__subcmd__help_commands() {
+    local commands; commands=(
+'set:Store a profile'\''s secret in the OS keyring (prompts without echo)' \
+'delete:Delete a profile'\''s secret from the OS keyring' \
+'status:Say where the profile'\''s secret would come from (never its value)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl secret help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__secret__subcmd__help__subcmd__delete_commands] )) ||
+_authctl__subcmd__secret__subcmd__help__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl secret help delete commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__secret__subcmd__help__subcmd__help_commands] )) ||
+_authctl__subcmd__secret__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl secret help help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__secret__subcmd__help__subcmd__set_commands] )) ||
+_authctl__subcmd__secret__subcmd__help__subcmd__set_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl secret help set commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__secret__subcmd__help__subcmd__status_commands] )) ||
+_authctl__subcmd__secret__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl secret help status commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__secret__subcmd__set_commands] )) ||
+_authctl__subcmd__secret__subcmd__set_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl secret set commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__secret__subcmd__status_commands] )) ||
+_authctl__subcmd__secret__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl secret status commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__token_commands] )) ||
+_authctl__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl token commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_authctl" ]; then
+    _authctl "$@"
+else
+    compdef _authctl authctl
+fi

@@ -1,0 +1,251 @@
+//! Every way a provider can fail, each with its exit code and message, and nothing
+//! printed on stdout.
+
+use std::time::Duration;
+
+use httpmock::prelude::*;
+use predicates::prelude::*;
+use serde_json::json;
+
+use crate::util::*;
+
+/// A Midigator profile against `server` whose /auth answers with `status` and `body`.
+fn failing(status: u16, body: &str, content_type: &str) -> (MockServer, TestEnv) {
+    let server = MockServer::start();
+    let (body, content_type) = (body.to_string(), content_type.to_string());
+    server.mock(move |when, then| {
+        when.method(POST).path("/auth");
+        then.status(status).header("content-type", content_type).body(body);
+    });
+    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    (server, env)
+}
+
+fn run(env: &TestEnv) -> assert_cmd::assert::Assert {
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "mg-secret")
+        .assert()
+        .stdout("")
+}
+
+#[test]
+fn unauthorized_with_the_seed_error_body_is_exit_5_with_the_provider_message() {
+    let (_s, env) = failing(
+        401,
+        r#"{"error": true, "message": "Invalid API secret."}"#,
+        "application/json",
+    );
+    run(&env)
+        .code(5)
+        .stderr(predicate::str::contains("HTTP 401 Unauthorized: Invalid API secret."));
+}
+
+#[test]
+fn bad_request_is_exit_5() {
+    let (_s, env) = failing(
+        400,
+        r#"{"error": true, "message": "Missing Authorization header."}"#,
+        "application/json",
+    );
+    run(&env).code(5).stderr(predicate::str::contains(
+        "HTTP 400 Bad Request: Missing Authorization header.",
+    ));
+}
+
+#[test]
+fn server_error_is_exit_6_and_not_retried() {
+    let server = MockServer::start();
+    let m = server.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(500)
+            .json_body(json!({"error": true, "message": "Internal error"}));
+    });
+    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    run(&env).code(6).stderr(predicate::str::contains(
+        "HTTP 500 Internal Server Error: Internal error",
+    ));
+    m.assert_hits(1);
+}
+
+#[test]
+fn html_502_is_retried_twice_then_exit_6() {
+    let server = MockServer::start();
+    let m = server.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(502)
+            .header("content-type", "text/html")
+            .body("<html><body><h1>502 Bad Gateway</h1></body></html>");
+    });
+    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    run(&env)
+        .code(6)
+        .stderr(predicate::str::contains("HTTP 502 Bad Gateway"));
+    m.assert_hits(3);
+}
+
+#[test]
+fn rate_limiting_is_retried_honouring_retry_after_then_exit_6() {
+    let server = MockServer::start();
+    let m = server.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(429)
+            .header("retry-after", "1")
+            .json_body(json!({"message": "slow down"}));
+    });
+    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let started = std::time::Instant::now();
+    run(&env)
+        .code(6)
+        .stderr(predicate::str::contains("HTTP 429 Too Many Requests: slow down"));
+    m.assert_hits(3);
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "Retry-After: 1 was not honoured"
+    );
+}
+
+#[test]
+fn a_403_is_a_rejection_and_never_retried() {
+    let server = MockServer::start();
+    let m = server.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(403).json_body(json!({"title": "Forbidden"}));
+    });
+    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    run(&env)
+        .code(5)
+        .stderr(predicate::str::contains("HTTP 403 Forbidden: Forbidden"));
+    m.assert_hits(1);
+}
+
+#[test]
+fn malformed_json_is_exit_6() {
+    let (_s, env) = failing(200, r#"{"token": "abc"#, "application/json");
+    run(&env).code(6).stderr(predicate::str::contains("not valid JSON"));
+}
+
+#[test]
+fn a_missing_token_field_is_exit_6() {
+    let (_s, env) = failing(200, r#"{"jwt": "abc"}"#, "application/json");
+    run(&env).code(6).stderr(predicate::str::contains("no \"token\" field"));
+}
+
+#[test]
+fn a_token_with_cr_lf_is_rejected_and_never_printed_or_cached() {
+    let (_s, env) = failing(200, r#"{"token": "abc\r\nX-Injected: 1"}"#, "application/json");
+    run(&env)
+        .code(6)
+        .stderr(predicate::str::contains("line break").and(predicate::str::contains("X-Injected").not()));
+    assert!(!env.cache_file("mg").exists());
+}
+
+#[test]
+fn a_token_with_a_space_is_rejected() {
+    let (_s, env) = failing(200, r#"{"token": "two words"}"#, "application/json");
+    run(&env).code(6).stderr(predicate::str::contains("white space"));
+}
+
+#[test]
+fn an_oversized_body_is_refused() {
+    let big = format!(r#"{{"token": "{}"}}"#, "a".repeat(1024 * 1024 + 10));
+    let (_s, env) = failing(200, &big, "application/json");
+    run(&env).code(6).stderr(predicate::str::contains("over 1 MiB"));
+}
+
+#[test]
+fn a_slow_server_times_out_with_exit_6() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(200)
+            .delay(Duration::from_secs(5))
+            .json_body(json!({"token": "late"}));
+    });
+    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    env.cmd()
+        .args(["token", "mg", "--timeout", "1s"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .code(6)
+        .stdout("")
+        .stderr(predicate::str::contains("did not answer within 1s"));
+}
+
+#[test]
+fn a_refused_connection_is_retried_then_exit_6() {
+    // Bind a port and close it again: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = TestEnv::new(&midigator_config(&format!("http://127.0.0.1:{port}")));
+    env.cmd()
+        .args(["token", "mg", "-v"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .code(6)
+        .stdout("")
+        .stderr(predicate::str::contains("cannot connect").and(predicate::str::contains("retry 2 of 2")));
+}
+
+#[test]
+fn the_secret_never_appears_in_vvv_output() {
+    let server = MockServer::start();
+    let token = jwt_expiring_in(3600);
+    server.mock(|when, then| {
+        when.method(POST)
+            .path("/auth")
+            .header("authorization", "Bearer Sup3r-S3cret-Value");
+        then.status(200).json_body(json!({ "token": token }));
+    });
+    let oauth = server.mock(|when, then| {
+        when.method(POST).path("/token");
+        then.status(200)
+            .json_body(json!({"access_token": "tok-abc", "refresh_token": "rt-xyz-123", "expires_in": 60}));
+    });
+    let env = TestEnv::new(&format!(
+        "{}[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"{}\"\nclient_id = \"c\"\n",
+        midigator_config(&server.base_url()),
+        server.url("/token")
+    ));
+    let out = env
+        .cmd()
+        .args(["-vvv", "token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "Sup3r-S3cret-Value")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("POST http://127.0.0.1"), "-vvv shows the request: {err}");
+    assert!(!err.contains("Sup3r-S3cret-Value"), "{err}");
+    assert!(!err.contains(&token), "the token is redacted too: {err}");
+
+    let out = env
+        .cmd()
+        .args(["-vvv", "token", "o"])
+        .env("AUTHCTL_SECRET_O", "Sup3r-S3cret-Value")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    oauth.assert_hits(1);
+    let err = stderr(&out);
+    for hidden in ["Sup3r-S3cret-Value", "tok-abc", "rt-xyz-123"] {
+        assert!(!err.contains(hidden), "{hidden} leaked: {err}");
+    }
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused_before_any_connection() {
+    let env = TestEnv::new(&midigator_config("http://midigator.example.invalid"));
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("plain http:// is refused for midigator.example.invalid")
+                .and(predicate::str::contains("key base_url")),
+        );
+}

@@ -1,0 +1,70 @@
+//! `authctl inspect`: decoding without verifying, local time and UTC, opaque tokens.
+
+use httpmock::prelude::*;
+use predicates::prelude::*;
+use serde_json::json;
+
+use crate::util::*;
+
+#[test]
+fn inspect_stdin_shows_claims_expiry_and_that_nothing_was_verified() {
+    let env = TestEnv::empty();
+    let token = jwt(json!({"sub": "merchant-42", "iat": 1_700_000_000, "exp": 4_102_444_800i64}));
+    env.cmd()
+        .args(["inspect", "-"])
+        .env("TZ", "Asia/Dubai")
+        .write_stdin(format!("{token}\n"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("NOT verified")
+                .and(predicate::str::contains("merchant-42"))
+                .and(predicate::str::contains(
+                    "2100-01-01 04:00:00 +04:00 (2100-01-01 00:00:00 UTC)",
+                ))
+                .and(predicate::str::contains("time left:")),
+        );
+}
+
+#[test]
+fn inspect_json_has_the_contract_shape() {
+    let env = TestEnv::empty();
+    let token = jwt(json!({"exp": 1_710_223_631.577_478f64}));
+    let out = env
+        .cmd()
+        .args(["inspect", "-", "--json"])
+        .write_stdin(token)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["header"]["alg"], "HS256");
+    assert_eq!(v["claims"]["exp"], 1_710_223_631.577_478f64);
+    assert_eq!(v["expires_at"], "2024-03-12T06:07:11Z");
+    assert_eq!(v["expires_in"], 0);
+    assert_eq!(v["verified"], false);
+}
+
+#[test]
+fn inspect_of_an_opaque_profile_token_uses_the_expiry_the_cache_knows() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/token");
+        then.status(200)
+            .json_body(json!({"access_token": "opaque", "expires_in": 3600}));
+    });
+    let env = TestEnv::new(&format!(
+        "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"{}\"\nclient_id = \"c\"\n",
+        server.url("/token")
+    ));
+    env.cmd()
+        .args(["inspect", "o"])
+        .env("AUTHCTL_SECRET_O", "s")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("opaque token (not a JWT)").and(predicate::str::contains("time left: 59m")));
+    let out = env.cmd().args(["inspect", "o", "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["claims"], serde_json::Value::Null);
+    assert!(v["expires_in"].as_i64().unwrap() > 3500);
+}

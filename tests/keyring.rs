@@ -1,0 +1,110 @@
+//! Against a real Secret Service (gnome-keyring on a private D-Bus session, as
+//! `scripts/test` starts it). Skipped outside CI when there is none; CI fails without one.
+
+use httpmock::prelude::*;
+use predicates::prelude::*;
+use serde_json::json;
+
+use crate::util::*;
+
+#[test]
+fn a_secret_stored_with_secret_set_is_used_and_can_be_deleted() {
+    if !keyring_available() {
+        return;
+    }
+    let server = MockServer::start();
+    let auth = server.mock(|when, then| {
+        when.method(POST)
+            .path("/auth")
+            .header("authorization", "Bearer from-the-keyring");
+        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
+    });
+    // A profile name of its own so parallel runs do not share keyring entries.
+    let profile = format!("kr-{}", std::process::id());
+    let env = TestEnv::new(&format!(
+        "[profiles.{profile}]\nprovider = \"midigator\"\nbase_url = \"{}\"\n",
+        server.base_url()
+    ));
+
+    env.cmd_with_keyring()
+        .args(["secret", "set", &profile, "--stdin"])
+        .write_stdin("from-the-keyring\n")
+        .assert()
+        .success();
+    env.cmd_with_keyring()
+        .args(["secret", "status", &profile])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("comes from OS keyring").and(predicate::str::contains("from-the-keyring").not()),
+        );
+    env.cmd_with_keyring().args(["token", &profile]).assert().success();
+    auth.assert_hits(1);
+
+    env.cmd_with_keyring()
+        .args(["secret", "delete", &profile])
+        .assert()
+        .success();
+    env.cmd_with_keyring()
+        .args(["token", &profile, "--no-cache"])
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn refresh_tokens_go_to_the_keyring_not_the_cache_file() {
+    if !keyring_available() {
+        return;
+    }
+    let server = MockServer::start();
+    let login = server.mock(|when, then| {
+        when.method(POST)
+            .path("/token")
+            .form_urlencoded_tuple("grant_type", "client_credentials");
+        then.status(200)
+            .json_body(json!({"access_token": "a1", "expires_in": 3600, "refresh_token": "rt-in-keyring"}));
+    });
+    let refresh = server.mock(|when, then| {
+        when.method(POST)
+            .path("/token")
+            .form_urlencoded_tuple("refresh_token", "rt-in-keyring");
+        then.status(200)
+            .json_body(json!({"access_token": "a2", "expires_in": 3600}));
+    });
+    let profile = format!("krr-{}", std::process::id());
+    let env = TestEnv::new(&format!(
+        "[profiles.{profile}]\nprovider = \"oauth2\"\ntoken_url = \"{}\"\nclient_id = \"c\"\n",
+        server.url("/token")
+    ));
+    let var = format!("AUTHCTL_SECRET_{}", profile.to_uppercase().replace('-', "_"));
+    env.cmd_with_keyring()
+        .args(["token", &profile])
+        .env(&var, "s")
+        .assert()
+        .success()
+        .stdout("a1\n");
+    let file = std::fs::read_to_string(env.cache_file(&profile)).unwrap();
+    assert!(!file.contains("rt-in-keyring"), "{file}");
+    assert_eq!(env.cache_json(&profile)["refresh"], json!({"in": "keyring"}));
+
+    env.cmd_with_keyring()
+        .args(["token", &profile, "--force-refresh"])
+        .assert()
+        .success()
+        .stdout("a2\n");
+    login.assert_hits(1);
+    refresh.assert_hits(1);
+
+    env.cmd_with_keyring().args(["logout", &profile]).assert().success();
+    let out = std::process::Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            "authctl",
+            "username",
+            &format!("{profile}/refresh_token"),
+        ])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).is_empty(), "logout left the refresh token in the keyring");
+}

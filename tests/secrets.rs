@@ -1,0 +1,158 @@
+//! The secret lookup chain and `secret status`, without a keyring.
+
+use httpmock::prelude::*;
+use predicates::prelude::*;
+use serde_json::json;
+
+use crate::util::*;
+
+fn server_expecting(secret: &str) -> (MockServer, TestEnv) {
+    let server = MockServer::start();
+    let secret = secret.to_string();
+    server.mock(move |when, then| {
+        when.method(POST)
+            .path("/auth")
+            .header("authorization", format!("Bearer {secret}"));
+        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
+    });
+    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    (server, env)
+}
+
+#[test]
+fn a_missing_secret_is_exit_4_naming_every_place_looked() {
+    let (_s, env) = server_expecting("x");
+    env.cmd().args(["token", "mg"]).assert().code(4).stdout("").stderr(
+        predicate::str::contains("no API secret for profile mg")
+            .and(predicate::str::contains("$AUTHCTL_SECRET_MG"))
+            .and(predicate::str::contains("secret_command (not configured)"))
+            .and(predicate::str::contains("the OS keyring"))
+            .and(predicate::str::contains("authctl secret set mg")),
+    );
+}
+
+#[test]
+fn secret_stdin_wins_over_the_environment() {
+    let (_s, env) = server_expecting("from-stdin");
+    env.cmd()
+        .args(["token", "mg", "--secret-stdin"])
+        .env("AUTHCTL_SECRET_MG", "from-env")
+        .write_stdin("from-stdin\n")
+        .assert()
+        .success();
+}
+
+#[test]
+fn secret_env_names_the_variable() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/auth").header("authorization", "Bearer custom");
+        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
+    });
+    let env = TestEnv::new(&format!(
+        "{}secret_env = \"MG_KEY\"\n",
+        midigator_config(&server.base_url())
+    ));
+    env.cmd()
+        .args(["token", "mg"])
+        .env("MG_KEY", "custom")
+        .assert()
+        .success();
+}
+
+#[test]
+fn profile_names_map_to_upper_case_env_names() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/auth").header("authorization", "Bearer prod");
+        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
+    });
+    let env = TestEnv::new(&format!(
+        "[profiles.midigator-prod]\nprovider = \"midigator\"\nbase_url = \"{}\"\n",
+        server.base_url()
+    ));
+    env.cmd()
+        .args(["token", "midigator-prod"])
+        .env("AUTHCTL_SECRET_MIDIGATOR_PROD", "prod")
+        .assert()
+        .success();
+}
+
+#[test]
+fn secret_command_runs_without_a_shell_and_its_newline_is_dropped() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/auth").header("authorization", "Bearer a b;c");
+        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
+    });
+    // printf gets `a b;c` as one argument: a shell would have split it at the `;`.
+    let env = TestEnv::new(&format!(
+        "{}secret_command = [\"printf\", \"%s\\n\", \"a b;c\"]\n",
+        midigator_config(&server.base_url())
+    ));
+    env.cmd().args(["token", "mg"]).assert().success();
+}
+
+#[test]
+fn a_failing_secret_command_is_exit_4_with_its_stderr() {
+    let env = TestEnv::new(&format!(
+        "{}secret_command = [\"sh\", \"-c\", \"echo vault is sealed >&2; exit 3\"]\n",
+        midigator_config("https://x.invalid")
+    ));
+    env.cmd()
+        .args(["token", "mg"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("failed").and(predicate::str::contains("vault is sealed")));
+    let missing = TestEnv::new(&format!(
+        "{}secret_command = [\"/nonexistent/pass\"]\n",
+        midigator_config("https://x.invalid")
+    ));
+    missing
+        .cmd()
+        .args(["token", "mg"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("could not be started"));
+}
+
+#[test]
+fn secret_status_says_where_without_the_value() {
+    let env = TestEnv::new(&midigator_config("https://x.invalid"));
+    env.cmd()
+        .args(["secret", "status", "mg"])
+        .env("AUTHCTL_SECRET_MG", "hunter2")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("comes from environment variable AUTHCTL_SECRET_MG")
+                .and(predicate::str::contains("hunter2").not()),
+        );
+    env.cmd()
+        .args(["secret", "status", "mg"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("no API secret found"));
+}
+
+#[test]
+fn secret_set_without_a_keyring_is_exit_4_saying_so() {
+    let env = TestEnv::new(&midigator_config("https://x.invalid"));
+    env.cmd()
+        .args(["secret", "set", "mg", "--stdin"])
+        .write_stdin("s3cret\n")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("OS keyring is not reachable").and(predicate::str::contains("s3cret").not()));
+}
+
+#[test]
+fn secret_set_without_a_terminal_or_stdin_flag_is_a_usage_error() {
+    let env = TestEnv::new(&midigator_config("https://x.invalid"));
+    env.cmd()
+        .args(["secret", "set", "mg"])
+        .write_stdin("s3cret\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--stdin"));
+}

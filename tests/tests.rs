@@ -1,0 +1,13 @@
+//! Integration tests: the real binary against loopback HTTP servers.
+
+mod util;
+
+mod cache;
+mod completions;
+mod config;
+mod errors;
+mod inspect;
+mod keyring;
+mod output;
+mod secrets;
+mod token;

@@ -1,0 +1,166 @@
+//! Every test gets its own temporary home: config, cache, HOME and XDG dirs all point
+//! inside it, and no D-Bus session is reachable unless a test asks for the real one, so a
+//! developer's own files and keyring never leak in.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use tempfile::TempDir;
+
+pub struct TestEnv {
+    pub dir: TempDir,
+}
+
+impl TestEnv {
+    pub fn new(config: &str) -> TestEnv {
+        let env = TestEnv {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        std::fs::write(env.config_path(), config).unwrap();
+        env
+    }
+
+    /// No config file at all.
+    pub fn empty() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
+    pub fn cache_file(&self, profile: &str) -> PathBuf {
+        self.cache_dir().join(format!("{profile}.json"))
+    }
+
+    pub fn cache_json(&self, profile: &str) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.cache_file(profile)).expect("cache file")).unwrap()
+    }
+
+    /// The binary with a clean, private environment.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(bin());
+        isolate(&mut c, self.dir.path());
+        c.env("AUTHCTL_CONFIG", self.config_path());
+        c
+    }
+
+    /// Like `cmd`, but reaching the real session bus (and so the Secret Service) when the
+    /// test run has one.
+    pub fn cmd_with_keyring(&self) -> Command {
+        let mut c = self.cmd();
+        for var in ["DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"] {
+            match std::env::var_os(var) {
+                Some(v) => c.env(var, v),
+                None => c.env_remove(var),
+            };
+        }
+        c
+    }
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_authctl"))
+}
+
+/// The environment every test process gets: private dirs, no proxies, no session bus.
+fn private_env(home: &Path) -> Vec<(String, std::ffi::OsString)> {
+    vec![
+        ("HOME".into(), home.into()),
+        ("XDG_CONFIG_HOME".into(), home.join("xdg-config").into()),
+        ("XDG_CACHE_HOME".into(), home.join("xdg-cache").into()),
+        ("XDG_RUNTIME_DIR".into(), home.join("no-runtime").into()),
+        (
+            "DBUS_SESSION_BUS_ADDRESS".into(),
+            format!("unix:path={}", home.join("no-bus").display()).into(),
+        ),
+        ("AUTHCTL_CACHE_DIR".into(), home.join("cache").into()),
+        ("NO_COLOR".into(), "1".into()),
+        ("TZ".into(), "UTC".into()),
+    ]
+}
+
+/// Variables of the developer's own environment that must not reach the binary.
+fn leaky_vars() -> Vec<String> {
+    std::env::vars_os()
+        .map(|(k, _)| k.to_string_lossy().into_owned())
+        .filter(|k| k.starts_with("AUTHCTL_") || k.to_ascii_lowercase().ends_with("_proxy"))
+        .collect()
+}
+
+pub fn isolate(c: &mut Command, home: &Path) {
+    for k in leaky_vars() {
+        c.env_remove(k);
+    }
+    c.envs(private_env(home));
+}
+
+/// A plain `std::process::Command` with the same isolation, for tests that spawn many
+/// processes at once.
+pub fn std_cmd(env: &TestEnv) -> std::process::Command {
+    let mut c = std::process::Command::new(bin());
+    for k in leaky_vars() {
+        c.env_remove(k);
+    }
+    c.envs(private_env(env.dir.path()))
+        .env("AUTHCTL_CONFIG", env.config_path());
+    c
+}
+
+/// An unsigned-looking JWT with the given claims (authctl never verifies signatures).
+pub fn jwt(claims: serde_json::Value) -> String {
+    let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let c = URL_SAFE_NO_PAD.encode(claims.to_string());
+    format!("{h}.{c}.c2lnbmF0dXJl")
+}
+
+pub fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+/// A JWT that expires `secs` from now.
+pub fn jwt_expiring_in(secs: i64) -> String {
+    jwt(serde_json::json!({"sub": "test", "iat": now() as i64, "exp": now() as i64 + secs}))
+}
+
+pub fn midigator_config(base_url: &str) -> String {
+    format!("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"{base_url}\"\n")
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// True when this run can reach a real Secret Service. Under CI it must.
+pub fn keyring_available() -> bool {
+    let up = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        && std::process::Command::new("secret-tool")
+            .args(["search", "service", "authctl-probe"])
+            .output()
+            .is_ok_and(|o| o.status.success() || o.status.code() == Some(1));
+    if !up {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the keyring tests against a real Secret Service (run the tests through scripts/test)"
+        );
+        eprintln!("skipping: no Secret Service on a D-Bus session bus (run through scripts/test)");
+    }
+    up
+}
