@@ -55,7 +55,7 @@ fn a_corrupt_cache_entry_is_replaced_not_fatal() {
         .stderr(predicate::str::contains("ignoring corrupt cache entry"));
     assert_eq!(env.cache_json("mg")["provider"], "midigator");
     env.cmd().args(["token", "mg"]).assert().success();
-    auth.assert_hits(1);
+    auth.assert_calls(1);
 }
 
 #[test]
@@ -82,5 +82,5 @@ fn logout_drops_the_cached_token() {
         .env("AUTHCTL_SECRET_MG", "s")
         .assert()
         .success();
-    auth.assert_hits(2);
+    auth.assert_calls(2);
 }

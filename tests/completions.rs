@@ -12,7 +12,10 @@ fn committed_completions_match_the_binary() {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         let out = env.cmd().args(["completions", shell]).output().unwrap();
         assert!(out.status.success());
-        assert!(stdout(&out) == committed, "{path} is stale; regenerate it (see tests/completions.rs)");
+        assert!(
+            stdout(&out) == committed,
+            "{path} is stale; regenerate it (see tests/completions.rs)"
+        );
     }
 }
 
@@ -21,7 +24,16 @@ fn help_lists_the_commands_of_the_contract() {
     let env = TestEnv::empty();
     let out = env.cmd().arg("--help").output().unwrap();
     let help = stdout(&out);
-    for cmd in ["token", "inspect", "secret", "logout", "config", "completions", "midigator", "oauth2"] {
+    for cmd in [
+        "token",
+        "inspect",
+        "secret",
+        "logout",
+        "config",
+        "completions",
+        "midigator",
+        "oauth2",
+    ] {
         assert!(help.contains(&format!("  {cmd} ")), "--help lacks {cmd}:\n{help}");
     }
 }

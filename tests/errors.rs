@@ -65,7 +65,7 @@ fn server_error_is_exit_6_and_not_retried() {
     run(&env).code(6).stderr(predicate::str::contains(
         "HTTP 500 Internal Server Error: Internal error",
     ));
-    m.assert_hits(1);
+    m.assert_calls(1);
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn html_502_is_retried_twice_then_exit_6() {
     run(&env)
         .code(6)
         .stderr(predicate::str::contains("HTTP 502 Bad Gateway"));
-    m.assert_hits(3);
+    m.assert_calls(3);
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn rate_limiting_is_retried_honouring_retry_after_then_exit_6() {
     run(&env)
         .code(6)
         .stderr(predicate::str::contains("HTTP 429 Too Many Requests: slow down"));
-    m.assert_hits(3);
+    m.assert_calls(3);
     assert!(
         started.elapsed() >= Duration::from_secs(2),
         "Retry-After: 1 was not honoured"
@@ -116,7 +116,7 @@ fn a_403_is_a_rejection_and_never_retried() {
     run(&env)
         .code(5)
         .stderr(predicate::str::contains("HTTP 403 Forbidden: Forbidden"));
-    m.assert_hits(1);
+    m.assert_calls(1);
 }
 
 #[test]
@@ -229,7 +229,7 @@ fn the_secret_never_appears_in_vvv_output() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    oauth.assert_hits(1);
+    oauth.assert_calls(1);
     let err = stderr(&out);
     for hidden in ["Sup3r-S3cret-Value", "tok-abc", "rt-xyz-123"] {
         assert!(!err.contains(hidden), "{hidden} leaked: {err}");

@@ -39,7 +39,7 @@ fn a_secret_stored_with_secret_set_is_used_and_can_be_deleted() {
             predicate::str::contains("comes from OS keyring").and(predicate::str::contains("from-the-keyring").not()),
         );
     env.cmd_with_keyring().args(["token", &profile]).assert().success();
-    auth.assert_hits(1);
+    auth.assert_calls(1);
 
     env.cmd_with_keyring()
         .args(["secret", "delete", &profile])
@@ -92,8 +92,8 @@ fn refresh_tokens_go_to_the_keyring_not_the_cache_file() {
         .assert()
         .success()
         .stdout("a2\n");
-    login.assert_hits(1);
-    refresh.assert_hits(1);
+    login.assert_calls(1);
+    refresh.assert_calls(1);
 
     env.cmd_with_keyring().args(["logout", &profile]).assert().success();
     let out = std::process::Command::new("secret-tool")

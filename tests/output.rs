@@ -57,7 +57,7 @@ fn header_and_curl_formats_work_with_real_curl() {
         .output()
         .unwrap();
     assert_eq!(stdout(&by_config), "ok", "{}", stderr(&by_config));
-    api.assert_hits(2);
+    api.assert_calls(2);
 }
 
 #[test]

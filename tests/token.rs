@@ -27,7 +27,7 @@ fn midigator_token_is_printed_and_the_second_call_comes_from_the_cache() {
             .success()
             .stdout(format!("{token}\n"));
     }
-    auth.assert_hits(1);
+    auth.assert_calls(1);
 }
 
 #[test]
@@ -44,14 +44,13 @@ fn a_cached_token_needs_no_secret_and_no_server() {
         .env("AUTHCTL_SECRET_MG", "s")
         .assert()
         .success();
-    drop(auth);
-    drop(server);
-    // No secret in the environment and the server is gone: only the cache can answer.
+    // No secret in the environment: only the cache can answer, and the server sees nothing.
     env.cmd()
         .args(["token", "mg", "--format", "json"])
         .assert()
         .success()
         .stdout(predicates::str::contains("\"source\":\"cache\""));
+    auth.assert_calls(1);
 }
 
 #[test]
@@ -67,7 +66,7 @@ fn a_provider_name_selects_its_only_profile() {
         .env("AUTHCTL_SECRET_MG", "s")
         .assert()
         .success();
-    auth.assert_hits(1);
+    auth.assert_calls(1);
 }
 
 #[test]
@@ -95,7 +94,7 @@ fn oauth2_json_body_matches_the_partner_api_and_uses_fractional_exp() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    m.assert_hits(1);
+    m.assert_calls(1);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // The JWT's exp wins over expires_in (60 s).
     let expires_in = v["expires_in"].as_i64().unwrap();
@@ -127,7 +126,7 @@ fn oauth2_form_body_is_rfc6749_and_expires_in_sets_expiry_of_opaque_tokens() {
         .assert()
         .success()
         .stdout("opaque-token_123\n");
-    m.assert_hits(1);
+    m.assert_calls(1);
     let left = env.cache_json("rfc")["expires_at"].as_f64().unwrap() - now();
     assert!((7190.0..=7200.0).contains(&left), "{left}");
 }
@@ -170,9 +169,9 @@ fn a_token_inside_the_margin_is_renewed_and_min_ttl_raises_the_bar() {
     };
     run(&[]);
     run(&["--min-ttl", "30m"]);
-    auth.assert_hits(1);
+    auth.assert_calls(1);
     run(&["--min-ttl", "2h"]);
-    auth.assert_hits(2);
+    auth.assert_calls(2);
 }
 
 #[test]
@@ -199,7 +198,7 @@ fn force_refresh_skips_the_cache_and_no_cache_leaves_no_file() {
         .env("AUTHCTL_SECRET_MG", "s")
         .assert()
         .success();
-    auth.assert_hits(3);
+    auth.assert_calls(3);
 }
 
 #[test]
@@ -221,7 +220,7 @@ fn midigator_auth_logs_in_now_and_updates_the_cache() {
         .assert()
         .success()
         .stdout(predicates::str::starts_with("Authorization: Bearer ey"));
-    auth.assert_hits(2);
+    auth.assert_calls(2);
 }
 
 #[test]
@@ -287,9 +286,9 @@ fn a_stored_refresh_token_is_used_and_rotated() {
         .assert()
         .success()
         .stdout(predicates::str::contains("\"refreshable\":true"));
-    login.assert_hits(1);
-    refresh1.assert_hits(1);
-    refresh2.assert_hits(1);
+    login.assert_calls(1);
+    refresh1.assert_calls(1);
+    refresh2.assert_calls(1);
     // The server did not rotate the second time: rt-2 is kept.
     assert_eq!(env.cache_json("api")["refresh"]["value"], "rt-2");
 }
@@ -323,8 +322,8 @@ fn a_rejected_refresh_falls_back_to_the_secret() {
         .assert()
         .success()
         .stdout("fresh\n");
-    refresh.assert_hits(1);
-    login.assert_hits(1);
+    refresh.assert_calls(1);
+    login.assert_calls(1);
     assert_eq!(env.cache_json("api")["refresh"]["value"], "rt-new");
 }
 
@@ -358,7 +357,7 @@ fn a_failed_refresh_keeps_the_stored_refresh_token() {
         .code(6)
         .stdout("")
         .stderr(predicates::str::contains("HTTP 500").and(predicates::str::contains("database down")));
-    login.assert_hits(0);
+    login.assert_calls(0);
     // Still there for the next try, which uses it again.
     assert_eq!(env.cache_json("api")["refresh"]["value"], "rt-keep");
     env.cmd()
@@ -366,7 +365,7 @@ fn a_failed_refresh_keeps_the_stored_refresh_token() {
         .env("AUTHCTL_SECRET_API", "s")
         .assert()
         .code(6);
-    refresh.assert_hits(2);
+    refresh.assert_calls(2);
 }
 
 #[test]
@@ -396,5 +395,5 @@ fn twenty_processes_with_a_cold_cache_make_one_request() {
         assert!(out.status.success(), "{}", stderr(&out));
         assert_eq!(stdout(&out), format!("{token}\n"));
     }
-    auth.assert_hits(1);
+    auth.assert_calls(1);
 }
