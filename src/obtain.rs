@@ -142,7 +142,7 @@ fn stored_refresh(
             Ok(Some(s)) => Some((s, RefreshStore::Keyring)),
             Ok(None) => None,
             Err(e) => {
-                debug!(1, "{}: cannot read the refresh token: {e}", profile.name);
+                debug!(1, "{}: cannot read the refresh token: the OS keyring {e}", profile.name);
                 None
             }
         },

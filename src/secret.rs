@@ -113,7 +113,7 @@ pub fn lookup(profile: &Profile, from_stdin: bool) -> Result<(Secret, Source)> {
             keyring::SERVICE,
             profile.name
         )),
-        Err(e) => looked.push(format!("the OS keyring ({e})")),
+        Err(e) => looked.push(format!("the OS keyring (which {e})")),
     }
 
     Err(error::secret(format!(
@@ -178,21 +178,21 @@ pub mod keyring {
         keyring::Entry::new(SERVICE, user).map_err(describe)
     }
 
-    /// One line saying why the keyring could not be used, for the user to act on.
+    /// Why the keyring could not be used, as words that follow "the OS keyring": one line
+    /// the user can act on. A store that never started reports its own start-up error.
     fn describe(e: keyring::Error) -> String {
+        let cause = match (&e, keyring::Entry::store_status()) {
+            (keyring::Error::NoDefaultStore, Err(init)) => init.to_string(),
+            _ => e.to_string(),
+        };
+        let cause = crate::error::one_line(&cause, 200);
         match e {
             keyring::Error::NoDefaultStore
             | keyring::Error::PlatformFailure(_)
             | keyring::Error::NoStorageAccess(_) => {
-                format!(
-                    "the OS keyring is not reachable (no Secret Service on the D-Bus session bus?): {}",
-                    crate::error::one_line(&e.to_string(), 200)
-                )
+                format!("is not reachable (is a Secret Service running on the D-Bus session bus?): {cause}")
             }
-            other => format!(
-                "the OS keyring failed: {}",
-                crate::error::one_line(&other.to_string(), 200)
-            ),
+            _ => format!("failed: {cause}"),
         }
     }
 
@@ -219,8 +219,13 @@ pub mod keyring {
     }
 
     /// For commands where the keyring is the point (`secret set`): failure is exit 4.
-    pub fn required<T>(r: Result<T, String>) -> Result<T, Error> {
-        r.map_err(Error::Secret)
+    pub fn required<T>(r: Result<T, String>, profile: &str) -> Result<T, Error> {
+        r.map_err(|reason| {
+            Error::Secret(format!(
+                "the OS keyring {reason}; without one, give the secret as ${} or with secret_command",
+                super::default_env_name(profile)
+            ))
+        })
     }
 }
 

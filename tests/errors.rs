@@ -249,3 +249,61 @@ fn plain_http_to_a_remote_host_is_refused_before_any_connection() {
                 .and(predicate::str::contains("key base_url")),
         );
 }
+
+#[test]
+fn http_proxy_settings_are_honoured() {
+    let proxy = MockServer::start();
+    let token = jwt_expiring_in(3600);
+    // The proxy sees the request for the unreachable origin and answers it.
+    let via_proxy = proxy.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(200).json_body(json!({ "token": token }));
+    });
+    let origin = "http://127.0.0.2:9";
+    let env = TestEnv::new(&midigator_config(origin));
+    env.cmd()
+        .args(["token", "mg", "--no-cache"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .env("HTTP_PROXY", proxy.base_url())
+        .assert()
+        .success()
+        .stdout(format!("{token}\n"));
+    via_proxy.assert_calls(1);
+    // NO_PROXY sends it straight to the origin, where nothing listens.
+    env.cmd()
+        .args(["token", "mg", "--no-cache"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .env("HTTP_PROXY", proxy.base_url())
+        .env("NO_PROXY", "127.0.0.2")
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("cannot connect"));
+    via_proxy.assert_calls(1);
+}
+
+#[test]
+fn an_unusable_ca_file_is_a_config_error() {
+    let env = TestEnv::new(&format!(
+        "{}ca_file = \"/nonexistent/root.pem\"\n",
+        midigator_config("https://mg.example.invalid")
+    ));
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("cannot read ca_file /nonexistent/root.pem"));
+    let not_pem = env.dir.path().join("root.pem");
+    std::fs::write(&not_pem, "this is not a certificate").unwrap();
+    let env2 = TestEnv::new(&format!(
+        "{}ca_file = \"{}\"\n",
+        midigator_config("https://mg.example.invalid"),
+        not_pem.display()
+    ));
+    env2.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("ca_file"));
+}

@@ -10,4 +10,5 @@ mod inspect;
 mod keyring;
 mod output;
 mod secrets;
+mod tls;
 mod token;

@@ -23,7 +23,7 @@ pub fn run(config: &Config, args: &LogoutArgs) -> Result<()> {
         match keyring::delete(&refresh_user(&name)) {
             Ok(true) => removed += 1,
             Ok(false) => {}
-            Err(e) => crate::debug!(1, "{name}: no refresh token removed from the keyring: {e}"),
+            Err(e) => crate::debug!(1, "{name}: no refresh token removed: the OS keyring {e}"),
         }
         if !crate::log::quiet() {
             eprintln!(

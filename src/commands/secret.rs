@@ -28,7 +28,7 @@ pub fn run(config: &Config, cmd: SecretCommand) -> Result<()> {
                     profile.name
                 )));
             };
-            keyring::required(keyring::set(&profile.name, &value))?;
+            keyring::required(keyring::set(&profile.name, &value), &profile.name)?;
             eprintln!(
                 "stored the {what} of {} in the OS keyring (service {}, user {})",
                 profile.name,
@@ -39,7 +39,7 @@ pub fn run(config: &Config, cmd: SecretCommand) -> Result<()> {
         }
         SecretCommand::Delete { profile } => {
             let profile = config.profile(&profile)?;
-            if keyring::required(keyring::delete(&profile.name))? {
+            if keyring::required(keyring::delete(&profile.name), &profile.name)? {
                 eprintln!(
                     "deleted the {} of {} from the OS keyring",
                     profile.kind.secret_name(),
@@ -90,7 +90,7 @@ fn status(config: &Config, name: &str) -> Result<()> {
     match keyring::get(&profile.name) {
         Ok(Some(_)) => hit(place, "stored".into(), true),
         Ok(None) => hit(place, "nothing stored".into(), false),
-        Err(e) => hit(place, format!("unavailable: {e}"), false),
+        Err(e) => hit(place, format!("unavailable: it {e}"), false),
     }
 
     let head = match &found {

@@ -1,0 +1,143 @@
+//! `ca_file` against a real TLS server: a private root made with the openssl CLI, a
+//! leaf it signs, and the sandbox token server behind Python's ssl module.
+
+use std::path::Path;
+use std::process::{Child, Command};
+
+use predicates::prelude::*;
+
+use crate::util::*;
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the openssl CLI is installed");
+    assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
+}
+
+/// The sandbox process, killed when the test ends however it ends.
+struct Sandbox(Child);
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `scripts/sandbox.py` over TLS with a leaf for localhost; returns it and its port.
+fn tls_sandbox(dir: &Path) -> (Sandbox, u16) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "root.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=authctl test root",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+    );
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "root.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "1",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
+    let wrapper = format!(
+        r#"import runpy, ssl, sys
+from http.server import HTTPServer
+base = HTTPServer.__init__
+def init(self, *a, **k):
+    base(self, *a, **k)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain("{0}/leaf.pem", "{0}/leaf.key")
+    self.socket = ctx.wrap_socket(self.socket, server_side=True)
+HTTPServer.__init__ = init
+sys.argv = ["sandbox", "{0}/port"]
+runpy.run_path("{1}/scripts/sandbox.py", run_name="__main__")
+"#,
+        dir.display(),
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::write(dir.join("tls.py"), wrapper).unwrap();
+    let child = Sandbox(
+        Command::new("python3")
+            .arg(dir.join("tls.py"))
+            .spawn()
+            .expect("python3 is installed"),
+    );
+    for _ in 0..100 {
+        if let Some(port) = std::fs::read_to_string(dir.join("port"))
+            .ok()
+            .and_then(|p| p.trim().parse().ok())
+        {
+            return (child, port);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the TLS sandbox did not start");
+}
+
+#[test]
+fn ca_file_adds_a_trusted_root() {
+    let env = TestEnv::empty();
+    let (_server, port) = tls_sandbox(env.dir.path());
+    let base = format!("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://localhost:{port}\"\n");
+    let run = || {
+        env.cmd()
+            .args(["token", "mg", "--no-cache"])
+            .env("AUTHCTL_SECRET_MG", "sandbox-api-secret")
+            .assert()
+    };
+
+    std::fs::write(env.config_path(), &base).unwrap();
+    run().code(6).stdout("").stderr(predicate::str::contains("certificate"));
+
+    let root = env.dir.path().join("root.pem");
+    std::fs::write(env.config_path(), format!("{base}ca_file = \"{}\"\n", root.display())).unwrap();
+    run().success().stdout(predicate::str::starts_with("ey"));
+}
