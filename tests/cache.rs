@@ -4,7 +4,6 @@ use std::os::unix::fs::PermissionsExt;
 
 use httpmock::prelude::*;
 use predicates::prelude::*;
-use serde_json::json;
 
 use crate::util::*;
 
@@ -15,11 +14,8 @@ fn mode(path: &std::path::Path) -> u32 {
 #[test]
 fn cache_files_are_0600_in_a_0700_dir_whatever_the_umask() {
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
     // Run through a shell that clears the umask: authctl must not rely on it.
     let mut c = assert_cmd::Command::new("sh");
     isolate(&mut c, env.dir.path());
@@ -40,11 +36,8 @@ fn cache_files_are_0600_in_a_0700_dir_whatever_the_umask() {
 #[test]
 fn a_corrupt_cache_entry_is_replaced_not_fatal() {
     let server = MockServer::start();
-    let auth = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
     std::fs::create_dir_all(env.cache_dir()).unwrap();
     std::fs::write(env.cache_file("mg"), "{\"format\": 1, \"access_tok").unwrap();
     env.cmd()
@@ -61,11 +54,8 @@ fn a_corrupt_cache_entry_is_replaced_not_fatal() {
 #[test]
 fn logout_drops_the_cached_token() {
     let server = MockServer::start();
-    let auth = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg"])
         .env("AUTHCTL_SECRET_MG", "s")

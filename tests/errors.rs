@@ -9,15 +9,20 @@ use serde_json::json;
 
 use crate::util::*;
 
-/// A Midigator profile against `server` whose /auth answers with `status` and `body`.
-fn failing(status: u16, body: &str, content_type: &str) -> (MockServer, TestEnv) {
-    let server = MockServer::start();
+/// Makes `server` answer Midigator's `POST /auth` with `status` and `body`.
+fn answer<'a>(server: &'a MockServer, status: u16, content_type: &str, body: &str) -> httpmock::Mock<'a> {
     let (body, content_type) = (body.to_string(), content_type.to_string());
     server.mock(move |when, then| {
         when.method(POST).path("/auth");
         then.status(status).header("content-type", content_type).body(body);
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    })
+}
+
+/// A Midigator profile against a fresh server whose /auth answers `status` and `body`.
+fn failing(status: u16, body: &str, content_type: &str) -> (MockServer, TestEnv) {
+    let server = MockServer::start();
+    answer(&server, status, content_type, body);
+    let env = midigator_env(&server);
     (server, env)
 }
 
@@ -56,12 +61,13 @@ fn bad_request_is_exit_5() {
 #[test]
 fn server_error_is_exit_6_and_not_retried() {
     let server = MockServer::start();
-    let m = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(500)
-            .json_body(json!({"error": true, "message": "Internal error"}));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let m = answer(
+        &server,
+        500,
+        "application/json",
+        r#"{"error": true, "message": "Internal error"}"#,
+    );
+    let env = midigator_env(&server);
     run(&env).code(6).stderr(predicate::str::contains(
         "HTTP 500 Internal Server Error: Internal error",
     ));
@@ -71,13 +77,13 @@ fn server_error_is_exit_6_and_not_retried() {
 #[test]
 fn html_502_is_retried_twice_then_exit_6() {
     let server = MockServer::start();
-    let m = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(502)
-            .header("content-type", "text/html")
-            .body("<html><body><h1>502 Bad Gateway</h1></body></html>");
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let m = answer(
+        &server,
+        502,
+        "text/html",
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    );
+    let env = midigator_env(&server);
     run(&env)
         .code(6)
         .stderr(predicate::str::contains("HTTP 502 Bad Gateway"));
@@ -93,7 +99,7 @@ fn rate_limiting_is_retried_honouring_retry_after_then_exit_6() {
             .header("retry-after", "1")
             .json_body(json!({"message": "slow down"}));
     });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let env = midigator_env(&server);
     let started = std::time::Instant::now();
     run(&env)
         .code(6)
@@ -108,11 +114,8 @@ fn rate_limiting_is_retried_honouring_retry_after_then_exit_6() {
 #[test]
 fn a_403_is_a_rejection_and_never_retried() {
     let server = MockServer::start();
-    let m = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(403).json_body(json!({"title": "Forbidden"}));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let m = answer(&server, 403, "application/json", r#"{"title": "Forbidden"}"#);
+    let env = midigator_env(&server);
     run(&env)
         .code(5)
         .stderr(predicate::str::contains("HTTP 403 Forbidden: Forbidden"));
@@ -162,7 +165,7 @@ fn a_slow_server_times_out_with_exit_6() {
             .delay(Duration::from_secs(5))
             .json_body(json!({"token": "late"}));
     });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg", "--timeout", "1s"])
         .env("AUTHCTL_SECRET_MG", "s")
@@ -255,10 +258,7 @@ fn http_proxy_settings_are_honoured() {
     let proxy = MockServer::start();
     let token = jwt_expiring_in(3600);
     // The proxy sees the request for the unreachable origin and answers it.
-    let via_proxy = proxy.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": token }));
-    });
+    let via_proxy = midigator_auth(&proxy, &token);
     let origin = "http://127.0.0.2:9";
     let env = TestEnv::new(&midigator_config(origin));
     env.cmd()

@@ -1,18 +1,13 @@
 //! The renderings, checked by the tools that consume them.
 
 use httpmock::prelude::*;
-use serde_json::json;
 
 use crate::util::*;
 
 fn env_with_token(token: &str) -> (MockServer, TestEnv) {
     let server = MockServer::start();
-    let token = token.to_string();
-    server.mock(move |when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": token }));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    midigator_auth(&server, token);
+    let env = midigator_env(&server);
     (server, env)
 }
 

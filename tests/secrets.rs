@@ -15,7 +15,7 @@ fn server_expecting(secret: &str) -> (MockServer, TestEnv) {
             .header("authorization", format!("Bearer {secret}"));
         then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
     });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let env = midigator_env(&server);
     (server, env)
 }
 

@@ -16,7 +16,7 @@ fn midigator_token_is_printed_and_the_second_call_comes_from_the_cache() {
             .header("authorization", "Bearer mg-secret");
         then.status(200).json_body(json!({ "token": token }));
     });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let env = midigator_env(&server);
 
     for _ in 0..3 {
         env.cmd()
@@ -34,11 +34,8 @@ fn midigator_token_is_printed_and_the_second_call_comes_from_the_cache() {
 fn a_cached_token_needs_no_secret_and_no_server() {
     let server = MockServer::start();
     let token = jwt_expiring_in(3600);
-    let auth = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": token }));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let auth = midigator_auth(&server, &token);
+    let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg"])
         .env("AUTHCTL_SECRET_MG", "s")
@@ -56,11 +53,8 @@ fn a_cached_token_needs_no_secret_and_no_server() {
 #[test]
 fn a_provider_name_selects_its_only_profile() {
     let server = MockServer::start();
-    let auth = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": jwt_expiring_in(600) }));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let auth = midigator_auth(&server, &jwt_expiring_in(600));
+    let env = midigator_env(&server);
     env.cmd()
         .args(["token", "midigator"])
         .env("AUTHCTL_SECRET_MG", "s")
@@ -134,10 +128,7 @@ fn oauth2_form_body_is_rfc6749_and_expires_in_sets_expiry_of_opaque_tokens() {
 #[test]
 fn default_ttl_applies_when_nothing_says_when_the_token_ends() {
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": "opaque" }));
-    });
+    midigator_auth(&server, "opaque");
     let env = TestEnv::new(&format!(
         "{}default_ttl = \"7m\"\n",
         midigator_config(&server.base_url())
@@ -154,11 +145,8 @@ fn default_ttl_applies_when_nothing_says_when_the_token_ends() {
 #[test]
 fn a_token_inside_the_margin_is_renewed_and_min_ttl_raises_the_bar() {
     let server = MockServer::start();
-    let auth = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
     let run = |extra: &[&str]| {
         env.cmd()
             .args(["token", "mg"])
@@ -177,11 +165,8 @@ fn a_token_inside_the_margin_is_renewed_and_min_ttl_raises_the_bar() {
 #[test]
 fn force_refresh_skips_the_cache_and_no_cache_leaves_no_file() {
     let server = MockServer::start();
-    let auth = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg", "--no-cache"])
         .env("AUTHCTL_SECRET_MG", "s")
@@ -204,11 +189,8 @@ fn force_refresh_skips_the_cache_and_no_cache_leaves_no_file() {
 #[test]
 fn midigator_auth_logs_in_now_and_updates_the_cache() {
     let server = MockServer::start();
-    let auth = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
-    });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg"])
         .env("AUTHCTL_SECRET_MG", "s")
@@ -311,10 +293,7 @@ fn a_rejected_refresh_falls_back_to_the_secret() {
             .json_body(json!({"error": "invalid_grant", "error_description": "refresh token expired"}));
     });
     let env = oauth2_refresh_env(&server);
-    std::fs::create_dir_all(env.cache_dir()).unwrap();
-    let stale = json!({"format": 1, "provider": "oauth2", "access_token": "old", "token_type": "Bearer",
-        "obtained_at": now() - 4000.0, "expires_at": now() - 400.0, "refresh": {"in": "file", "value": "rt-old"}});
-    std::fs::write(env.cache_file("api"), stale.to_string()).unwrap();
+    env.seed_expired("api", "oauth2", "rt-old");
 
     env.cmd()
         .args(["token", "api"])
@@ -345,10 +324,7 @@ fn a_failed_refresh_keeps_the_stored_refresh_token() {
         then.status(500).json_body(json!({"message": "database down"}));
     });
     let env = oauth2_refresh_env(&server);
-    std::fs::create_dir_all(env.cache_dir()).unwrap();
-    let stale = json!({"format": 1, "provider": "oauth2", "access_token": "old", "token_type": "Bearer",
-        "obtained_at": now() - 4000.0, "expires_at": now() - 400.0, "refresh": {"in": "file", "value": "rt-keep"}});
-    std::fs::write(env.cache_file("api"), stale.to_string()).unwrap();
+    env.seed_expired("api", "oauth2", "rt-keep");
 
     env.cmd()
         .args(["token", "api"])
@@ -378,7 +354,7 @@ fn twenty_processes_with_a_cold_cache_make_one_request() {
             .delay(std::time::Duration::from_millis(300))
             .json_body(json!({ "token": token }));
     });
-    let env = TestEnv::new(&midigator_config(&server.base_url()));
+    let env = midigator_env(&server);
     let children: Vec<_> = (0..20)
         .map(|_| {
             std_cmd(&env)

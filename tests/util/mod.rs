@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use httpmock::Mock;
+use httpmock::prelude::*;
 use tempfile::TempDir;
 
 pub struct TestEnv {
@@ -45,6 +47,16 @@ impl TestEnv {
 
     pub fn cache_json(&self, profile: &str) -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(self.cache_file(profile)).expect("cache file")).unwrap()
+    }
+
+    /// Writes a cache record for `profile` that expired a few minutes ago, with its refresh
+    /// token kept in the cache file, as authctl leaves it when no keyring is reachable.
+    pub fn seed_expired(&self, profile: &str, provider: &str, refresh_token: &str) {
+        std::fs::create_dir_all(self.cache_dir()).unwrap();
+        let record = serde_json::json!({"format": 1, "provider": provider, "access_token": "old", "token_type": "Bearer",
+            "obtained_at": now() - 4000.0, "expires_at": now() - 400.0,
+            "refresh": {"in": "file", "value": refresh_token}});
+        std::fs::write(self.cache_file(profile), record.to_string()).unwrap();
     }
 
     /// The binary with a clean, private environment.
@@ -138,6 +150,20 @@ pub fn jwt_expiring_in(secs: i64) -> String {
 
 pub fn midigator_config(base_url: &str) -> String {
     format!("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"{base_url}\"\n")
+}
+
+/// A test home whose one profile, `mg`, is a Midigator profile pointing at `server`.
+pub fn midigator_env(server: &MockServer) -> TestEnv {
+    TestEnv::new(&midigator_config(&server.base_url()))
+}
+
+/// Makes `server` answer Midigator's `POST /auth` with `token`, whatever the secret.
+pub fn midigator_auth<'a>(server: &'a MockServer, token: &str) -> Mock<'a> {
+    let token = token.to_string();
+    server.mock(move |when, then| {
+        when.method(POST).path("/auth");
+        then.status(200).json_body(serde_json::json!({ "token": token }));
+    })
 }
 
 pub fn stdout(out: &std::process::Output) -> String {
