@@ -184,7 +184,21 @@ impl Config {
             }
             return Ok(p);
         }
-        self.profile(kind.name())
+        self.require_file()?;
+        let of_kind: Vec<&Profile> = self.profiles.values().filter(|p| p.kind == kind).collect();
+        match of_kind.as_slice() {
+            [one] => Ok(one),
+            [] => Err(error::config(format!(
+                "no profile in {} uses provider {}; add one (config.example.toml shows its keys)",
+                self.path.display(),
+                kind.name()
+            ))),
+            many => Err(error::config(format!(
+                "several profiles use provider {} ({}); choose one with --profile",
+                kind.name(),
+                many.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
     }
 }
 

@@ -206,6 +206,26 @@ fn midigator_auth_logs_in_now_and_updates_the_cache() {
 }
 
 #[test]
+fn provider_subcommand_without_a_profile_of_its_provider_says_so() {
+    let env = TestEnv::new("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://x.test\"\n");
+    env.cmd()
+        .args(["oauth2", "token"])
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("uses provider oauth2; add one"));
+    let two = TestEnv::new(
+        "[profiles.a]\nprovider = \"midigator\"\nbase_url = \"https://x.test\"\n[profiles.b]\nprovider = \"midigator\"\nbase_url = \"https://y.test\"\n",
+    );
+    two.cmd()
+        .args(["midigator", "auth"])
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains(
+            "several profiles use provider midigator (a, b); choose one with --profile",
+        ));
+}
+
+#[test]
 fn provider_subcommand_refuses_a_profile_of_another_provider() {
     let env = TestEnv::new("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://x.test\"\n");
     env.cmd()

@@ -104,12 +104,25 @@ pub enum Method {
     Post,
 }
 
-/// A request body. Values may hold a secret: the HTTP layer never logs bodies.
-#[derive(Debug, Clone)]
+/// A request body. Values may hold a secret: the HTTP layer never logs bodies, and
+/// `Debug` shows only the field names.
+#[derive(Clone)]
 pub enum Body {
     Empty,
     Json(Value),
     Form(Vec<(&'static str, String)>),
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<&str> = match self {
+            Body::Empty => return f.write_str("Empty"),
+            Body::Json(Value::Object(map)) => map.keys().map(String::as_str).collect(),
+            Body::Json(_) => Vec::new(),
+            Body::Form(fields) => fields.iter().map(|(k, _)| *k).collect(),
+        };
+        write!(f, "Body({} redacted)", keys.join(", "))
+    }
 }
 
 /// One HTTP request, described by a provider and sent by `http.rs`.
@@ -215,6 +228,14 @@ pub fn join(base: &Url, path: &str) -> Url {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_debug_shows_field_names_only() {
+        let form = Body::Form(vec![("client_id", "c".into()), ("client_secret", "hunter2".into())]);
+        assert_eq!(format!("{form:?}"), "Body(client_id, client_secret redacted)");
+        let json = Body::Json(serde_json::json!({"password": "hunter2"}));
+        assert!(!format!("{json:?}").contains("hunter2"));
+    }
 
     #[test]
     fn join_handles_trailing_slashes() {
