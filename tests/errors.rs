@@ -307,3 +307,36 @@ fn an_unusable_ca_file_is_a_config_error() {
         .code(3)
         .stderr(predicate::str::contains("ca_file"));
 }
+
+#[test]
+fn an_oversized_chunked_body_is_cut_off_while_streaming() {
+    use std::io::{Read, Write};
+    // A server that sends no Content-Length and streams 2 MiB of chunks: only counting
+    // while reading can catch it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = conn.read(&mut buf);
+        let _ =
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let _ = conn.write_all(b"d\r\n{\"token\": \"aa\r\n");
+        let chunk = vec![b'a'; 64 * 1024];
+        for _ in 0..32 {
+            let head = format!("{:x}\r\n", chunk.len());
+            if conn
+                .write_all(head.as_bytes())
+                .and_then(|_| conn.write_all(&chunk))
+                .and_then(|_| conn.write_all(b"\r\n"))
+                .is_err()
+            {
+                break; // authctl hung up: what the test wants
+            }
+        }
+        let _ = conn.write_all(b"2\r\n\"}\r\n0\r\n\r\n");
+    });
+    let env = TestEnv::new(&midigator_config(&format!("http://127.0.0.1:{port}")));
+    run(&env).code(6).stderr(predicate::str::contains("over 1 MiB"));
+    server.join().unwrap();
+}

@@ -393,3 +393,26 @@ fn twenty_processes_with_a_cold_cache_make_one_request() {
     }
     auth.assert_calls(1);
 }
+
+#[test]
+fn warnings_go_to_stderr_and_quiet_silences_them() {
+    let server = MockServer::start();
+    let expired = jwt(json!({"exp": now() as i64 - 60}));
+    midigator_auth(&server, &expired);
+    let env = midigator_env(&server);
+    env.cmd()
+        .args(["token", "mg", "--no-cache"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .success()
+        .stdout(format!("{expired}\n"))
+        .stderr(predicates::str::contains(
+            "warning: midigator sent a token that has already expired",
+        ));
+    env.cmd()
+        .args(["-q", "token", "mg", "--no-cache"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .success()
+        .stderr("");
+}
