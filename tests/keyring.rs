@@ -57,20 +57,18 @@ fn refresh_tokens_go_to_the_keyring_not_the_cache_file() {
         return;
     }
     let server = MockServer::start();
-    let login = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .form_urlencoded_tuple("grant_type", "client_credentials");
-        then.status(200)
-            .json_body(json!({"access_token": "a1", "expires_in": 3600, "refresh_token": "rt-in-keyring"}));
-    });
-    let refresh = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .form_urlencoded_tuple("refresh_token", "rt-in-keyring");
-        then.status(200)
-            .json_body(json!({"access_token": "a2", "expires_in": 3600}));
-    });
+    let login = token_endpoint(
+        &server,
+        &[("grant_type", "client_credentials")],
+        200,
+        json!({"access_token": "a1", "expires_in": 3600, "refresh_token": "rt-in-keyring"}),
+    );
+    let refresh = token_endpoint(
+        &server,
+        &[("refresh_token", "rt-in-keyring")],
+        200,
+        json!({"access_token": "a2", "expires_in": 3600}),
+    );
     let profile = format!("krr-{}", std::process::id());
     let env = TestEnv::new(&format!(
         "[profiles.{profile}]\nprovider = \"oauth2\"\ntoken_url = \"{}\"\nclient_id = \"c\"\n",

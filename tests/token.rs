@@ -245,29 +245,24 @@ fn oauth2_refresh_env(server: &MockServer) -> TestEnv {
 #[test]
 fn a_stored_refresh_token_is_used_and_rotated() {
     let server = MockServer::start();
-    let login = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .form_urlencoded_tuple("grant_type", "client_credentials");
-        then.status(200)
-            .json_body(json!({"access_token": "first", "expires_in": 3600, "refresh_token": "rt-1"}));
-    });
-    let refresh1 = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .form_urlencoded_tuple("grant_type", "refresh_token")
-            .form_urlencoded_tuple("refresh_token", "rt-1");
-        then.status(200)
-            .json_body(json!({"access_token": "second", "expires_in": 3600, "refresh_token": "rt-2"}));
-    });
-    let refresh2 = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .form_urlencoded_tuple("grant_type", "refresh_token")
-            .form_urlencoded_tuple("refresh_token", "rt-2");
-        then.status(200)
-            .json_body(json!({"access_token": "third", "expires_in": 3600}));
-    });
+    let login = token_endpoint(
+        &server,
+        &[("grant_type", "client_credentials")],
+        200,
+        json!({"access_token": "first", "expires_in": 3600, "refresh_token": "rt-1"}),
+    );
+    let refresh1 = token_endpoint(
+        &server,
+        &[("grant_type", "refresh_token"), ("refresh_token", "rt-1")],
+        200,
+        json!({"access_token": "second", "expires_in": 3600, "refresh_token": "rt-2"}),
+    );
+    let refresh2 = token_endpoint(
+        &server,
+        &[("grant_type", "refresh_token"), ("refresh_token", "rt-2")],
+        200,
+        json!({"access_token": "third", "expires_in": 3600}),
+    );
     let env = oauth2_refresh_env(&server);
     env.cmd()
         .args(["token", "api"])
@@ -298,20 +293,18 @@ fn a_stored_refresh_token_is_used_and_rotated() {
 #[test]
 fn a_rejected_refresh_falls_back_to_the_secret() {
     let server = MockServer::start();
-    let login = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .form_urlencoded_tuple("grant_type", "client_credentials");
-        then.status(200)
-            .json_body(json!({"access_token": "fresh", "expires_in": 3600, "refresh_token": "rt-new"}));
-    });
-    let refresh = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .form_urlencoded_tuple("grant_type", "refresh_token");
-        then.status(400)
-            .json_body(json!({"error": "invalid_grant", "error_description": "refresh token expired"}));
-    });
+    let login = token_endpoint(
+        &server,
+        &[("grant_type", "client_credentials")],
+        200,
+        json!({"access_token": "fresh", "expires_in": 3600, "refresh_token": "rt-new"}),
+    );
+    let refresh = token_endpoint(
+        &server,
+        &[("grant_type", "refresh_token")],
+        400,
+        json!({"error": "invalid_grant", "error_description": "refresh token expired"}),
+    );
     let env = oauth2_refresh_env(&server);
     env.seed_expired("api", "oauth2", "rt-old");
 
@@ -329,20 +322,18 @@ fn a_rejected_refresh_falls_back_to_the_secret() {
 #[test]
 fn a_failed_refresh_keeps_the_stored_refresh_token() {
     let server = MockServer::start();
-    let login = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .form_urlencoded_tuple("grant_type", "client_credentials");
-        then.status(200)
-            .json_body(json!({"access_token": "fresh", "expires_in": 3600}));
-    });
-    let refresh = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .form_urlencoded_tuple("grant_type", "refresh_token")
-            .form_urlencoded_tuple("refresh_token", "rt-keep");
-        then.status(500).json_body(json!({"message": "database down"}));
-    });
+    let login = token_endpoint(
+        &server,
+        &[("grant_type", "client_credentials")],
+        200,
+        json!({"access_token": "fresh", "expires_in": 3600}),
+    );
+    let refresh = token_endpoint(
+        &server,
+        &[("grant_type", "refresh_token"), ("refresh_token", "rt-keep")],
+        500,
+        json!({"message": "database down"}),
+    );
     let env = oauth2_refresh_env(&server);
     env.seed_expired("api", "oauth2", "rt-keep");
 

@@ -129,6 +129,24 @@ pub fn std_cmd(env: &TestEnv) -> std::process::Command {
     c
 }
 
+/// Makes `server` answer form-encoded `POST /token` requests carrying all of `fields`
+/// with `status` and the JSON `body`, as an OAuth2 token endpoint.
+pub fn token_endpoint<'a>(
+    server: &'a MockServer,
+    fields: &[(&str, &str)],
+    status: u16,
+    body: serde_json::Value,
+) -> Mock<'a> {
+    let fields: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    server.mock(move |when, then| {
+        let mut when = when.method(POST).path("/token");
+        for (k, v) in &fields {
+            when = when.form_urlencoded_tuple(k, v);
+        }
+        then.status(status).json_body(body);
+    })
+}
+
 /// An unsigned-looking JWT with the given claims (authctl never verifies signatures).
 pub fn jwt(claims: serde_json::Value) -> String {
     let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
