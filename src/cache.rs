@@ -6,7 +6,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -186,15 +186,6 @@ impl Cache {
         Ok(())
     }
 
-    /// Removes a record; true when there was one.
-    pub fn remove(&self, key: &Key) -> Result<bool> {
-        match fs::remove_file(self.path(key)) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-
     /// Every record file of a profile (its own and its variants').
     pub fn entries_of(&self, profile: &str) -> Vec<PathBuf> {
         let Ok(dir) = fs::read_dir(&self.dir) else {
@@ -236,10 +227,6 @@ impl Cache {
 /// Held while renewing; the OS releases it when the file closes, even on a crash.
 pub struct Lock {
     _file: File,
-}
-
-pub fn is_private_file(path: &Path) -> bool {
-    fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 == 0)
 }
 
 #[cfg(test)]

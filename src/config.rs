@@ -256,17 +256,14 @@ impl<'a> Keys<'a> {
         ))
     }
 
-    fn entry(&self, key: &str) -> Option<(&Spanned<toml::de::DeString<'a>>, &Spanned<DeValue<'a>>)> {
-        self.table.iter().find(|(k, _)| k.get_ref().as_ref() == key)
+    fn entry(&self, key: &str) -> Option<(&'a Spanned<toml::de::DeString<'a>>, &'a Spanned<DeValue<'a>>)> {
+        let table: &'a DeTable<'a> = self.table;
+        table.iter().find(|(k, _)| k.get_ref().as_ref() == key)
     }
 
     fn value(&mut self, key: &'static str) -> Option<&'a DeValue<'a>> {
         self.used.push(key);
-        let table: &'a DeTable<'a> = self.table;
-        table
-            .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == key)
-            .map(|(_, v)| v.get_ref())
+        self.entry(key).map(|(_, v)| v.get_ref())
     }
 
     pub fn string(&mut self, key: &'static str) -> Result<Option<String>> {

@@ -35,6 +35,18 @@ pub struct Ask {
     pub timeout: Option<Duration>,
 }
 
+impl Ask {
+    /// An ask with no `--min-ttl`.
+    pub fn new(mode: Mode, secret_stdin: bool, timeout: Option<Duration>) -> Ask {
+        Ask {
+            mode,
+            min_ttl: Duration::ZERO,
+            secret_stdin,
+            timeout,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Obtained {
     pub record: Record,
@@ -68,6 +80,12 @@ pub fn token(profile: &Profile, ask: &Ask) -> Result<Obtained> {
     let provider = provider_of(profile)?;
     let key = Key::profile(&profile.name);
     let fresh = |r: &Record| r.servable(cache::now(), ask.min_ttl, profile.refresh_before);
+    let from_cache = |record| {
+        Ok(Obtained {
+            record,
+            source: Source::Cache,
+        })
+    };
 
     if ask.mode == Mode::NoCache {
         let (record, _) = renew(profile, provider, ask, None)?;
@@ -87,10 +105,7 @@ pub fn token(profile: &Profile, ask: &Ask) -> Result<Obtained> {
             profile.name,
             record.remaining(cache::now()) as i64
         );
-        return Ok(Obtained {
-            record,
-            source: Source::Cache,
-        });
+        return from_cache(record);
     }
 
     let _lock = cache.lock(&profile.name)?;
@@ -99,10 +114,7 @@ pub fn token(profile: &Profile, ask: &Ask) -> Result<Obtained> {
         && let Some(record) = existing.clone().filter(fresh)
     {
         debug!(1, "{}: another process renewed the token", profile.name);
-        return Ok(Obtained {
-            record,
-            source: Source::Cache,
-        });
+        return from_cache(record);
     }
     let stored = if ask.mode == Mode::Login {
         None

@@ -23,12 +23,7 @@ pub fn run(config_flag: Option<&Path>, args: &InspectArgs, timeout: Option<Durat
     } else {
         let config = Config::load(config_flag)?;
         let profile = config.resolve(args.profile.as_deref())?;
-        let ask = Ask {
-            mode: Mode::Auto,
-            min_ttl: Duration::ZERO,
-            secret_stdin: args.secret_stdin,
-            timeout,
-        };
+        let ask = Ask::new(Mode::Auto, args.secret_stdin, timeout);
         let got = obtain::token(profile, &ask)?;
         let source = match got.source {
             crate::output::Source::Cache => "from the cache",

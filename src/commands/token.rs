@@ -20,10 +20,8 @@ pub fn token(config: &Config, args: &TokenArgs, timeout: Option<Duration>) -> Re
         Mode::Auto
     };
     let ask = Ask {
-        mode,
         min_ttl: args.min_ttl.unwrap_or_default(),
-        secret_stdin: args.print.secret_stdin,
-        timeout,
+        ..Ask::new(mode, args.print.secret_stdin, timeout)
     };
     let obtained = obtain::token(profile, &ask)?;
     if let Some(min) = args.min_ttl {
@@ -49,12 +47,7 @@ pub fn login(
     timeout: Option<Duration>,
 ) -> Result<()> {
     let profile = config.resolve_for(kind, profile.profile.as_deref())?;
-    let ask = Ask {
-        mode: Mode::Login,
-        min_ttl: Duration::ZERO,
-        secret_stdin: print.secret_stdin,
-        timeout,
-    };
+    let ask = Ask::new(Mode::Login, print.secret_stdin, timeout);
     let obtained = obtain::token(profile, &ask)?;
     print_token(profile, &obtained, print.format)
 }
