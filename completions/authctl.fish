@@ -37,6 +37,9 @@ complete -c authctl -n "__fish_authctl_needs_command" -f -a "logout" -d 'Drop th
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "config" -d 'Show, check or create the config file'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "midigator" -d 'Midigator: request a bearer token from POST /auth'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "midway" -d 'MidwayPlus: developer login, installations, installation tokens, browser sign-in'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "mediroutes" -d 'MediRoutes: password grant and refresh token'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "nugios" -d 'Nugios: login and refresh token'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "oauth2" -d 'OAuth2 client credentials: request a token from the token endpoint'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
@@ -163,6 +166,147 @@ complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_se
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from help" -f -a "auth" -d 'Request a new bearer token with the API secret, cache and print it'
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -f -a "login" -d 'Log in with the password and print the developer token (kept for the other commands)'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -f -a "installations" -d 'List the installations of your apps'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -f -a "token" -d 'Print a token for one installation (cached per installation)'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -f -a "browser" -d 'Sign in through the browser: listen on the profile\'s return_url for the redirect'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l json -d 'Print the API\'s JSON array instead of a table'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l secret-stdin -d 'Read the password from the first line of stdin (when a login is needed)'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l installation -d 'Installation ID [default: the profile\'s `installation`]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l secret-stdin -d 'Read the secret from the first line of stdin'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l app-id -d 'App ID [default: the profile\'s `app_id`]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l wait -d 'How long to wait for the redirect' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l no-open -d 'Do not open a browser; only print the URL to visit'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from help" -f -a "login" -d 'Log in with the password and print the developer token (kept for the other commands)'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from help" -f -a "installations" -d 'List the installations of your apps'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from help" -f -a "token" -d 'Print a token for one installation (cached per installation)'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from help" -f -a "browser" -d 'Sign in through the browser: listen on the profile\'s return_url for the redirect'
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -f -a "login" -d 'Log in with the password now; cache and print the new token'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from help" -f -a "login" -d 'Log in with the password now; cache and print the new token'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from help" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -f -a "login" -d 'Log in with the password now; cache and print the new token'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from help" -f -a "login" -d 'Log in with the password now; cache and print the new token'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from help" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -186,15 +330,18 @@ complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from help" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "token" -d 'Print a valid token for a profile: cached, refreshed, or from a new login'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "inspect" -d 'Decode a profile\'s token (or one read from stdin with `-`) and show its expiry'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "secret" -d 'Store, delete or locate a profile\'s secret (never prints it)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "logout" -d 'Drop the cached tokens and refresh tokens of a profile'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "config" -d 'Show, check or create the config file'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "completions" -d 'Print a shell completion script'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "midigator" -d 'Midigator: request a bearer token from POST /auth'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "oauth2" -d 'OAuth2 client credentials: request a token from the token endpoint'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator oauth2 help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "token" -d 'Print a valid token for a profile: cached, refreshed, or from a new login'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "inspect" -d 'Decode a profile\'s token (or one read from stdin with `-`) and show its expiry'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "secret" -d 'Store, delete or locate a profile\'s secret (never prints it)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "logout" -d 'Drop the cached tokens and refresh tokens of a profile'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "config" -d 'Show, check or create the config file'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "midigator" -d 'Midigator: request a bearer token from POST /auth'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "midway" -d 'MidwayPlus: developer login, installations, installation tokens, browser sign-in'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "mediroutes" -d 'MediRoutes: password grant and refresh token'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "nugios" -d 'Nugios: login and refresh token'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "oauth2" -d 'OAuth2 client credentials: request a token from the token endpoint'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Store a profile\'s secret in the OS keyring (prompts without echo)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "delete" -d 'Delete a profile\'s secret from the OS keyring'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "status" -d 'Say where the profile\'s secret would come from (never its value)'
@@ -202,4 +349,12 @@ complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_su
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config file'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (never overwrites)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from midigator" -f -a "auth" -d 'Request a new bearer token with the API secret, cache and print it'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from midway" -f -a "login" -d 'Log in with the password and print the developer token (kept for the other commands)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from midway" -f -a "installations" -d 'List the installations of your apps'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from midway" -f -a "token" -d 'Print a token for one installation (cached per installation)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from midway" -f -a "browser" -d 'Sign in through the browser: listen on the profile\'s return_url for the redirect'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from mediroutes" -f -a "login" -d 'Log in with the password now; cache and print the new token'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from mediroutes" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from nugios" -f -a "login" -d 'Log in with the password now; cache and print the new token'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from nugios" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from oauth2" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'

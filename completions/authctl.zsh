@@ -381,6 +381,341 @@ esac
     ;;
 esac
 ;;
+(midway)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_authctl__subcmd__midway_commands" \
+"*::: :->midway" \
+&& ret=0
+
+    case $state in
+    (midway)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-midway-command-$line[1]:"
+        case $line[1] in
+            (login)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--secret-stdin[Read the secret from the first line of stdin]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(installations)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--json[Print the API'\''s JSON array instead of a table]' \
+'--secret-stdin[Read the password from the first line of stdin (when a login is needed)]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(token)
+_arguments "${_arguments_options[@]}" : \
+'--installation=[Installation ID \[default\: the profile'\''s \`installation\`\]]:ID:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--secret-stdin[Read the secret from the first line of stdin]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(browser)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--app-id=[App ID \[default\: the profile'\''s \`app_id\`\]]:ID:_default' \
+'--wait=[How long to wait for the redirect]:DUR:_default' \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--no-open[Do not open a browser; only print the URL to visit]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__midway__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-midway-help-command-$line[1]:"
+        case $line[1] in
+            (login)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(installations)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(browser)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(mediroutes)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_authctl__subcmd__mediroutes_commands" \
+"*::: :->mediroutes" \
+&& ret=0
+
+    case $state in
+    (mediroutes)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-mediroutes-command-$line[1]:"
+        case $line[1] in
+            (login)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--secret-stdin[Read the secret from the first line of stdin]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(refresh)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__mediroutes__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-mediroutes-help-command-$line[1]:"
+        case $line[1] in
+            (login)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(refresh)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(nugios)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_authctl__subcmd__nugios_commands" \
+"*::: :->nugios" \
+&& ret=0
+
+    case $state in
+    (nugios)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-nugios-command-$line[1]:"
+        case $line[1] in
+            (login)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--secret-stdin[Read the secret from the first line of stdin]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(refresh)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__nugios__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-nugios-help-command-$line[1]:"
+        case $line[1] in
+            (login)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(refresh)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (oauth2)
 _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
@@ -556,6 +891,86 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(midway)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__help__subcmd__midway_commands" \
+"*::: :->midway" \
+&& ret=0
+
+    case $state in
+    (midway)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-help-midway-command-$line[1]:"
+        case $line[1] in
+            (login)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(installations)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(browser)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(mediroutes)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__help__subcmd__mediroutes_commands" \
+"*::: :->mediroutes" \
+&& ret=0
+
+    case $state in
+    (mediroutes)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-help-mediroutes-command-$line[1]:"
+        case $line[1] in
+            (login)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(refresh)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(nugios)
+_arguments "${_arguments_options[@]}" : \
+":: :_authctl__subcmd__help__subcmd__nugios_commands" \
+"*::: :->nugios" \
+&& ret=0
+
+    case $state in
+    (nugios)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:authctl-help-nugios-command-$line[1]:"
+        case $line[1] in
+            (login)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(refresh)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (oauth2)
 _arguments "${_arguments_options[@]}" : \
 ":: :_authctl__subcmd__help__subcmd__oauth2_commands" \
@@ -599,6 +1014,9 @@ _authctl_commands() {
 'config:Show, check or create the config file' \
 'completions:Print a shell completion script' \
 'midigator:Midigator\: request a bearer token from POST /auth' \
+'midway:MidwayPlus\: developer login, installations, installation tokens, browser sign-in' \
+'mediroutes:MediRoutes\: password grant and refresh token' \
+'nugios:Nugios\: login and refresh token' \
 'oauth2:OAuth2 client credentials\: request a token from the token endpoint' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -674,6 +1092,9 @@ _authctl__subcmd__help_commands() {
 'config:Show, check or create the config file' \
 'completions:Print a shell completion script' \
 'midigator:Midigator\: request a bearer token from POST /auth' \
+'midway:MidwayPlus\: developer login, installations, installation tokens, browser sign-in' \
+'mediroutes:MediRoutes\: password grant and refresh token' \
+'nugios:Nugios\: login and refresh token' \
 'oauth2:OAuth2 client credentials\: request a token from the token endpoint' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -723,6 +1144,24 @@ _authctl__subcmd__help__subcmd__logout_commands() {
     local commands; commands=()
     _describe -t commands 'authctl help logout commands' commands "$@"
 }
+(( $+functions[_authctl__subcmd__help__subcmd__mediroutes_commands] )) ||
+_authctl__subcmd__help__subcmd__mediroutes_commands() {
+    local commands; commands=(
+'login:Log in with the password now; cache and print the new token' \
+'refresh:Renew with the stored refresh token now (never the password); cache and print' \
+    )
+    _describe -t commands 'authctl help mediroutes commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__mediroutes__subcmd__login_commands] )) ||
+_authctl__subcmd__help__subcmd__mediroutes__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help mediroutes login commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__mediroutes__subcmd__refresh_commands] )) ||
+_authctl__subcmd__help__subcmd__mediroutes__subcmd__refresh_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help mediroutes refresh commands' commands "$@"
+}
 (( $+functions[_authctl__subcmd__help__subcmd__midigator_commands] )) ||
 _authctl__subcmd__help__subcmd__midigator_commands() {
     local commands; commands=(
@@ -734,6 +1173,54 @@ _authctl__subcmd__help__subcmd__midigator_commands() {
 _authctl__subcmd__help__subcmd__midigator__subcmd__auth_commands() {
     local commands; commands=()
     _describe -t commands 'authctl help midigator auth commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__midway_commands] )) ||
+_authctl__subcmd__help__subcmd__midway_commands() {
+    local commands; commands=(
+'login:Log in with the password and print the developer token (kept for the other commands)' \
+'installations:List the installations of your apps' \
+'token:Print a token for one installation (cached per installation)' \
+'browser:Sign in through the browser\: listen on the profile'\''s return_url for the redirect' \
+    )
+    _describe -t commands 'authctl help midway commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__midway__subcmd__browser_commands] )) ||
+_authctl__subcmd__help__subcmd__midway__subcmd__browser_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help midway browser commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__midway__subcmd__installations_commands] )) ||
+_authctl__subcmd__help__subcmd__midway__subcmd__installations_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help midway installations commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__midway__subcmd__login_commands] )) ||
+_authctl__subcmd__help__subcmd__midway__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help midway login commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__midway__subcmd__token_commands] )) ||
+_authctl__subcmd__help__subcmd__midway__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help midway token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__nugios_commands] )) ||
+_authctl__subcmd__help__subcmd__nugios_commands() {
+    local commands; commands=(
+'login:Log in with the password now; cache and print the new token' \
+'refresh:Renew with the stored refresh token now (never the password); cache and print' \
+    )
+    _describe -t commands 'authctl help nugios commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__nugios__subcmd__login_commands] )) ||
+_authctl__subcmd__help__subcmd__nugios__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help nugios login commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__nugios__subcmd__refresh_commands] )) ||
+_authctl__subcmd__help__subcmd__nugios__subcmd__refresh_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help nugios refresh commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__help__subcmd__oauth2_commands] )) ||
 _authctl__subcmd__help__subcmd__oauth2_commands() {
@@ -786,6 +1273,49 @@ _authctl__subcmd__logout_commands() {
     local commands; commands=()
     _describe -t commands 'authctl logout commands' commands "$@"
 }
+(( $+functions[_authctl__subcmd__mediroutes_commands] )) ||
+_authctl__subcmd__mediroutes_commands() {
+    local commands; commands=(
+'login:Log in with the password now; cache and print the new token' \
+'refresh:Renew with the stored refresh token now (never the password); cache and print' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl mediroutes commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__mediroutes__subcmd__help_commands] )) ||
+_authctl__subcmd__mediroutes__subcmd__help_commands() {
+    local commands; commands=(
+'login:Log in with the password now; cache and print the new token' \
+'refresh:Renew with the stored refresh token now (never the password); cache and print' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl mediroutes help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__mediroutes__subcmd__help__subcmd__help_commands] )) ||
+_authctl__subcmd__mediroutes__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl mediroutes help help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__mediroutes__subcmd__help__subcmd__login_commands] )) ||
+_authctl__subcmd__mediroutes__subcmd__help__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl mediroutes help login commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__mediroutes__subcmd__help__subcmd__refresh_commands] )) ||
+_authctl__subcmd__mediroutes__subcmd__help__subcmd__refresh_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl mediroutes help refresh commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__mediroutes__subcmd__login_commands] )) ||
+_authctl__subcmd__mediroutes__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl mediroutes login commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__mediroutes__subcmd__refresh_commands] )) ||
+_authctl__subcmd__mediroutes__subcmd__refresh_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl mediroutes refresh commands' commands "$@"
+}
 (( $+functions[_authctl__subcmd__midigator_commands] )) ||
 _authctl__subcmd__midigator_commands() {
     local commands; commands=(
@@ -816,6 +1346,116 @@ _authctl__subcmd__midigator__subcmd__help__subcmd__auth_commands() {
 _authctl__subcmd__midigator__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'authctl midigator help help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway_commands] )) ||
+_authctl__subcmd__midway_commands() {
+    local commands; commands=(
+'login:Log in with the password and print the developer token (kept for the other commands)' \
+'installations:List the installations of your apps' \
+'token:Print a token for one installation (cached per installation)' \
+'browser:Sign in through the browser\: listen on the profile'\''s return_url for the redirect' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl midway commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway__subcmd__browser_commands] )) ||
+_authctl__subcmd__midway__subcmd__browser_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midway browser commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway__subcmd__help_commands] )) ||
+_authctl__subcmd__midway__subcmd__help_commands() {
+    local commands; commands=(
+'login:Log in with the password and print the developer token (kept for the other commands)' \
+'installations:List the installations of your apps' \
+'token:Print a token for one installation (cached per installation)' \
+'browser:Sign in through the browser\: listen on the profile'\''s return_url for the redirect' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl midway help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway__subcmd__help__subcmd__browser_commands] )) ||
+_authctl__subcmd__midway__subcmd__help__subcmd__browser_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midway help browser commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway__subcmd__help__subcmd__help_commands] )) ||
+_authctl__subcmd__midway__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midway help help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway__subcmd__help__subcmd__installations_commands] )) ||
+_authctl__subcmd__midway__subcmd__help__subcmd__installations_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midway help installations commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway__subcmd__help__subcmd__login_commands] )) ||
+_authctl__subcmd__midway__subcmd__help__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midway help login commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway__subcmd__help__subcmd__token_commands] )) ||
+_authctl__subcmd__midway__subcmd__help__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midway help token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway__subcmd__installations_commands] )) ||
+_authctl__subcmd__midway__subcmd__installations_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midway installations commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway__subcmd__login_commands] )) ||
+_authctl__subcmd__midway__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midway login commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__midway__subcmd__token_commands] )) ||
+_authctl__subcmd__midway__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl midway token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__nugios_commands] )) ||
+_authctl__subcmd__nugios_commands() {
+    local commands; commands=(
+'login:Log in with the password now; cache and print the new token' \
+'refresh:Renew with the stored refresh token now (never the password); cache and print' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl nugios commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__nugios__subcmd__help_commands] )) ||
+_authctl__subcmd__nugios__subcmd__help_commands() {
+    local commands; commands=(
+'login:Log in with the password now; cache and print the new token' \
+'refresh:Renew with the stored refresh token now (never the password); cache and print' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'authctl nugios help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__nugios__subcmd__help__subcmd__help_commands] )) ||
+_authctl__subcmd__nugios__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl nugios help help commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__nugios__subcmd__help__subcmd__login_commands] )) ||
+_authctl__subcmd__nugios__subcmd__help__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl nugios help login commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__nugios__subcmd__help__subcmd__refresh_commands] )) ||
+_authctl__subcmd__nugios__subcmd__help__subcmd__refresh_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl nugios help refresh commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__nugios__subcmd__login_commands] )) ||
+_authctl__subcmd__nugios__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl nugios login commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__nugios__subcmd__refresh_commands] )) ||
+_authctl__subcmd__nugios__subcmd__refresh_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl nugios refresh commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__oauth2_commands] )) ||
 _authctl__subcmd__oauth2_commands() {

@@ -24,6 +24,9 @@ pub enum RefreshStore {
     Keyring,
     /// In this file (0600), because no keyring was reachable when it was stored.
     File(String),
+    /// In the profile's credential file (0600, `PROFILE+credential.json`), shared by its
+    /// scoped tokens, because no keyring was reachable when it was stored.
+    CredentialFile,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -74,35 +77,71 @@ pub fn dir() -> Result<PathBuf> {
         .ok_or_else(|| error::config("cannot find a home directory for the token cache; set AUTHCTL_CACHE_DIR"))
 }
 
-/// A cache slot: the profile, and for MidwayPlus installation tokens the installation.
+/// A cache slot of a profile.
 #[derive(Debug, Clone)]
 pub struct Key {
-    pub profile: String,
-    pub variant: Option<String>,
+    profile: String,
+    slot: Slot,
+}
+
+#[derive(Debug, Clone)]
+enum Slot {
+    /// The profile's access token.
+    Token,
+    /// The access token of one sub-account (a MidwayPlus installation).
+    Scoped(String),
+    /// A long-lived credential shared by the profile's scoped tokens (MidwayPlus'
+    /// developer token), when no keyring is reachable.
+    Credential,
 }
 
 impl Key {
     pub fn profile(name: &str) -> Key {
         Key {
             profile: name.to_string(),
-            variant: None,
+            slot: Slot::Token,
         }
     }
 
-    /// File stem: profile names are already file-safe (config checks them); variants
-    /// keep only file-safe characters.
+    pub fn scoped(name: &str, id: &str) -> Key {
+        Key {
+            profile: name.to_string(),
+            slot: Slot::Scoped(id.to_string()),
+        }
+    }
+
+    pub fn credential(name: &str) -> Key {
+        Key {
+            profile: name.to_string(),
+            slot: Slot::Credential,
+        }
+    }
+
+    /// File stem: profile names are already file-safe (config checks them); scope IDs
+    /// keep only file-safe characters. `@` and `+` cannot occur in a profile name, so no
+    /// two slots of different profiles share a file.
     fn stem(&self) -> String {
-        match &self.variant {
-            None => self.profile.clone(),
-            Some(v) => {
-                let safe: String = v
+        match &self.slot {
+            Slot::Token => self.profile.clone(),
+            Slot::Scoped(id) => {
+                let safe: String = id
                     .chars()
                     .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
                     .collect();
                 format!("{}@{safe}", self.profile)
             }
+            Slot::Credential => format!("{}+credential", self.profile),
         }
     }
+}
+
+/// A long-lived credential kept on disk because no keyring was reachable.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Credential {
+    pub format: u32,
+    pub provider: String,
+    pub value: String,
+    pub obtained_at: f64,
 }
 
 pub struct Cache {
@@ -125,6 +164,26 @@ impl Cache {
     /// The record, or `None` when there is none or it cannot be used (then it is
     /// replaced by the next write).
     pub fn read(&self, key: &Key) -> Option<Record> {
+        let record = self.read_json::<Record>(key)?;
+        self.usable(key, record.format == FORMAT && record.expires_at.is_finite())
+            .then_some(record)
+    }
+
+    /// The long-lived credential kept in the profile's credential file, if any.
+    pub fn read_credential(&self, profile: &str) -> Option<Credential> {
+        let key = Key::credential(profile);
+        let credential = self.read_json::<Credential>(&key)?;
+        self.usable(&key, credential.format == FORMAT).then_some(credential)
+    }
+
+    fn usable(&self, key: &Key, ok: bool) -> bool {
+        if !ok {
+            debug!(1, "warning: ignoring cache entry {} of another format", self.path(key).display());
+        }
+        ok
+    }
+
+    fn read_json<T: serde::de::DeserializeOwned>(&self, key: &Key) -> Option<T> {
         let path = self.path(key);
         let bytes = match fs::read(&path) {
             Ok(b) => b,
@@ -134,17 +193,9 @@ impl Cache {
                 return None;
             }
         };
-        match serde_json::from_slice::<Record>(&bytes) {
-            Ok(r) if r.format == FORMAT && r.expires_at.is_finite() => Some(r),
-            Ok(_) => {
-                debug!(1, "warning: ignoring cache entry {} of another format", path.display());
-                None
-            }
-            Err(e) => {
-                debug!(1, "warning: ignoring corrupt cache entry {}: {e}", path.display());
-                None
-            }
-        }
+        serde_json::from_slice(&bytes)
+            .map_err(|e| debug!(1, "warning: ignoring corrupt cache entry {}: {e}", path.display()))
+            .ok()
     }
 
     /// Creates the directory if needed and makes sure it is 0700 whatever the umask.
@@ -159,9 +210,31 @@ impl Cache {
         Ok(())
     }
 
-    /// Writes the record atomically: a 0600 temp file in the same directory, synced, then
-    /// renamed over the old one. A reader sees the old record or the new, never half.
     pub fn write(&self, key: &Key, record: &Record) -> Result<()> {
+        self.write_json(key, record)
+    }
+
+    pub fn write_credential(&self, profile: &str, value: &str, provider: &str) -> Result<()> {
+        let credential = Credential {
+            format: FORMAT,
+            provider: provider.to_string(),
+            value: value.to_string(),
+            obtained_at: now(),
+        };
+        self.write_json(&Key::credential(profile), &credential)
+    }
+
+    /// Removes a slot's file; a missing one is fine.
+    pub fn remove(&self, key: &Key) -> Result<()> {
+        match fs::remove_file(self.path(key)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes atomically: a 0600 temp file in the same directory, synced, then renamed
+    /// over the old one. A reader sees the old content or the new, never half.
+    fn write_json(&self, key: &Key, value: &impl Serialize) -> Result<()> {
         self.ensure_dir()?;
         let path = self.path(key);
         let tmp = self.dir.join(format!(".{}.{}.tmp", key.stem(), std::process::id()));
@@ -174,7 +247,7 @@ impl Cache {
                 .open(&tmp)?;
             // `mode` only applies on creation; a leftover temp file keeps its old mode.
             f.set_permissions(fs::Permissions::from_mode(0o600))?;
-            f.write_all(&serde_json::to_vec(record).map_err(std::io::Error::other)?)?;
+            f.write_all(&serde_json::to_vec(value).map_err(std::io::Error::other)?)?;
             f.sync_all()?;
             fs::rename(&tmp, &path)
         })();
@@ -186,7 +259,7 @@ impl Cache {
         Ok(())
     }
 
-    /// Every record file of a profile (its own and its variants').
+    /// Every file of a profile: its token, its scoped tokens, its credential.
     pub fn entries_of(&self, profile: &str) -> Vec<PathBuf> {
         let Ok(dir) = fs::read_dir(&self.dir) else {
             return Vec::new();
@@ -195,7 +268,7 @@ impl Cache {
             .filter(|p| {
                 p.extension().is_some_and(|x| x == "json")
                     && p.file_stem().and_then(|s| s.to_str()).is_some_and(|s| {
-                        s == profile || s.strip_prefix(profile).is_some_and(|rest| rest.starts_with('@'))
+                        s == profile || s.strip_prefix(profile).is_some_and(|rest| rest.starts_with(['@', '+']))
                     })
             })
             .collect()
@@ -291,11 +364,9 @@ mod tests {
     }
 
     #[test]
-    fn variant_keys_are_file_safe() {
-        let k = Key {
-            profile: "mw".into(),
-            variant: Some("3fa8/../x".into()),
-        };
-        assert_eq!(k.stem(), "mw@3fa8____x");
+    fn slot_stems_are_file_safe_and_distinct() {
+        assert_eq!(Key::scoped("mw", "3fa8/../x").stem(), "mw@3fa8____x");
+        assert_eq!(Key::credential("mw").stem(), "mw+credential");
+        assert_eq!(Key::profile("mw").stem(), "mw");
     }
 }

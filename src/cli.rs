@@ -58,6 +58,15 @@ pub enum Command {
     /// Midigator: request a bearer token from POST /auth
     #[command(subcommand)]
     Midigator(MidigatorCommand),
+    /// MidwayPlus: developer login, installations, installation tokens, browser sign-in
+    #[command(subcommand)]
+    Midway(MidwayCommand),
+    /// MediRoutes: password grant and refresh token
+    #[command(subcommand)]
+    Mediroutes(RenewCommand),
+    /// Nugios: login and refresh token
+    #[command(subcommand)]
+    Nugios(RenewCommand),
     /// OAuth2 client credentials: request a token from the token endpoint
     #[command(subcommand)]
     Oauth2(Oauth2Command),
@@ -81,15 +90,22 @@ pub struct TokenArgs {
     pub no_cache: bool,
 }
 
-/// Flags of every command that prints a token.
+/// Flags of every command that prints a token it may need the secret for.
 #[derive(Debug, Args)]
 pub struct PrintArgs {
-    /// How to print the token
-    #[arg(long, value_enum, default_value_t = Format::Raw)]
-    pub format: Format,
+    #[command(flatten)]
+    pub format: FormatArg,
     /// Read the secret from the first line of stdin
     #[arg(long)]
     pub secret_stdin: bool,
+}
+
+/// `--format` of every command that prints a token.
+#[derive(Debug, Args)]
+pub struct FormatArg {
+    /// How to print the token
+    #[arg(long, value_enum, default_value_t = Format::Raw)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +171,73 @@ pub enum MidigatorCommand {
         profile: ProfileArg,
         #[command(flatten)]
         print: PrintArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MidwayCommand {
+    /// Log in with the password and print the developer token (kept for the other commands)
+    Login {
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// List the installations of your apps
+    Installations {
+        #[command(flatten)]
+        profile: ProfileArg,
+        /// Print the API's JSON array instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Read the password from the first line of stdin (when a login is needed)
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// Print a token for one installation (cached per installation)
+    Token {
+        /// Installation ID [default: the profile's `installation`]
+        #[arg(long, value_name = "ID")]
+        installation: Option<String>,
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// Sign in through the browser: listen on the profile's return_url for the redirect
+    Browser {
+        #[command(flatten)]
+        profile: ProfileArg,
+        /// App ID [default: the profile's `app_id`]
+        #[arg(long, value_name = "ID")]
+        app_id: Option<String>,
+        /// Do not open a browser; only print the URL to visit
+        #[arg(long)]
+        no_open: bool,
+        /// How long to wait for the redirect
+        #[arg(long, value_name = "DUR", value_parser = duration, default_value = "5m")]
+        wait: Duration,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+}
+
+/// The commands of providers with a refresh token (MediRoutes, Nugios).
+#[derive(Debug, Subcommand)]
+pub enum RenewCommand {
+    /// Log in with the password now; cache and print the new token
+    Login {
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// Renew with the stored refresh token now (never the password); cache and print
+    Refresh {
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[command(flatten)]
+        format: FormatArg,
     },
 }
 

@@ -41,13 +41,15 @@ impl Response {
     }
 
     /// The error for a non-2xx answer: 400/401/403 are a rejection (exit 5), the rest
-    /// a provider that answered badly (exit 6). The provider's own message is kept.
-    pub fn failure(&self, what: &str) -> Error {
+    /// a provider that answered badly (exit 6). The provider's own message is kept; when
+    /// there is none, `meaning` (what the provider documents for the status) stands in.
+    pub fn failure(&self, what: &str, meaning: Option<&str>) -> Error {
         let reason = reqwest::StatusCode::from_u16(self.status)
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("");
         let detail = provider_message(&self.body)
+            .or(meaning.map(str::to_string))
             .map(|m| format!(": {m}"))
             .unwrap_or_default();
         let text = format!("{what} answered HTTP {} {reason}{detail}", self.status);

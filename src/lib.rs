@@ -3,6 +3,7 @@
 //! `main.rs` parses the arguments and turns `run`'s result into an exit code; the
 //! modules below are reachable from tests and benchmarks.
 
+pub mod browser;
 pub mod cache;
 pub mod cli;
 pub mod commands;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::cache;
-use crate::cli::{PrintArgs, ProfileArg, TokenArgs};
+use crate::cli::{ProfileArg, RenewCommand, TokenArgs};
 use crate::config::{Config, Profile};
 use crate::error::Result;
 use crate::obtain::{self, Ask, Mode, Obtained};
@@ -35,25 +35,45 @@ pub fn token(config: &Config, args: &TokenArgs, timeout: Option<Duration>) -> Re
             );
         }
     }
-    print_token(profile, &obtained, args.print.format)
+    print_token(profile, &obtained, args.print.format.format)
 }
 
-/// A provider's own command (`authctl midigator auth`): a new login now, cached and printed.
-pub fn login(
+/// A provider's own command (`authctl midigator auth`, `authctl nugios refresh`): a new
+/// login (`Mode::Login`) or refresh (`Mode::Refresh`) now, cached and printed.
+pub fn renew_now(
     config: &Config,
     kind: Kind,
     profile: &ProfileArg,
-    print: &PrintArgs,
-    timeout: Option<Duration>,
+    ask: &Ask,
+    format: Format,
 ) -> Result<()> {
     let profile = config.resolve_for(kind, profile.profile.as_deref())?;
-    let ask = Ask::new(Mode::Login, print.secret_stdin, timeout);
-    let obtained = obtain::token(profile, &ask)?;
-    print_token(profile, &obtained, print.format)
+    let obtained = obtain::token(profile, ask)?;
+    print_token(profile, &obtained, format)
+}
+
+/// `authctl mediroutes|nugios login|refresh`.
+pub fn renew_command(config: &Config, kind: Kind, cmd: &RenewCommand, timeout: Option<Duration>) -> Result<()> {
+    match cmd {
+        RenewCommand::Login { profile, print } => renew_now(
+            config,
+            kind,
+            profile,
+            &Ask::new(Mode::Login, print.secret_stdin, timeout),
+            print.format.format,
+        ),
+        RenewCommand::Refresh { profile, format } => renew_now(
+            config,
+            kind,
+            profile,
+            &Ask::new(Mode::Refresh, false, timeout),
+            format.format,
+        ),
+    }
 }
 
 pub fn print_token(profile: &Profile, obtained: &Obtained, format: Format) -> Result<()> {
-    let extra = obtain::provider_of(profile)?.extra_headers();
+    let extra = profile.options.provider().extra_headers();
     let r = &obtained.record;
     let view = View {
         profile: &profile.name,

@@ -7,6 +7,10 @@
 //! 2. send `login` with the profile's secret;
 //! 3. a login that yields only a long-lived credential and no access token (MidwayPlus'
 //!    developer token) is followed by `refresh` with that credential.
+//!
+//! A provider whose access tokens belong to a sub-account (`scope`: a MidwayPlus
+//! installation) has them cached per sub-account, and its long-lived credential is shared
+//! by all of them.
 
 use std::time::Duration;
 
@@ -86,14 +90,14 @@ impl Options {
         })
     }
 
-    /// The provider that speaks this profile's wire format, or why there is none yet.
-    pub fn provider(&self) -> std::result::Result<&dyn Provider, &'static str> {
+    /// The provider that speaks this profile's wire format.
+    pub fn provider(&self) -> &dyn Provider {
         match self {
-            Options::Midigator(o) => Ok(o),
-            Options::Oauth2(o) => Ok(o),
-            Options::Midway(_) | Options::Mediroutes(_) | Options::Nugios(_) => {
-                Err("its token flow is not implemented in this version of authctl")
-            }
+            Options::Midigator(o) => o,
+            Options::Midway(o) => o,
+            Options::Mediroutes(o) => o,
+            Options::Nugios(o) => o,
+            Options::Oauth2(o) => o,
         }
     }
 }
@@ -197,6 +201,35 @@ pub trait Provider {
         matches!(status, 400 | 401)
     }
 
+    /// What the long-lived credential that `refresh` takes is called, in messages.
+    fn credential_name(&self) -> &'static str {
+        "refresh token"
+    }
+
+    /// True when the provider's access tokens belong to sub-accounts (MidwayPlus
+    /// installations), whether or not this profile names one: its long-lived credential
+    /// is then kept per profile and shared by the sub-accounts' tokens.
+    fn has_scopes(&self) -> bool {
+        false
+    }
+
+    /// The sub-account this profile's access tokens belong to, when it names one:
+    /// `(what it is called, its ID)`. Tokens are cached per sub-account.
+    fn scope(&self) -> Option<(&'static str, &str)> {
+        None
+    }
+
+    /// `Err(what to do instead)` when this profile's tokens cannot be fetched without a
+    /// person (a MidwayPlus profile without `installation` gets its token in a browser).
+    fn unattended(&self) -> std::result::Result<(), String> {
+        Ok(())
+    }
+
+    /// What an error status means when the answer carries no message of its own.
+    fn status_meaning(&self, _status: u16) -> Option<&'static str> {
+        None
+    }
+
     /// Headers every API call needs besides `Authorization`.
     fn extra_headers(&self) -> Vec<(&'static str, String)> {
         Vec::new()
@@ -206,6 +239,11 @@ pub trait Provider {
 /// Reads a string field of a JSON object, for parsers.
 pub fn str_field(body: &Value, key: &str) -> Option<String> {
     body.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Reads a boolean field; absent or null is false.
+pub fn bool_field(body: &Value, key: &str) -> bool {
+    body.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
 /// Reads a number field that may arrive as a number or a numeric string.

@@ -2,10 +2,18 @@
 //! `{accessToken, refreshToken, passwordExpired}`; every API call also carries
 //! `X-nugios-timezone: <minutes east of UTC>`.
 
-use reqwest::Url;
+use std::time::Duration;
 
+use reqwest::Url;
+use serde_json::{Value, json};
+
+use super::{Body, Grant, Kind, Provider, Request, Step, bool_field, str_field};
 use crate::config::Keys;
 use crate::error::Result;
+use crate::secret::Secret;
+
+/// Nugios documents 43200 minutes (30 days) for its access tokens.
+pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(43200 * 60);
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -40,5 +48,54 @@ impl Options {
             login,
             timezone_offset,
         })
+    }
+}
+
+impl Options {
+    /// The `X-nugios-timezone` value: the configured offset, else this machine's now.
+    pub fn timezone_minutes(&self) -> i32 {
+        self.timezone_offset
+            .unwrap_or_else(|| chrono::Local::now().offset().local_minus_utc() / 60)
+    }
+}
+
+impl Provider for Options {
+    fn kind(&self) -> Kind {
+        Kind::Nugios
+    }
+
+    fn login(&self, secret: &Secret) -> Request {
+        Request::post(
+            self.login_url.clone(),
+            Body::Json(json!({"login": self.login, "password": secret.expose()})),
+        )
+    }
+
+    fn has_refresh(&self) -> bool {
+        true
+    }
+
+    fn refresh(&self, refresh_token: &Secret) -> Option<Request> {
+        Some(Request::post(
+            self.refresh_url.clone(),
+            Body::Json(json!({"refreshToken": refresh_token.expose()})),
+        ))
+    }
+
+    /// Login and refresh answer alike: `{accessToken, refreshToken, passwordExpired}`,
+    /// with a new refresh token each time.
+    fn parse(&self, _step: Step, body: &Value) -> std::result::Result<Grant, String> {
+        let token = str_field(body, "accessToken").ok_or("the response has no \"accessToken\"")?;
+        Ok(Grant {
+            access_token: Some(token),
+            documented_lifetime: Some(ACCESS_TOKEN_LIFETIME),
+            refresh_token: str_field(body, "refreshToken"),
+            password_expired: bool_field(body, "passwordExpired"),
+            ..Grant::default()
+        })
+    }
+
+    fn extra_headers(&self) -> Vec<(&'static str, String)> {
+        vec![("X-nugios-timezone", self.timezone_minutes().to_string())]
     }
 }
