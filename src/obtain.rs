@@ -383,6 +383,11 @@ fn log_in_for_credential(client: &Client, profile: &Profile, provider: &dyn Prov
             provider.credential_name()
         ))
     })?;
+    checked_credential(provider, credential)
+}
+
+/// A long-lived credential goes into headers later: it must be as clean as a token.
+fn checked_credential(provider: &dyn Provider, credential: String) -> Result<Secret> {
     jwt::validate_token(&credential).map_err(|m| {
         error::upstream(format!(
             "{} sent an unusable {}, not kept: {m}",
@@ -452,11 +457,18 @@ fn renew(
         None => {
             let mut g = log_in(&client, profile, provider, ask)?;
             // A login that yields only a long-lived credential (MidwayPlus' developer
-            // token) is followed by the call that turns it into an access token.
+            // token) is followed by the call that turns it into an access token. The
+            // credential is kept first: it stays good even if that call is refused.
             if g.access_token.is_none()
-                && let Some(long_lived) = g.refresh_token.take().map(Secret::new)
-                && let Some(req) = provider.refresh(&long_lived)
+                && let Some(long_lived) = g.refresh_token.take()
             {
+                let long_lived = checked_credential(provider, long_lived)?;
+                let req = provider
+                    .refresh(&long_lived)
+                    .ok_or_else(|| error::upstream(format!("{} sent no access token", provider.kind().name())))?;
+                kept = cache
+                    .map(|c| store_refresh(profile, provider, c, long_lived.expose().to_string()))
+                    .transpose()?;
                 g = exchange(&client, provider, &req, Step::Refresh)?.map_err(|r| {
                     let refused = match provider.scope() {
                         Some((noun, id)) => format!("{noun} {id}"),
@@ -468,7 +480,6 @@ fn renew(
                         r.error
                     ))
                 })?;
-                g.refresh_token = g.refresh_token.or_else(|| Some(long_lived.expose().to_string()));
             }
             g
         }

@@ -106,3 +106,54 @@ fn refresh_tokens_go_to_the_keyring_not_the_cache_file() {
         .unwrap();
     assert!(stdout(&out).is_empty(), "logout left the refresh token in the keyring");
 }
+
+#[test]
+fn the_midway_developer_token_lives_in_the_keyring_and_serves_every_installation() {
+    if !keyring_available() {
+        return;
+    }
+    let server = MockServer::start();
+    let login = server.mock(|when, then| {
+        when.method(POST).path("/v1/Auth");
+        then.status(200).json_body(json!({"token": "dev-in-keyring"}));
+    });
+    let issue = server.mock(|when, then| {
+        when.method(POST)
+            .path("/v1/Developer/Token")
+            .header("authorization", "Bearer dev-in-keyring");
+        then.status(200).json_body(json!({"token": "inst-token"}));
+    });
+    let profile = format!("krm-{}", std::process::id());
+    let env = TestEnv::new(&format!(
+        "[profiles.{profile}]\nprovider = \"midway\"\nbase_url = \"{}\"\nclient_id = \"c\"\n",
+        server.base_url()
+    ));
+    let var = format!("AUTHCTL_SECRET_{}", profile.to_uppercase().replace('-', "_"));
+    env.cmd_with_keyring()
+        .args(["midway", "login", "--profile", &profile])
+        .env(&var, "pw")
+        .assert()
+        .success()
+        .stdout("dev-in-keyring\n");
+    assert!(!env.cache_dir().join(format!("{profile}+credential.json")).exists());
+
+    for installation in ["i-1", "i-2"] {
+        env.cmd_with_keyring()
+            .args(["midway", "token", "--profile", &profile, "--installation", installation])
+            .assert()
+            .success()
+            .stdout("inst-token\n");
+        let record = std::fs::read_to_string(env.cache_file(&format!("{profile}@{installation}"))).unwrap();
+        assert!(!record.contains("dev-in-keyring"), "{record}");
+    }
+    login.assert_calls(1);
+    issue.assert_calls(2);
+
+    env.cmd_with_keyring().args(["logout", &profile]).assert().success();
+    let out = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", "authctl", "username", &format!("{profile}/refresh_token")])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).is_empty(), "logout left the developer token in the keyring");
+    assert!(!env.cache_file(&format!("{profile}@i-1")).exists());
+}

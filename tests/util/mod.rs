@@ -114,6 +114,8 @@ pub fn isolate(c: &mut Command, home: &Path) {
     for k in leaky_vars() {
         c.env_remove(k);
     }
+    // No browser may pop up from a test.
+    c.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
     c.envs(private_env(home));
 }
 
@@ -124,6 +126,7 @@ pub fn std_cmd(env: &TestEnv) -> std::process::Command {
     for k in leaky_vars() {
         c.env_remove(k);
     }
+    c.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
     c.envs(private_env(env.dir.path()))
         .env("AUTHCTL_CONFIG", env.config_path());
     c
@@ -207,4 +210,65 @@ pub fn keyring_available() -> bool {
         eprintln!("skipping: no Secret Service on a D-Bus session bus (run through scripts/test)");
     }
     up
+}
+
+/// A loopback HTTP server that answers every request with the request's own head (request
+/// line and headers) as the body, for checking what headers a client really sent.
+pub fn echo_server() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                head.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+            let _ = stream.write_all(&head);
+        }
+    });
+    url
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Plays a browser: `GET path` on 127.0.0.1:`port`, retrying the connection until the
+/// listener is up (at most 20 s). Returns the status and the body.
+pub fn browser_get(port: u16, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut stream = loop {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Ok(s) => break s,
+            Err(e) if std::time::Instant::now() > deadline => panic!("nothing listens on port {port}: {e}"),
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    };
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: test-browser\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP response: {response:?}"));
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
+    (status, body)
 }

@@ -1,0 +1,235 @@
+//! Nugios: JSON login and refresh, rotation, the documented lifetime, the
+//! `X-nugios-timezone` header and `passwordExpired`.
+
+use httpmock::prelude::*;
+use predicates::prelude::*;
+use serde_json::json;
+
+use crate::util::*;
+
+fn nugios_env(server: &MockServer, extra: &str) -> TestEnv {
+    TestEnv::new(&format!(
+        "[profiles.ng]\nprovider = \"nugios\"\nlogin_url = \"{}\"\nrefresh_url = \"{}\"\nlogin = \"ops\"\n{extra}",
+        server.url("/api/auth/login"),
+        server.url("/api/auth/refresh"),
+    ))
+}
+
+fn login<'a>(server: &'a MockServer, body: serde_json::Value) -> httpmock::Mock<'a> {
+    server.mock(move |when, then| {
+        when.method(POST)
+            .path("/api/auth/login")
+            .header("content-type", "application/json")
+            .json_body(json!({"login": "ops", "password": "pw"}));
+        then.status(200).json_body(body);
+    })
+}
+
+fn refresh<'a>(server: &'a MockServer, refresh_token: &str, status: u16, body: serde_json::Value) -> httpmock::Mock<'a> {
+    let refresh_token = refresh_token.to_string();
+    server.mock(move |when, then| {
+        when.method(POST)
+            .path("/api/auth/refresh")
+            .json_body(json!({ "refreshToken": refresh_token }));
+        then.status(status).json_body(body);
+    })
+}
+
+fn token_as(env: &TestEnv, format: &str) -> String {
+    let out = env
+        .cmd()
+        .args(["token", "ng", "--format", format])
+        .env("AUTHCTL_SECRET_NG", "pw")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn login_then_refresh_rotates_and_an_opaque_token_lives_43200_minutes() {
+    let server = MockServer::start();
+    let first = login(
+        &server,
+        json!({"accessToken": "ng-a1", "refreshToken": "ng-r1", "passwordExpired": false}),
+    );
+    let second = refresh(
+        &server,
+        "ng-r1",
+        200,
+        json!({"accessToken": "ng-a2", "refreshToken": "ng-r2", "passwordExpired": false}),
+    );
+    let third = refresh(
+        &server,
+        "ng-r2",
+        200,
+        json!({"accessToken": "ng-a3", "refreshToken": "ng-r3", "passwordExpired": false}),
+    );
+    let env = nugios_env(&server, "");
+
+    let v: serde_json::Value = serde_json::from_str(&token_as(&env, "json")).unwrap();
+    assert_eq!(v["access_token"], "ng-a1");
+    let left = v["expires_in"].as_i64().unwrap();
+    assert!((43200 * 60 - 10..=43200 * 60).contains(&left), "{left}");
+    assert_eq!(env.cache_json("ng")["refresh"]["value"], "ng-r1");
+
+    env.cmd().args(["nugios", "refresh"]).assert().success().stdout("ng-a2\n");
+    env.cmd()
+        .args(["token", "ng", "--force-refresh"])
+        .assert()
+        .success()
+        .stdout("ng-a3\n");
+    assert_eq!(env.cache_json("ng")["refresh"]["value"], "ng-r3");
+    first.assert_calls(1);
+    second.assert_calls(1);
+    third.assert_calls(1);
+
+    // `nugios login` always uses the password.
+    env.cmd()
+        .args(["nugios", "login"])
+        .env("AUTHCTL_SECRET_NG", "pw")
+        .assert()
+        .success()
+        .stdout("ng-a1\n");
+    first.assert_calls(2);
+}
+
+#[test]
+fn a_jwt_access_token_expires_at_its_exp() {
+    let server = MockServer::start();
+    let token = jwt_expiring_in(900);
+    login(&server, json!({"accessToken": token, "refreshToken": "r", "passwordExpired": false}));
+    let env = nugios_env(&server, "");
+    let v: serde_json::Value = serde_json::from_str(&token_as(&env, "json")).unwrap();
+    assert!((890..=900).contains(&v["expires_in"].as_i64().unwrap()), "{v}");
+}
+
+#[test]
+fn timezone_header_reaches_the_server_through_curl_in_every_rendering() {
+    let server = MockServer::start();
+    login(
+        &server,
+        json!({"accessToken": "ng-a1", "refreshToken": "ng-r1", "passwordExpired": false}),
+    );
+    let env = nugios_env(&server, "timezone_offset = 240\n");
+    let echo = echo_server();
+
+    let header = token_as(&env, "header");
+    assert_eq!(header, "Authorization: Bearer ng-a1\nX-nugios-timezone: 240\n");
+    let header_file = env.dir.path().join("headers.txt");
+    std::fs::write(&header_file, &header).unwrap();
+    let curl_file = env.dir.path().join("curl.cfg");
+    std::fs::write(&curl_file, token_as(&env, "curl")).unwrap();
+
+    for args in [
+        vec!["-sf".to_string(), "-H".into(), format!("@{}", header_file.display())],
+        vec!["-sf".to_string(), "-K".into(), curl_file.display().to_string()],
+    ] {
+        let out = std::process::Command::new("curl")
+            .args(&args)
+            .arg(format!("{echo}/orders"))
+            .output()
+            .expect("curl is installed");
+        assert!(out.status.success(), "{}", stderr(&out));
+        let seen = stdout(&out);
+        assert!(seen.contains("Authorization: Bearer ng-a1\r\n"), "{seen}");
+        assert!(seen.contains("X-nugios-timezone: 240\r\n"), "{seen}");
+    }
+
+    let v: serde_json::Value = serde_json::from_str(&token_as(&env, "json")).unwrap();
+    assert_eq!(v["headers"]["X-nugios-timezone"], "240");
+    assert_eq!(v["headers"]["Authorization"], "Bearer ng-a1");
+}
+
+#[test]
+fn timezone_defaults_to_the_machines_current_offset() {
+    let server = MockServer::start();
+    login(
+        &server,
+        json!({"accessToken": "ng-a1", "refreshToken": "ng-r1", "passwordExpired": false}),
+    );
+    let env = nugios_env(&server, "");
+    for (tz, minutes) in [("UTC", "0"), ("<+04>-4", "240"), ("<-0530>+5:30", "-330")] {
+        env.cmd()
+            .args(["token", "ng", "--format", "header"])
+            .env("AUTHCTL_SECRET_NG", "pw")
+            .env("TZ", tz)
+            .assert()
+            .success()
+            .stdout(format!("Authorization: Bearer ng-a1\nX-nugios-timezone: {minutes}\n"));
+    }
+}
+
+#[test]
+fn password_expired_warns_every_time_and_shows_in_json() {
+    let server = MockServer::start();
+    login(
+        &server,
+        json!({"accessToken": "ng-a1", "refreshToken": "ng-r1", "passwordExpired": true}),
+    );
+    let env = nugios_env(&server, "");
+    for source in ["network", "cache"] {
+        let out = env
+            .cmd()
+            .args(["token", "ng", "--format", "json"])
+            .env("AUTHCTL_SECRET_NG", "pw")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(
+            stderr(&out).contains("warning: profile ng: the nugios password has expired"),
+            "{}",
+            stderr(&out)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["password_expired"], true);
+        assert_eq!(v["source"], source);
+    }
+    // -q silences warnings, not the result.
+    env.cmd()
+        .args(["-q", "token", "ng"])
+        .assert()
+        .success()
+        .stdout("ng-a1\n")
+        .stderr("");
+}
+
+#[test]
+fn a_null_access_token_is_exit_6() {
+    let server = MockServer::start();
+    login(&server, json!({"accessToken": null, "refreshToken": null, "passwordExpired": false}));
+    let env = nugios_env(&server, "");
+    env.cmd()
+        .args(["token", "ng"])
+        .env("AUTHCTL_SECRET_NG", "pw")
+        .assert()
+        .code(6)
+        .stdout("")
+        .stderr(predicate::str::contains("no \"accessToken\""));
+}
+
+#[test]
+fn a_rejected_refresh_logs_in_and_refresh_command_exits_5() {
+    let server = MockServer::start();
+    let rejected = refresh(&server, "ng-old", 401, json!({"title": "Unauthorized"}));
+    let fresh = login(
+        &server,
+        json!({"accessToken": "ng-a1", "refreshToken": "ng-r1", "passwordExpired": false}),
+    );
+    let env = nugios_env(&server, "");
+    env.seed_expired("ng", "nugios", "ng-old");
+    env.cmd()
+        .args(["nugios", "refresh"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("HTTP 401").and(predicate::str::contains("authctl nugios login")));
+    assert_eq!(env.cache_json("ng")["refresh"]["value"], "ng-old");
+    env.cmd()
+        .args(["token", "ng"])
+        .env("AUTHCTL_SECRET_NG", "pw")
+        .assert()
+        .success()
+        .stdout("ng-a1\n");
+    rejected.assert_calls(2);
+    fresh.assert_calls(1);
+}
