@@ -189,7 +189,11 @@ fn answer(request_line: &str, path: &str) -> Answer {
     if method != "GET" {
         return continue_with(405, NOT_FOUND_PAGE);
     }
-    let Some(token) = url.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()) else {
+    let Some(token) = url
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+    else {
         crate::warn!("a redirect reached {path} without a token; still waiting");
         return continue_with(400, NO_TOKEN_PAGE);
     };

@@ -178,7 +178,11 @@ impl Cache {
 
     fn usable(&self, key: &Key, ok: bool) -> bool {
         if !ok {
-            debug!(1, "warning: ignoring cache entry {} of another format", self.path(key).display());
+            debug!(
+                1,
+                "warning: ignoring cache entry {} of another format",
+                self.path(key).display()
+            );
         }
         ok
     }

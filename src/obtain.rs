@@ -285,7 +285,7 @@ fn store_refresh(profile: &Profile, provider: &dyn Provider, cache: &Cache, valu
         Err(e) => {
             debug!(
                 1,
-                "notice: {e}; keeping the {} of {} in a 0600 cache file instead",
+                "notice: the OS keyring {e}; keeping the {} of {} in a 0600 cache file instead",
                 provider.credential_name(),
                 profile.name
             );
@@ -353,13 +353,10 @@ fn exchange(
         Ok(body) => body,
         Err(rejection) => return Ok(Err(rejection)),
     };
-    provider.parse(step, &body).map(Ok).map_err(|m| {
-        error::upstream(format!(
-            "{} ({}) answered badly: {m}",
-            provider.kind().name(),
-            req.url
-        ))
-    })
+    provider
+        .parse(step, &body)
+        .map(Ok)
+        .map_err(|m| error::upstream(format!("{} ({}) answered badly: {m}", provider.kind().name(), req.url)))
 }
 
 /// Sends `login` with the profile's secret.

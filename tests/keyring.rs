@@ -151,9 +151,18 @@ fn the_midway_developer_token_lives_in_the_keyring_and_serves_every_installation
 
     env.cmd_with_keyring().args(["logout", &profile]).assert().success();
     let out = std::process::Command::new("secret-tool")
-        .args(["lookup", "service", "authctl", "username", &format!("{profile}/refresh_token")])
+        .args([
+            "lookup",
+            "service",
+            "authctl",
+            "username",
+            &format!("{profile}/refresh_token"),
+        ])
         .output()
         .unwrap();
-    assert!(stdout(&out).is_empty(), "logout left the developer token in the keyring");
+    assert!(
+        stdout(&out).is_empty(),
+        "logout left the developer token in the keyring"
+    );
     assert!(!env.cache_file(&format!("{profile}@i-1")).exists());
 }

@@ -167,7 +167,9 @@ fn a_5xx_refresh_keeps_the_refresh_token_for_the_next_try() {
         .assert()
         .code(6)
         .stdout("")
-        .stderr(predicate::str::contains("HTTP 500").and(predicate::str::contains("unknown error; contact MediRoutes")));
+        .stderr(
+            predicate::str::contains("HTTP 500").and(predicate::str::contains("unknown error; contact MediRoutes")),
+        );
     assert_eq!(env.cache_json("mr")["refresh"]["value"], "rt-keep");
     // The next try uses the same refresh token, and works.
     down.delete();
@@ -214,7 +216,9 @@ fn refresh_without_a_stored_refresh_token_exits_5_with_a_hint() {
         .assert()
         .code(5)
         .stdout("")
-        .stderr(predicate::str::contains("no refresh token is stored for profile mr; log in first: authctl mediroutes login"));
+        .stderr(predicate::str::contains(
+            "no refresh token is stored for profile mr; log in first: authctl mediroutes login",
+        ));
 }
 
 #[test]
@@ -256,7 +260,9 @@ fn errors_show_error_description_or_the_documented_meaning() {
         .env("AUTHCTL_SECRET_MR", "pw")
         .assert()
         .code(5)
-        .stderr(predicate::str::contains("HTTP 400 Bad Request: The user name or password is incorrect."));
+        .stderr(predicate::str::contains(
+            "HTTP 400 Bad Request: The user name or password is incorrect.",
+        ));
 
     let server = MockServer::start();
     server.mock(|when, then| {

@@ -103,7 +103,11 @@ fn installation_token_is_cached_and_the_developer_token_reused_without_a_new_log
     // the installation records and never printed by `token`.
     assert_eq!(env.cache_json("mw@inst-1")["access_token"], inst1.as_str());
     assert_eq!(env.cache_json("mw@inst-2")["access_token"], inst2.as_str());
-    assert!(!std::fs::read_to_string(env.cache_file("mw@inst-1")).unwrap().contains("dev-1"));
+    assert!(
+        !std::fs::read_to_string(env.cache_file("mw@inst-1"))
+            .unwrap()
+            .contains("dev-1")
+    );
     assert_eq!(stored_developer_token(&env), "dev-1");
     let mode = std::fs::metadata(credential_file(&env)).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
@@ -243,7 +247,10 @@ fn login_prints_the_developer_token_and_later_commands_reuse_it() {
     }
     assert!(lines[1].starts_with("3fa85f64-5717-4562-b3fc-2c963f66afa6  Sync (app-7)  Acme Parts (Dealer)"));
     assert!(lines[1].ends_with("1.4.0    2025-03-21"), "{table}");
-    assert!(lines[2].contains("Solo ") && lines[2].ends_with("2025-04-01"), "{table}");
+    assert!(
+        lines[2].contains("Solo ") && lines[2].ends_with("2025-04-01"),
+        "{table}"
+    );
 
     let out = env.cmd().args(["midway", "installations", "--json"]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -364,8 +371,10 @@ fn browser_flow_times_out_with_exit_7() {
         .code(7)
         .stdout("")
         .stderr(
-            predicate::str::contains(format!("no sign-in redirect reached http://127.0.0.1:{port}/callback within 1s"))
-                .and(predicate::str::contains("No display").not()),
+            predicate::str::contains(format!(
+                "no sign-in redirect reached http://127.0.0.1:{port}/callback within 1s"
+            ))
+            .and(predicate::str::contains("No display").not()),
         );
 }
 

@@ -25,7 +25,12 @@ fn login<'a>(server: &'a MockServer, body: serde_json::Value) -> httpmock::Mock<
     })
 }
 
-fn refresh<'a>(server: &'a MockServer, refresh_token: &str, status: u16, body: serde_json::Value) -> httpmock::Mock<'a> {
+fn refresh<'a>(
+    server: &'a MockServer,
+    refresh_token: &str,
+    status: u16,
+    body: serde_json::Value,
+) -> httpmock::Mock<'a> {
     let refresh_token = refresh_token.to_string();
     server.mock(move |when, then| {
         when.method(POST)
@@ -73,7 +78,11 @@ fn login_then_refresh_rotates_and_an_opaque_token_lives_43200_minutes() {
     assert!((43200 * 60 - 10..=43200 * 60).contains(&left), "{left}");
     assert_eq!(env.cache_json("ng")["refresh"]["value"], "ng-r1");
 
-    env.cmd().args(["nugios", "refresh"]).assert().success().stdout("ng-a2\n");
+    env.cmd()
+        .args(["nugios", "refresh"])
+        .assert()
+        .success()
+        .stdout("ng-a2\n");
     env.cmd()
         .args(["token", "ng", "--force-refresh"])
         .assert()
@@ -98,7 +107,10 @@ fn login_then_refresh_rotates_and_an_opaque_token_lives_43200_minutes() {
 fn a_jwt_access_token_expires_at_its_exp() {
     let server = MockServer::start();
     let token = jwt_expiring_in(900);
-    login(&server, json!({"accessToken": token, "refreshToken": "r", "passwordExpired": false}));
+    login(
+        &server,
+        json!({"accessToken": token, "refreshToken": "r", "passwordExpired": false}),
+    );
     let env = nugios_env(&server, "");
     let v: serde_json::Value = serde_json::from_str(&token_as(&env, "json")).unwrap();
     assert!((890..=900).contains(&v["expires_in"].as_i64().unwrap()), "{v}");
@@ -197,7 +209,10 @@ fn password_expired_warns_every_time_and_shows_in_json() {
 #[test]
 fn a_null_access_token_is_exit_6() {
     let server = MockServer::start();
-    login(&server, json!({"accessToken": null, "refreshToken": null, "passwordExpired": false}));
+    login(
+        &server,
+        json!({"accessToken": null, "refreshToken": null, "passwordExpired": false}),
+    );
     let env = nugios_env(&server, "");
     env.cmd()
         .args(["token", "ng"])

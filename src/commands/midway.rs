@@ -79,10 +79,16 @@ fn installations(profile: &Profile, ask: &Ask, json: bool) -> Result<()> {
         )));
     };
     if json {
-        return super::print(&format!("{}\n", serde_json::to_string_pretty(&body).map_err(anyhow::Error::from)?));
+        return super::print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&body).map_err(anyhow::Error::from)?
+        ));
     }
     if list.is_empty() {
-        eprintln!("No installations: nobody has installed an app of client {} yet.", o.client_id);
+        eprintln!(
+            "No installations: nobody has installed an app of client {} yet.",
+            o.client_id
+        );
         return Ok(());
     }
     super::print(&table(list))

@@ -40,13 +40,7 @@ pub fn token(config: &Config, args: &TokenArgs, timeout: Option<Duration>) -> Re
 
 /// A provider's own command (`authctl midigator auth`, `authctl nugios refresh`): a new
 /// login (`Mode::Login`) or refresh (`Mode::Refresh`) now, cached and printed.
-pub fn renew_now(
-    config: &Config,
-    kind: Kind,
-    profile: &ProfileArg,
-    ask: &Ask,
-    format: Format,
-) -> Result<()> {
+pub fn renew_now(config: &Config, kind: Kind, profile: &ProfileArg, ask: &Ask, format: Format) -> Result<()> {
     let profile = config.resolve_for(kind, profile.profile.as_deref())?;
     let obtained = obtain::token(profile, ask)?;
     print_token(profile, &obtained, format)

@@ -69,9 +69,7 @@ impl Options {
     /// Where the browser flow sends the user.
     pub fn authenticate_url(&self, app_id: &str) -> Url {
         let mut url = join(&self.app_url, "Apps/Authenticate");
-        url.path_segments_mut()
-            .expect("an http(s) URL has a path")
-            .push(app_id);
+        url.path_segments_mut().expect("an http(s) URL has a path").push(app_id);
         url
     }
 }
@@ -140,10 +138,12 @@ impl Provider for Options {
         if self.installation.is_some() {
             return Ok(());
         }
-        Err("this MidwayPlus profile has no `installation`: set one in the profile (list them with \
+        Err(
+            "this MidwayPlus profile has no `installation`: set one in the profile (list them with \
              `authctl midway installations`), use `authctl midway token --installation ID`, \
              or sign in with `authctl midway browser`"
-            .to_string())
+                .to_string(),
+        )
     }
 }
 

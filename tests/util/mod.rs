@@ -261,7 +261,11 @@ pub fn browser_get(port: u16, path: &str) -> (u16, String) {
             Err(_) => std::thread::sleep(std::time::Duration::from_millis(50)),
         }
     };
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: test-browser\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: test-browser\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response
