@@ -7,6 +7,15 @@ use serde_json::json;
 
 use crate::util::*;
 
+/// What the Secret Service holds for authctl under `user` ("" when nothing).
+fn keyring_lookup(user: &str) -> String {
+    let out = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", "authctl", "username", user])
+        .output()
+        .unwrap();
+    stdout(&out)
+}
+
 #[test]
 fn a_secret_stored_with_secret_set_is_used_and_can_be_deleted() {
     if !keyring_available() {
@@ -94,17 +103,10 @@ fn refresh_tokens_go_to_the_keyring_not_the_cache_file() {
     refresh.assert_calls(1);
 
     env.cmd_with_keyring().args(["logout", &profile]).assert().success();
-    let out = std::process::Command::new("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            "authctl",
-            "username",
-            &format!("{profile}/refresh_token"),
-        ])
-        .output()
-        .unwrap();
-    assert!(stdout(&out).is_empty(), "logout left the refresh token in the keyring");
+    assert!(
+        keyring_lookup(&format!("{profile}/refresh_token")).is_empty(),
+        "logout left the refresh token in the keyring"
+    );
 }
 
 #[test]
@@ -150,18 +152,8 @@ fn the_midway_developer_token_lives_in_the_keyring_and_serves_every_installation
     issue.assert_calls(2);
 
     env.cmd_with_keyring().args(["logout", &profile]).assert().success();
-    let out = std::process::Command::new("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            "authctl",
-            "username",
-            &format!("{profile}/refresh_token"),
-        ])
-        .output()
-        .unwrap();
     assert!(
-        stdout(&out).is_empty(),
+        keyring_lookup(&format!("{profile}/refresh_token")).is_empty(),
         "logout left the developer token in the keyring"
     );
     assert!(!env.cache_file(&format!("{profile}@i-1")).exists());
