@@ -196,6 +196,9 @@ impl Client {
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
         }
+        for (name, value) in &req.headers {
+            builder = builder.header(*name, value);
+        }
         builder = match &req.body {
             Body::Empty => builder,
             Body::Json(v) => builder.json(v),
@@ -211,8 +214,9 @@ impl Client {
                 Body::Json(_) => "JSON body (not logged: it may hold the secret)",
                 Body::Form(_) => "form body (not logged: it may hold the secret)",
             };
+            let extra: String = req.headers.iter().map(|(k, v)| format!(", {k}: {v}")).collect();
             eprintln!(
-                "authctl: > {} {} ({body}{})",
+                "authctl: > {} {} ({body}{}{extra})",
                 method_name(req.method),
                 req.url,
                 auth.unwrap_or_default()

@@ -25,6 +25,8 @@ fn login<'a>(server: &'a MockServer, body: serde_json::Value) -> httpmock::Mock<
     })
 }
 
+/// The refresh endpoint; like every call after login, it gets the timezone header (the
+/// tests run with TZ=UTC).
 fn refresh<'a>(
     server: &'a MockServer,
     refresh_token: &str,
@@ -35,6 +37,7 @@ fn refresh<'a>(
     server.mock(move |when, then| {
         when.method(POST)
             .path("/api/auth/refresh")
+            .header("x-nugios-timezone", "0")
             .json_body(json!({ "refreshToken": refresh_token }));
         then.status(status).json_body(body);
     })

@@ -62,6 +62,7 @@ impl Options {
             method: Method::Get,
             url: self.installations_url(),
             bearer: Some(developer_token.clone()),
+            headers: Vec::new(),
             body: Body::Empty,
         }
     }

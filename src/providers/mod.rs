@@ -136,6 +136,8 @@ pub struct Request {
     pub url: Url,
     /// Sent as `Authorization: Bearer …` (Midigator sends its API secret this way).
     pub bearer: Option<Secret>,
+    /// Other headers the provider wants (never secrets: they are logged at `-vvv`).
+    pub headers: Vec<(&'static str, String)>,
     pub body: Body,
 }
 
@@ -145,6 +147,7 @@ impl Request {
             method: Method::Post,
             url,
             bearer: None,
+            headers: Vec::new(),
             body,
         }
     }

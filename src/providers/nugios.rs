@@ -65,10 +65,13 @@ impl Provider for Options {
     }
 
     fn login(&self, secret: &Secret) -> Request {
-        Request::post(
-            self.login_url.clone(),
-            Body::Json(json!({"login": self.login, "password": secret.expose()})),
-        )
+        Request {
+            headers: self.extra_headers(),
+            ..Request::post(
+                self.login_url.clone(),
+                Body::Json(json!({"login": self.login, "password": secret.expose()})),
+            )
+        }
     }
 
     fn has_refresh(&self) -> bool {
@@ -76,10 +79,14 @@ impl Provider for Options {
     }
 
     fn refresh(&self, refresh_token: &Secret) -> Option<Request> {
-        Some(Request::post(
-            self.refresh_url.clone(),
-            Body::Json(json!({"refreshToken": refresh_token.expose()})),
-        ))
+        // Nugios wants its timezone header on every call after login; refresh is one.
+        Some(Request {
+            headers: self.extra_headers(),
+            ..Request::post(
+                self.refresh_url.clone(),
+                Body::Json(json!({"refreshToken": refresh_token.expose()})),
+            )
+        })
     }
 
     /// Login and refresh answer alike: `{accessToken, refreshToken, passwordExpired}`,
