@@ -390,8 +390,9 @@ fn browser_flow_ctrl_c_exits_7() {
         .unwrap();
     // Once it answers, it is listening and its Ctrl-C handler is in place.
     assert_eq!(browser_get(port, "/").0, 404);
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // The shell's own `kill`: no procps needed.
+    let killed = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
         .status()
         .unwrap();
     assert!(killed.success());
