@@ -3,10 +3,9 @@
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command, MidigatorCommand, Oauth2Command, PrintArgs, ProfileArg};
+use crate::cli::{Cli, Command, MidigatorCommand, Oauth2Command};
 use crate::config::Config;
 use crate::error::Result;
-use crate::obtain::{Ask, Mode};
 use crate::providers::Kind;
 
 pub mod config;
@@ -34,11 +33,15 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             print(&String::from_utf8_lossy(&out))
         }
-        Command::Midigator(MidigatorCommand::Auth { profile, print }) => {
-            provider_login(config_flag, Kind::Midigator, &profile, &print, cli.timeout)
-        }
+        Command::Midigator(MidigatorCommand::Auth { profile, print }) => token::login_now(
+            &Config::load(config_flag)?,
+            Kind::Midigator,
+            &profile,
+            &print,
+            cli.timeout,
+        ),
         Command::Oauth2(Oauth2Command::Token { profile, print }) => {
-            provider_login(config_flag, Kind::Oauth2, &profile, &print, cli.timeout)
+            token::login_now(&Config::load(config_flag)?, Kind::Oauth2, &profile, &print, cli.timeout)
         }
         Command::Midway(cmd) => midway::run(&Config::load(config_flag)?, cmd, cli.timeout),
         Command::Mediroutes(cmd) => {
@@ -46,18 +49,6 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Nugios(cmd) => token::renew_command(&Config::load(config_flag)?, Kind::Nugios, &cmd, cli.timeout),
     }
-}
-
-/// `authctl midigator auth`, `authctl oauth2 token`: a new login now, cached and printed.
-fn provider_login(
-    config_flag: Option<&std::path::Path>,
-    kind: Kind,
-    profile: &ProfileArg,
-    print: &PrintArgs,
-    timeout: Option<std::time::Duration>,
-) -> Result<()> {
-    let ask = Ask::new(Mode::Login, print.secret_stdin, timeout);
-    token::renew_now(&Config::load(config_flag)?, kind, profile, &ask, print.format.format)
 }
 
 /// Writes the result to stdout in one go; a closed pipe surfaces as an error that

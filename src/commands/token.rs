@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::cache;
-use crate::cli::{ProfileArg, RenewCommand, TokenArgs};
+use crate::cli::{PrintArgs, ProfileArg, RenewCommand, TokenArgs};
 use crate::config::{Config, Profile};
 use crate::error::Result;
 use crate::obtain::{self, Ask, Mode, Obtained};
@@ -46,16 +46,23 @@ pub fn renew_now(config: &Config, kind: Kind, profile: &ProfileArg, ask: &Ask, f
     print_token(profile, &obtained, format)
 }
 
+/// `authctl midigator auth`, `oauth2 token`, `mediroutes login`, `nugios login`: a new
+/// login with the secret now, cached and printed.
+pub fn login_now(
+    config: &Config,
+    kind: Kind,
+    profile: &ProfileArg,
+    print: &PrintArgs,
+    timeout: Option<Duration>,
+) -> Result<()> {
+    let ask = Ask::new(Mode::Login, print.secret_stdin, timeout);
+    renew_now(config, kind, profile, &ask, print.format.format)
+}
+
 /// `authctl mediroutes|nugios login|refresh`.
 pub fn renew_command(config: &Config, kind: Kind, cmd: &RenewCommand, timeout: Option<Duration>) -> Result<()> {
     match cmd {
-        RenewCommand::Login { profile, print } => renew_now(
-            config,
-            kind,
-            profile,
-            &Ask::new(Mode::Login, print.secret_stdin, timeout),
-            print.format.format,
-        ),
+        RenewCommand::Login { profile, print } => login_now(config, kind, profile, print, timeout),
         RenewCommand::Refresh { profile, format } => renew_now(
             config,
             kind,
