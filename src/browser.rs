@@ -45,16 +45,14 @@ pub fn receive_token(return_url: &Url, visit: &Url, open: bool, wait: Duration) 
         .map_err(|e| anyhow::anyhow!("cannot start the I/O runtime: {e}"))?;
     runtime.block_on(async {
         let listeners = bind(return_url).await?;
-        eprintln!("Sign in to MidwayPlus at this URL:\n  {visit}");
+        crate::log::emit(&format!("Sign in to MidwayPlus at this URL:\n  {visit}"));
         if open {
             open_browser(visit);
         }
-        if !crate::log::quiet() {
-            eprintln!(
-                "Waiting up to {} for the redirect to {return_url} (Ctrl-C to cancel)…",
-                humantime::format_duration(wait)
-            );
-        }
+        crate::note!(
+            "Waiting up to {} for the redirect to {return_url} (Ctrl-C to cancel)…",
+            humantime::format_duration(wait)
+        );
 
         let (tx, mut rx) = mpsc::unbounded_channel();
         let path: Arc<str> = return_url.path().into();
@@ -226,7 +224,7 @@ fn open_browser(url: &Url) {
         None
     };
     let Some(opener) = opener else {
-        eprintln!("No display to open a browser on: open the URL above in a browser yourself.");
+        crate::log::emit("No display to open a browser on: open the URL above in a browser yourself.");
         return;
     };
     let spawned = std::process::Command::new(opener)
@@ -236,7 +234,9 @@ fn open_browser(url: &Url) {
         .stderr(std::process::Stdio::null())
         .spawn();
     if let Err(e) = spawned {
-        eprintln!("Could not start {opener} ({e}): open the URL above in a browser yourself.");
+        crate::log::emit(&format!(
+            "Could not start {opener} ({e}): open the URL above in a browser yourself."
+        ));
     }
 }
 

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::debug;
 use crate::error::{self, Error, Result, one_line};
-use crate::log::redact;
 use crate::providers::{Body, Method, Request};
+use crate::redact::{REDACTED, scrub};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -60,24 +60,26 @@ impl Response {
     }
 }
 
-/// The first of `message`, `error_description`, `error`, `title` that holds text.
+/// The first of `message`, `error_description`, `error`, `title` that holds text, with
+/// any secret the server echoed back redacted before it is cut to one line.
 pub fn provider_message(body: &[u8]) -> Option<String> {
     let v: Value = serde_json::from_slice(body).ok()?;
     ["message", "error_description", "error", "title"]
         .iter()
         .filter_map(|k| v.get(*k).and_then(Value::as_str))
         .find(|s| !s.trim().is_empty())
-        .map(|s| one_line(s, 300))
+        .map(|s| one_line(&scrub(s), 300))
 }
 
-/// A short, single-line look at a body that was not what was expected. Never called on
-/// a body that parsed as JSON, so tokens do not end up here.
+/// A short, single-line look at a body that was not what was expected (an HTML error
+/// page, say), secrets redacted. Never called on a body that parsed as JSON, so tokens
+/// do not end up here.
 fn snippet(body: &[u8]) -> String {
     if body.is_empty() {
         return "(empty body)".into();
     }
     let text = String::from_utf8_lossy(body);
-    format!("\"{}\"", one_line(&text, 80))
+    format!("\"{}\"", one_line(&scrub(&text), 80))
 }
 
 pub struct Client {
@@ -208,19 +210,19 @@ impl Client {
             let auth = req
                 .bearer
                 .as_ref()
-                .map(|b| format!(", Authorization: Bearer {}", redact(b.expose())));
+                .map(|_| format!(", Authorization: Bearer {REDACTED}"));
             let body = match &req.body {
                 Body::Empty => "no body",
                 Body::Json(_) => "JSON body (not logged: it may hold the secret)",
                 Body::Form(_) => "form body (not logged: it may hold the secret)",
             };
             let extra: String = req.headers.iter().map(|(k, v)| format!(", {k}: {v}")).collect();
-            eprintln!(
+            crate::log::emit(&format!(
                 "authctl: > {} {} ({body}{}{extra})",
                 method_name(req.method),
                 req.url,
                 auth.unwrap_or_default()
-            );
+            ));
         }
 
         let mut resp = builder.send().await.map_err(Failure::from_reqwest)?;
@@ -228,11 +230,11 @@ impl Client {
         if crate::log::enabled(3) {
             for (name, value) in resp.headers() {
                 let shown = if name == "set-cookie" {
-                    "<redacted>".into()
+                    REDACTED.into()
                 } else {
                     String::from_utf8_lossy(value.as_bytes()).into_owned()
                 };
-                eprintln!("authctl: < {name}: {shown}");
+                crate::log::emit(&format!("authctl: < {name}: {}", one_line(&shown, 300)));
             }
         }
         let retry_after = resp
@@ -251,7 +253,7 @@ impl Client {
             body.extend_from_slice(&chunk);
         }
         if crate::log::enabled(3) {
-            eprintln!("authctl: < body: {}", describe_body(&body));
+            crate::log::emit(&format!("authctl: < body: {}", describe_body(&body)));
         }
         Ok((Response { status, body }, retry_after))
     }
@@ -285,7 +287,7 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     while let Some(next) = cur.source() {
         cur = next;
     }
-    one_line(&cur.to_string(), 200)
+    one_line(&scrub(&cur.to_string()), 200)
 }
 
 fn finish(outcome: Result<(Response, Option<Duration>), Failure>, what: &str, timeout: Duration) -> Result<Response> {
@@ -338,8 +340,10 @@ fn describe_body(body: &[u8]) -> String {
     fn walk(v: &Value, key: Option<&str>) -> Value {
         match v {
             Value::String(s) => match key {
-                Some("token_type" | "error" | "error_description" | "message" | "title") => Value::String(s.clone()),
-                _ => Value::String(redact(s)),
+                Some("token_type" | "error" | "error_description" | "message" | "title") => {
+                    Value::String(scrub(s).into_owned())
+                }
+                _ => Value::String(REDACTED.into()),
             },
             Value::Array(items) => Value::Array(items.iter().map(|i| walk(i, None)).collect()),
             Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), walk(v, Some(k)))).collect()),
@@ -375,6 +379,18 @@ mod tests {
             "Unauthorized"
         );
         assert!(provider_message(b"<html>").is_none());
+    }
+
+    #[test]
+    fn an_echoed_secret_is_redacted_before_the_message_is_cut() {
+        crate::redact::register("unit-http-Straddling-Secret");
+        // The secret starts just before the 300-character cut: cutting first would leave
+        // its first half in the message, where no later scrub could recognise it.
+        let body = serde_json::json!({"message": format!("{}unit-http-Straddling-Secret", "x".repeat(288))});
+        let message = provider_message(body.to_string().as_bytes()).unwrap();
+        assert!(!message.contains("unit-http-St"), "{message}");
+        let html = format!("<p>{}unit-http-Straddling-Secret</p>", "x".repeat(65));
+        assert!(!snippet(html.as_bytes()).contains("unit-http-St"));
     }
 
     #[test]

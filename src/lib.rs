@@ -15,6 +15,7 @@ pub mod log;
 pub mod obtain;
 pub mod output;
 pub mod providers;
+pub mod redact;
 pub mod secret;
 
 pub use commands::run;

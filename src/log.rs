@@ -1,7 +1,8 @@
-//! Diagnostics on stderr, gated by `-v`/`-q`. Nothing here ever sees a secret:
-//! callers pass redacted text (see `redact`).
+//! Diagnostics on stderr, gated by `-v`/`-q`. Every line goes out through `emit`, which
+//! scrubs registered secrets (see `redact`) and never panics: a closed or full stderr
+//! loses the diagnostic, not the result.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 static VERBOSITY: AtomicU8 = AtomicU8::new(0);
@@ -26,12 +27,21 @@ pub fn color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
+/// Writes `text` and a newline to stderr, scrubbed of every registered secret. A failed
+/// write is ignored: diagnostics must never change what authctl does.
+pub fn emit(text: &str) {
+    let scrubbed = crate::redact::scrub(text);
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(scrubbed.as_bytes());
+    let _ = err.write_all(b"\n");
+}
+
 /// `-v` and up: what authctl is doing.
 #[macro_export]
 macro_rules! debug {
     ($level:expr, $($arg:tt)*) => {
         if $crate::log::enabled($level) {
-            eprintln!("authctl: {}", format_args!($($arg)*));
+            $crate::log::emit(&format!("authctl: {}", format_args!($($arg)*)));
         }
     };
 }
@@ -41,20 +51,27 @@ macro_rules! debug {
 macro_rules! warn {
     ($($arg:tt)*) => {
         if !$crate::log::quiet() {
-            $crate::log::print_warning(&format!($($arg)*));
+            $crate::log::labelled("warning", "33", &format!($($arg)*));
         }
     };
 }
 
-pub fn print_warning(msg: &str) {
-    if color() {
-        eprintln!("\x1b[33mwarning:\x1b[0m {msg}");
-    } else {
-        eprintln!("warning: {msg}");
-    }
+/// A line for the person at the terminal (what was stored, what to do next); silenced
+/// by `-q`.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {
+        if !$crate::log::quiet() {
+            $crate::log::emit(&format!($($arg)*));
+        }
+    };
 }
 
-/// Shows the shape of a secret-bearing string without any of its content.
-pub fn redact(value: &str) -> String {
-    format!("<redacted, {} chars>", value.chars().count())
+/// `label: msg`, the label coloured (ANSI colour `code`) when colour is wanted.
+pub fn labelled(label: &str, code: &str, msg: &str) {
+    if color() {
+        emit(&format!("\x1b[{code}m{label}:\x1b[0m {msg}"));
+    } else {
+        emit(&format!("{label}: {msg}"));
+    }
 }

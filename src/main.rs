@@ -9,11 +9,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            if authctl::log::color() {
-                eprintln!("\x1b[31merror:\x1b[0m {e}");
-            } else {
-                eprintln!("error: {e}");
-            }
+            authctl::log::labelled("error", "31", &e.to_string());
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -12,12 +12,15 @@ use crate::debug;
 use crate::error::{self, Error, Result, one_line};
 
 /// A secret or long-lived token. `Debug` never shows it and there is no `Display`:
-/// the only way to the text is `expose`, which makes every use easy to find.
+/// the only way to the text is `expose`, which makes every use easy to find. Creating
+/// one registers its value with `redact`, so it is scrubbed from every message even when
+/// a server echoes it back.
 #[derive(Clone)]
 pub struct Secret(Zeroizing<String>);
 
 impl Secret {
     pub fn new(value: String) -> Self {
+        crate::redact::register(&value);
         Secret(Zeroizing::new(value))
     }
 
@@ -146,7 +149,7 @@ fn run_secret_command(profile: &str, argv: &[String]) -> Result<Secret> {
             "profile {profile}: secret_command `{}` failed ({}): {}",
             argv[0],
             output.status,
-            one_line(&stderr, 300)
+            one_line(&crate::redact::scrub(&stderr), 300)
         )));
     }
     let stdout = Zeroizing::new(output.stdout);

@@ -20,7 +20,7 @@ fn cache_files_are_0600_in_a_0700_dir_whatever_the_umask() {
     let mut c = assert_cmd::Command::new("sh");
     isolate(&mut c, env.dir.path());
     c.env("AUTHCTL_CONFIG", env.config_path())
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .args(["-c", "umask 000; exec \"$0\" token mg"])
         .arg(bin())
         .assert()
@@ -42,7 +42,7 @@ fn a_corrupt_cache_entry_is_replaced_not_fatal() {
     std::fs::write(env.cache_file("mg"), "{\"format\": 1, \"access_tok").unwrap();
     env.cmd()
         .args(["-v", "token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success()
         .stderr(predicate::str::contains("ignoring corrupt cache entry"));
@@ -58,7 +58,7 @@ fn logout_drops_the_cached_token() {
     let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success();
     env.cmd()
@@ -69,7 +69,7 @@ fn logout_drops_the_cached_token() {
     assert!(!env.cache_file("mg").exists());
     env.cmd()
         .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success();
     auth.assert_calls(2);

@@ -168,7 +168,7 @@ fn a_slow_server_times_out_with_exit_6() {
     let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg", "--timeout", "1s"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .code(6)
         .stdout("")
@@ -181,7 +181,7 @@ fn a_refused_connection_is_retried_then_exit_6() {
     let env = TestEnv::new(&midigator_config("http://127.0.0.2:9"));
     env.cmd()
         .args(["token", "mg", "-v"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .code(6)
         .stdout("")
@@ -239,7 +239,7 @@ fn plain_http_to_a_remote_host_is_refused_before_any_connection() {
     let env = TestEnv::new(&midigator_config("http://midigator.example.invalid"));
     env.cmd()
         .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .code(3)
         .stderr(
@@ -258,7 +258,7 @@ fn http_proxy_settings_are_honoured() {
     let env = TestEnv::new(&midigator_config(origin));
     env.cmd()
         .args(["token", "mg", "--no-cache"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .env("HTTP_PROXY", proxy.base_url())
         .assert()
         .success()
@@ -267,7 +267,7 @@ fn http_proxy_settings_are_honoured() {
     // NO_PROXY sends it straight to the origin, where nothing listens.
     env.cmd()
         .args(["token", "mg", "--no-cache"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .env("HTTP_PROXY", proxy.base_url())
         .env("NO_PROXY", "127.0.0.2")
         .assert()
@@ -284,7 +284,7 @@ fn an_unusable_ca_file_is_a_config_error() {
     ));
     env.cmd()
         .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .code(3)
         .stderr(predicate::str::contains("cannot read ca_file /nonexistent/root.pem"));
@@ -297,7 +297,7 @@ fn an_unusable_ca_file_is_a_config_error() {
     ));
     env2.cmd()
         .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .code(3)
         .stderr(predicate::str::contains("ca_file"));

@@ -59,7 +59,7 @@ fn inspect_of_an_opaque_profile_token_uses_the_expiry_the_cache_knows() {
     ));
     env.cmd()
         .args(["inspect", "o"])
-        .env("AUTHCTL_SECRET_O", "s")
+        .env("AUTHCTL_SECRET_O", "test-secret")
         .assert()
         .success()
         .stdout(predicate::str::contains("opaque token (not a JWT)").and(predicate::str::contains("time left: 59m")));

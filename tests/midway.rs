@@ -59,13 +59,6 @@ fn stored_developer_token(env: &TestEnv) -> String {
     v["value"].as_str().unwrap().to_string()
 }
 
-/// A developer token kept in the cache, as `midway login` leaves it without a keyring.
-fn seed_developer_token(env: &TestEnv, token: &str) {
-    std::fs::create_dir_all(env.cache_dir()).unwrap();
-    let v = json!({"format": 1, "provider": "midway", "value": token, "obtained_at": now() - 100.0});
-    std::fs::write(credential_file(env), v.to_string()).unwrap();
-}
-
 #[test]
 fn installation_token_is_cached_and_the_developer_token_reused_without_a_new_login() {
     let server = MockServer::start();
@@ -127,7 +120,7 @@ fn a_refused_stored_developer_token_means_one_new_login() {
     let inst = jwt_expiring_in(3600);
     let fresh = installation_token(&server, "dev-new", "inst-1", 200, json!({ "token": inst }));
     let env = midway_env(&server, "installation = \"inst-1\"\n");
-    seed_developer_token(&env, "dev-old");
+    env.seed_developer_token("mw", "dev-old");
 
     env.cmd()
         .args(["token", "mw"])
@@ -149,7 +142,7 @@ fn a_developer_token_past_its_exp_is_not_even_tried() {
     let login = auth(&server, "dev-new");
     let fresh = installation_token(&server, "dev-new", "inst-1", 200, json!({"token": "inst-tok"}));
     let env = midway_env(&server, "installation = \"inst-1\"\n");
-    seed_developer_token(&env, &expired);
+    env.seed_developer_token("mw", &expired);
 
     env.cmd()
         .args(["token", "mw"])
@@ -278,7 +271,7 @@ fn installations_logs_in_again_when_the_stored_developer_token_is_refused() {
         then.status(200).json_body(json!([]));
     });
     let env = midway_env(&server, "");
-    seed_developer_token(&env, "dev-old");
+    env.seed_developer_token("mw", "dev-old");
 
     env.cmd()
         .args(["midway", "installations"])

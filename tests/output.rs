@@ -15,7 +15,7 @@ fn token_as(env: &TestEnv, format: &str) -> String {
     let out = env
         .cmd()
         .args(["token", "mg", "--format", format])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

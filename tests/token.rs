@@ -38,7 +38,7 @@ fn a_cached_token_needs_no_secret_and_no_server() {
     let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success();
     // No secret in the environment: only the cache can answer, and the server sees nothing.
@@ -57,7 +57,7 @@ fn a_provider_name_selects_its_only_profile() {
     let env = midigator_env(&server);
     env.cmd()
         .args(["token", "midigator"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success();
     auth.assert_calls(1);
@@ -135,7 +135,7 @@ fn default_ttl_applies_when_nothing_says_when_the_token_ends() {
     ));
     env.cmd()
         .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success();
     let left = env.cache_json("mg")["expires_at"].as_f64().unwrap() - now();
@@ -151,7 +151,7 @@ fn a_token_inside_the_margin_is_renewed_and_min_ttl_raises_the_bar() {
         env.cmd()
             .args(["token", "mg"])
             .args(extra)
-            .env("AUTHCTL_SECRET_MG", "s")
+            .env("AUTHCTL_SECRET_MG", "test-secret")
             .assert()
             .success()
     };
@@ -169,18 +169,18 @@ fn force_refresh_skips_the_cache_and_no_cache_leaves_no_file() {
     let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg", "--no-cache"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success();
     assert!(!env.cache_file("mg").exists());
     env.cmd()
         .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success();
     env.cmd()
         .args(["token", "mg", "--force-refresh"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success();
     auth.assert_calls(3);
@@ -193,12 +193,12 @@ fn midigator_auth_logs_in_now_and_updates_the_cache() {
     let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success();
     env.cmd()
         .args(["midigator", "auth", "--format", "header"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success()
         .stdout(predicates::str::starts_with("Authorization: Bearer ey"));
@@ -266,7 +266,7 @@ fn a_stored_refresh_token_is_used_and_rotated() {
     let env = oauth2_refresh_env(&server);
     env.cmd()
         .args(["token", "api"])
-        .env("AUTHCTL_SECRET_API", "s")
+        .env("AUTHCTL_SECRET_API", "test-secret")
         .assert()
         .success()
         .stdout("first\n");
@@ -310,7 +310,7 @@ fn a_rejected_refresh_falls_back_to_the_secret() {
 
     env.cmd()
         .args(["token", "api"])
-        .env("AUTHCTL_SECRET_API", "s")
+        .env("AUTHCTL_SECRET_API", "test-secret")
         .assert()
         .success()
         .stdout("fresh\n");
@@ -339,7 +339,7 @@ fn a_failed_refresh_keeps_the_stored_refresh_token() {
 
     env.cmd()
         .args(["token", "api"])
-        .env("AUTHCTL_SECRET_API", "s")
+        .env("AUTHCTL_SECRET_API", "test-secret")
         .assert()
         .code(6)
         .stdout("")
@@ -349,7 +349,7 @@ fn a_failed_refresh_keeps_the_stored_refresh_token() {
     assert_eq!(env.cache_json("api")["refresh"]["value"], "rt-keep");
     env.cmd()
         .args(["token", "api"])
-        .env("AUTHCTL_SECRET_API", "s")
+        .env("AUTHCTL_SECRET_API", "test-secret")
         .assert()
         .code(6);
     refresh.assert_calls(2);
@@ -369,7 +369,7 @@ fn twenty_processes_with_a_cold_cache_make_one_request() {
     let children: Vec<_> = (0..20)
         .map(|_| {
             std_cmd(&env)
-                .env("AUTHCTL_SECRET_MG", "s")
+                .env("AUTHCTL_SECRET_MG", "test-secret")
                 .args(["token", "mg"])
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
@@ -393,7 +393,7 @@ fn warnings_go_to_stderr_and_quiet_silences_them() {
     let env = midigator_env(&server);
     env.cmd()
         .args(["token", "mg", "--no-cache"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success()
         .stdout(format!("{expired}\n"))
@@ -402,7 +402,7 @@ fn warnings_go_to_stderr_and_quiet_silences_them() {
         ));
     env.cmd()
         .args(["-q", "token", "mg", "--no-cache"])
-        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
         .assert()
         .success()
         .stderr("");

@@ -66,7 +66,7 @@ pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
                 Err(e) => return Err(error::config(format!("cannot create {}: {e}", path.display()))),
             };
             file.write_all(starter().as_bytes())?;
-            eprintln!("wrote a starter config to {}", path.display());
+            crate::log::emit(&format!("wrote a starter config to {}", path.display()));
             Ok(())
         }
     }

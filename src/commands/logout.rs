@@ -25,12 +25,10 @@ pub fn run(config: &Config, args: &LogoutArgs) -> Result<()> {
             Ok(false) => {}
             Err(e) => crate::debug!(1, "{name}: no refresh token removed: the OS keyring {e}"),
         }
-        if !crate::log::quiet() {
-            eprintln!(
-                "{name}: logged out ({removed} stored token{} removed)",
-                if removed == 1 { "" } else { "s" }
-            );
-        }
+        crate::note!(
+            "{name}: logged out ({removed} stored token{} removed)",
+            if removed == 1 { "" } else { "s" }
+        );
     }
     Ok(())
 }

@@ -79,26 +79,25 @@ fn installations(profile: &Profile, ask: &Ask, json: bool) -> Result<()> {
         )));
     };
     if json {
-        return super::print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&body).map_err(anyhow::Error::from)?
-        ));
+        // Scrubbing JSON text keeps it valid: `[redacted]` needs no escaping.
+        let text = serde_json::to_string_pretty(&body).map_err(anyhow::Error::from)?;
+        return super::print(&format!("{}\n", crate::redact::scrub(&text)));
     }
     if list.is_empty() {
-        eprintln!(
+        crate::log::emit(&format!(
             "No installations: nobody has installed an app of client {} yet.",
             o.client_id
-        );
+        ));
         return Ok(());
     }
     super::print(&table(list))
 }
 
 /// A readable table: id, app, party, installed version, install date. Every cell is
-/// provider text, so it is cut to one line.
+/// provider text, so it is scrubbed of secrets and cut to one line.
 fn table(list: &[Value]) -> String {
     let text = |v: &Value, key: &str| match v.get(key) {
-        Some(Value::String(s)) => one_line(s, 60),
+        Some(Value::String(s)) => one_line(&crate::redact::scrub(s), 60),
         Some(Value::Number(n)) => n.to_string(),
         _ => String::new(),
     };

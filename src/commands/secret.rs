@@ -29,28 +29,28 @@ pub fn run(config: &Config, cmd: SecretCommand) -> Result<()> {
                 )));
             };
             keyring::required(keyring::set(&profile.name, &value), &profile.name)?;
-            eprintln!(
+            crate::log::emit(&format!(
                 "stored the {what} of {} in the OS keyring (service {}, user {})",
                 profile.name,
                 keyring::SERVICE,
                 profile.name
-            );
+            ));
             Ok(())
         }
         SecretCommand::Delete { profile } => {
             let profile = config.profile(&profile)?;
             if keyring::required(keyring::delete(&profile.name), &profile.name)? {
-                eprintln!(
+                crate::log::emit(&format!(
                     "deleted the {} of {} from the OS keyring",
                     profile.kind.secret_name(),
                     profile.name
-                );
+                ));
             } else {
-                eprintln!(
+                crate::log::emit(&format!(
                     "the OS keyring holds no {} for {}; nothing to delete",
                     profile.kind.secret_name(),
                     profile.name
-                );
+                ));
             }
             Ok(())
         }

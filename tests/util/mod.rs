@@ -59,6 +59,18 @@ impl TestEnv {
         std::fs::write(self.cache_file(profile), record.to_string()).unwrap();
     }
 
+    /// A MidwayPlus developer token kept in the cache, as `midway login` leaves it without
+    /// a keyring.
+    pub fn seed_developer_token(&self, profile: &str, token: &str) {
+        std::fs::create_dir_all(self.cache_dir()).unwrap();
+        let v = serde_json::json!({"format": 1, "provider": "midway", "value": token, "obtained_at": now() - 100.0});
+        std::fs::write(
+            self.cache_dir().join(format!("{profile}+credential.json")),
+            v.to_string(),
+        )
+        .unwrap();
+    }
+
     /// The binary with a clean, private environment.
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(bin());
@@ -275,4 +287,80 @@ pub fn browser_get(port: u16, path: &str) -> (u16, String) {
         .unwrap_or_else(|| panic!("not an HTTP response: {response:?}"));
     let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
     (status, body)
+}
+
+/// How `echo_back_server` wraps what it echoes.
+#[derive(Clone, Copy, Debug)]
+pub enum Echo {
+    Json,
+    Text,
+    Html,
+}
+
+/// A hostile loopback server: every request, whatever its path, is answered with `status`
+/// and a body that quotes the request back — its body (the form or JSON that carries a
+/// secret), its `Authorization` value, and its other headers — as a JSON error message, as
+/// plain text, or inside an HTML page. The echoed values come first so that no message
+/// truncation can hide them by accident.
+pub fn echo_back_server(status: u16, echo: Echo) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut data = Vec::new();
+            let mut buf = [0u8; 4096];
+            let head_end = loop {
+                if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break Some(i + 4);
+                }
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break None,
+                    Ok(n) => data.extend_from_slice(&buf[..n]),
+                }
+            };
+            let Some(head_end) = head_end else { continue };
+            let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+            let header = |name: &str| {
+                head.lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+                    })
+                    .unwrap_or_default()
+            };
+            let length: usize = header("content-length").parse().unwrap_or(0);
+            while data.len() < head_end + length {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => data.extend_from_slice(&buf[..n]),
+                }
+            }
+            let body = String::from_utf8_lossy(&data[head_end..]).into_owned();
+            let quoted = format!("you sent {body} with {}; {head}", header("authorization"));
+            let (content_type, text) = match echo {
+                Echo::Json => (
+                    "application/json",
+                    serde_json::json!({"error": quoted.clone(), "error_description": quoted.clone(), "message": quoted})
+                        .to_string(),
+                ),
+                Echo::Text => ("text/plain", quoted),
+                Echo::Html => (
+                    "text/html",
+                    format!(
+                        "<html><body><h1>Sign-in failed</h1><p>{}</p></body></html>",
+                        quoted.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+                    ),
+                ),
+            };
+            let reply = format!(
+                "HTTP/1.1 {status} Echo\r\nContent-Type: {content_type}\r\nX-Echo: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                header("authorization"),
+                text.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    url
 }

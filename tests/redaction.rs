@@ -1,0 +1,192 @@
+//! A hostile server echoes the request's secret-bearing values back — the secret, the
+//! refresh token, the developer token, the whole `Authorization` value — in a JSON error,
+//! plain text or an HTML page, with 2xx, 4xx and 5xx. None of them may reach stderr, at
+//! any verbosity; the error still says what happened.
+
+use predicates::prelude::*;
+
+use crate::util::*;
+
+/// A secret with every character that form, percent, JSON and HTML encodings change.
+const SECRET: &str = r#"S3cr3t Pa$$+/&"<>'=%x"#;
+const REFRESH_TOKEN: &str = "rt-Echoed-Refresh-Token-4711";
+const DEVELOPER_TOKEN: &str = "dev-Echoed-Developer-Token-4711";
+
+const STATUSES: [u16; 3] = [200, 401, 500];
+const ECHOES: [Echo; 3] = [Echo::Json, Echo::Text, Echo::Html];
+
+/// The ways `value` may come back from a server that quotes what it was sent.
+fn encodings(value: &str) -> Vec<String> {
+    let form: String = url_form(value);
+    let json = serde_json::to_string(value).unwrap();
+    let html = value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    vec![value.to_string(), form, json[1..json.len() - 1].to_string(), html]
+}
+
+fn url_form(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Runs `args` at `-vvv` against every status and body kind, each time in a fresh home
+/// made by `setup`, and checks that no form of any of `hidden` reaches stderr or stdout.
+fn assert_never_echoed(
+    provider: &str,
+    setup: impl Fn(&str) -> TestEnv,
+    args: &[&str],
+    secret_var: &str,
+    hidden: &[&str],
+) {
+    for status in STATUSES {
+        for echo in ECHOES {
+            let url = echo_back_server(status, echo);
+            let env = setup(&url);
+            let out = env
+                .cmd()
+                .arg("-vvv")
+                .args(args)
+                .env(secret_var, SECRET)
+                .output()
+                .unwrap();
+            let (out_text, err_text) = (stdout(&out), stderr(&out));
+            assert!(
+                !out.status.success(),
+                "{provider} {status} {echo:?}: an echo is no token\n{err_text}"
+            );
+            assert!(
+                err_text.contains("error:"),
+                "{provider} {status} {echo:?}: the failure is still reported\n{err_text}"
+            );
+            for value in hidden {
+                for form in encodings(value) {
+                    assert!(
+                        !err_text.contains(&form) && !out_text.contains(&form),
+                        "{provider} {status} {echo:?}: {form:?} leaked\n{err_text}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn midigator_never_shows_the_echoed_api_secret() {
+    assert_never_echoed(
+        "midigator",
+        |url| TestEnv::new(&midigator_config(url)),
+        &["token", "mg"],
+        "AUTHCTL_SECRET_MG",
+        &[SECRET],
+    );
+}
+
+#[test]
+fn oauth2_never_shows_the_echoed_client_secret_in_form_or_json_bodies() {
+    for body in ["form", "json"] {
+        assert_never_echoed(
+            "oauth2",
+            |url| {
+                TestEnv::new(&format!(
+                    "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"{url}/token\"\nclient_id = \"cid\"\nbody = \"{body}\"\n"
+                ))
+            },
+            &["token", "o"],
+            "AUTHCTL_SECRET_O",
+            &[SECRET],
+        );
+    }
+}
+
+#[test]
+fn oauth2_never_shows_an_echoed_refresh_token() {
+    assert_never_echoed(
+        "oauth2",
+        |url| {
+            let env = TestEnv::new(&format!(
+                "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"{url}/token\"\nclient_id = \"cid\"\n"
+            ));
+            env.seed_expired("o", "oauth2", REFRESH_TOKEN);
+            env
+        },
+        &["token", "o"],
+        "AUTHCTL_SECRET_O",
+        &[SECRET, REFRESH_TOKEN],
+    );
+}
+
+#[test]
+fn mediroutes_never_shows_the_echoed_password_or_refresh_token() {
+    assert_never_echoed(
+        "mediroutes",
+        |url| {
+            let env = TestEnv::new(&format!(
+                "[profiles.mr]\nprovider = \"mediroutes\"\nbase_url = \"{url}\"\nusername = \"u\"\n"
+            ));
+            env.seed_expired("mr", "mediroutes", REFRESH_TOKEN);
+            env
+        },
+        &["token", "mr"],
+        "AUTHCTL_SECRET_MR",
+        &[SECRET, REFRESH_TOKEN],
+    );
+}
+
+#[test]
+fn nugios_never_shows_the_echoed_password_or_refresh_token() {
+    assert_never_echoed(
+        "nugios",
+        |url| {
+            let env = TestEnv::new(&format!(
+                "[profiles.ng]\nprovider = \"nugios\"\nlogin_url = \"{url}/login\"\nrefresh_url = \"{url}/refresh\"\nlogin = \"ops\"\n"
+            ));
+            env.seed_expired("ng", "nugios", REFRESH_TOKEN);
+            env
+        },
+        &["token", "ng"],
+        "AUTHCTL_SECRET_NG",
+        &[SECRET, REFRESH_TOKEN],
+    );
+}
+
+#[test]
+fn midway_never_shows_the_echoed_password_or_developer_token() {
+    let setup = |url: &str| {
+        let env = TestEnv::new(&format!(
+            "[profiles.mw]\nprovider = \"midway\"\nbase_url = \"{url}\"\nclient_id = \"cid\"\ninstallation = \"inst-1\"\n"
+        ));
+        env.seed_developer_token("mw", DEVELOPER_TOKEN);
+        env
+    };
+    assert_never_echoed(
+        "midway",
+        setup,
+        &["token", "mw"],
+        "AUTHCTL_SECRET_MW",
+        &[SECRET, DEVELOPER_TOKEN],
+    );
+    assert_never_echoed(
+        "midway",
+        setup,
+        &["midway", "installations"],
+        "AUTHCTL_SECRET_MW",
+        &[SECRET, DEVELOPER_TOKEN],
+    );
+}
+
+#[test]
+fn a_provider_message_still_shows_around_the_redacted_value() {
+    let url = echo_back_server(401, Echo::Json);
+    let env = TestEnv::new(&midigator_config(&url));
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", SECRET)
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("HTTP 401").and(predicate::str::contains("Bearer [redacted]")));
+}
