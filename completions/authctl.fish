@@ -24,7 +24,7 @@ function __fish_authctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c authctl -n "__fish_authctl_needs_command" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_needs_command" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_needs_command" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_needs_command" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_needs_command" -s q -l quiet -d 'Print no warnings, only errors'
@@ -48,7 +48,7 @@ curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
 env\t'`export AUTHCTL_TOKEN=\'…\'`'"
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l min-ttl -d 'Renew unless the cached token has at least this long to live (e.g. 10m)' -r
-complete -c authctl -n "__fish_authctl_using_subcommand token" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l secret-stdin -d 'Read the secret from the first line of stdin'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l force-refresh -d 'Skip the cached access token (a stored refresh token is still used, then the secret)'
@@ -57,7 +57,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand token" -s v -l verbose -
 complete -c authctl -n "__fish_authctl_using_subcommand token" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l json -d 'Print JSON'
 complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l secret-stdin -d 'Read the secret from the first line of stdin (when a new token is needed)'
@@ -65,7 +65,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand inspect" -s v -l verbose
 complete -c authctl -n "__fish_authctl_using_subcommand inspect" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand inspect" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -s q -l quiet -d 'Print no warnings, only errors'
@@ -75,20 +75,20 @@ complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_s
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -f -a "delete" -d 'Delete a profile\'s secret from the OS keyring'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -f -a "status" -d 'Say where the profile\'s secret would come from (never its value)'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and not __fish_seen_subcommand_from set delete status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -l stdin -d 'Read the secret from the first line of stdin instead of prompting'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print no warnings, only errors'
@@ -98,14 +98,14 @@ complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a profile\'s secret from the OS keyring'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say where the profile\'s secret would come from (never its value)'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand logout" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -l all -d 'Every profile'
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -s q -l quiet -d 'Print no warnings, only errors'
@@ -115,19 +115,19 @@ complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_s
 complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "check" -d 'Validate the config file'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "init" -d 'Write a commented starter config (never overwrites)'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no warnings, only errors'
@@ -137,13 +137,13 @@ complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config file'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented starter config (never overwrites)'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand completions" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand completions" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -s q -l quiet -d 'Print no warnings, only errors'
@@ -157,7 +157,7 @@ header\t'`Authorization: Bearer …` and the provider\'s other headers, one per 
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
 env\t'`export AUTHCTL_TOKEN=\'…\'`'"
-complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l secret-stdin -d 'Read the secret from the first line of stdin'
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -166,7 +166,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_se
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from help" -f -a "auth" -d 'Request a new bearer token with the API secret, cache and print it'
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -s q -l quiet -d 'Print no warnings, only errors'
@@ -183,7 +183,7 @@ header\t'`Authorization: Bearer …` and the provider\'s other headers, one per 
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
 env\t'`export AUTHCTL_TOKEN=\'…\'`'"
-complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -191,7 +191,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
-complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l json -d 'Print the API\'s JSON array instead of a table'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l secret-stdin -d 'Read the password from the first line of stdin (when a login is needed)'
@@ -206,7 +206,7 @@ header\t'`Authorization: Bearer …` and the provider\'s other headers, one per 
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
 env\t'`export AUTHCTL_TOKEN=\'…\'`'"
-complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l secret-stdin -d 'Read the secret from the first line of stdin'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -221,7 +221,7 @@ header\t'`Authorization: Bearer …` and the provider\'s other headers, one per 
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
 env\t'`export AUTHCTL_TOKEN=\'…\'`'"
-complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l no-open -d 'Do not open a browser; only print the URL to visit'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -233,7 +233,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from help" -f -a "token" -d 'Print a token for one installation (cached per installation)'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from help" -f -a "browser" -d 'Sign in through the browser: listen on the profile\'s return_url for the redirect'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -s q -l quiet -d 'Print no warnings, only errors'
@@ -248,7 +248,7 @@ header\t'`Authorization: Bearer …` and the provider\'s other headers, one per 
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
 env\t'`export AUTHCTL_TOKEN=\'…\'`'"
-complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -261,7 +261,7 @@ header\t'`Authorization: Bearer …` and the provider\'s other headers, one per 
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
 env\t'`export AUTHCTL_TOKEN=\'…\'`'"
-complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -s q -l quiet -d 'Print no warnings, only errors'
@@ -270,7 +270,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_s
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from help" -f -a "login" -d 'Log in with the password now; cache and print the new token'
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from help" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -s q -l quiet -d 'Print no warnings, only errors'
@@ -285,7 +285,7 @@ header\t'`Authorization: Bearer …` and the provider\'s other headers, one per 
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
 env\t'`export AUTHCTL_TOKEN=\'…\'`'"
-complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -298,7 +298,7 @@ header\t'`Authorization: Bearer …` and the provider\'s other headers, one per 
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
 env\t'`export AUTHCTL_TOKEN=\'…\'`'"
-complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -s q -l quiet -d 'Print no warnings, only errors'
@@ -307,7 +307,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from help" -f -a "login" -d 'Log in with the password now; cache and print the new token'
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from help" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s q -l quiet -d 'Print no warnings, only errors'
@@ -321,7 +321,7 @@ header\t'`Authorization: Bearer …` and the provider\'s other headers, one per 
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
 env\t'`export AUTHCTL_TOKEN=\'…\'`'"
-complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l config -d 'Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l secret-stdin -d 'Read the secret from the first line of stdin'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'

@@ -15,7 +15,7 @@ _authctl() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -42,7 +42,7 @@ curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '--min-ttl=[Renew unless the cached token has at least this long to live (e.g. 10m)]:DUR:_default' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
 '(--no-cache)--force-refresh[Skip the cached access token (a stored refresh token is still used, then the secret)]' \
@@ -55,12 +55,12 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::profile -- Profile name, or a provider name used by exactly one profile \[default\: $AUTHCTL_PROFILE, else default_profile, else the only profile\]:_default' \
+'::profile -- Profile name, or a provider name used by exactly one profile \[default\: default_profile, else the only profile\]:_default' \
 && ret=0
 ;;
 (inspect)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--json[Print JSON]' \
 '--secret-stdin[Read the secret from the first line of stdin (when a new token is needed)]' \
@@ -72,12 +72,12 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::profile -- Profile name, or `-` to read a token from stdin:_default' \
+'::profile -- Profile name, or `-` to read a token from stdin \[default\: as for `token`\]:_default' \
 && ret=0
 ;;
 (secret)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -99,7 +99,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (set)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--stdin[Read the secret from the first line of stdin instead of prompting]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -115,7 +115,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (delete)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -130,7 +130,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (status)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -181,7 +181,7 @@ esac
 ;;
 (logout)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--all[Every profile]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -197,7 +197,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (config)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -219,7 +219,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (path)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -233,7 +233,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (check)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -247,7 +247,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (init)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -297,7 +297,7 @@ esac
 ;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -312,7 +312,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (midigator)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -340,7 +340,7 @@ header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -383,7 +383,7 @@ esac
 ;;
 (midway)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -411,7 +411,7 @@ header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -427,7 +427,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 (installations)
 _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--json[Print the API'\''s JSON array instead of a table]' \
 '--secret-stdin[Read the password from the first line of stdin (when a login is needed)]' \
@@ -450,7 +450,7 @@ header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -473,7 +473,7 @@ header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--no-open[Do not open a browser; only print the URL to visit]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -528,7 +528,7 @@ esac
 ;;
 (mediroutes)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -556,7 +556,7 @@ header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -577,7 +577,7 @@ header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -623,7 +623,7 @@ esac
 ;;
 (nugios)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -651,7 +651,7 @@ header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -672,7 +672,7 @@ header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -718,7 +718,7 @@ esac
 ;;
 (oauth2)
 _arguments "${_arguments_options[@]}" : \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -746,7 +746,7 @@ header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
-'--config=[Config file \[default\: \$AUTHCTL_CONFIG, else ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \

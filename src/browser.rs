@@ -11,8 +11,43 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
-use crate::error::{self, Error, Result};
-use crate::{debug, jwt};
+use crate::debug;
+use crate::exit::Exit;
+use crate::token::{UnsafeToken, check_bearer};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    #[error(
+        "no sign-in redirect reached {return_url} within {}; check that the app's AuthReturnUrl is exactly {return_url}, or wait longer with --wait",
+        humantime::format_duration(*wait)
+    )]
+    TimedOut { return_url: Url, wait: Duration },
+    #[error("browser sign-in cancelled")]
+    Cancelled,
+    #[error("the sign-in redirect carried an unusable token, not printed: {0}")]
+    UnsafeToken(UnsafeToken),
+    #[error("cannot listen on return_url {return_url} at {addr}; is another program using that port?")]
+    Bind {
+        return_url: Url,
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start the I/O runtime")]
+    Runtime(#[source] std::io::Error),
+}
+
+impl BrowserError {
+    pub fn exit(&self) -> Exit {
+        match self {
+            BrowserError::TimedOut { .. } | BrowserError::Cancelled => Exit::Browser,
+            BrowserError::UnsafeToken(_) => Exit::Upstream,
+            _ => Exit::Failure,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, BrowserError>;
 
 /// A request head larger than this is not a redirect from a browser.
 const MAX_HEAD: usize = 16 * 1024;
@@ -36,73 +71,105 @@ struct Answer {
     outcome: Option<Result<String>>,
 }
 
-/// Listens on `return_url`, tells the user to visit `visit` (opening a browser when
-/// `open`), and returns the token of the first redirect that carries one.
-pub fn receive_token(return_url: &Url, visit: &Url, open: bool, wait: Duration) -> Result<String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| anyhow::anyhow!("cannot start the I/O runtime: {e}"))?;
-    runtime.block_on(async {
-        let listeners = bind(return_url).await?;
-        crate::log::emit(&format!("Sign in to MidwayPlus at this URL:\n  {visit}"));
-        if open {
-            open_browser(visit);
-        }
-        crate::note!(
-            "Waiting up to {} for the redirect to {return_url} (Ctrl-C to cancel)…",
-            humantime::format_duration(wait)
-        );
-
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let path: Arc<str> = return_url.path().into();
-        for listener in listeners {
-            tokio::spawn(accept_loop(listener, path.clone(), tx.clone()));
-        }
-        let cancelled = async {
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        };
-        tokio::select! {
-            Some(outcome) = rx.recv() => outcome,
-            () = tokio::time::sleep(wait) => Err(Error::Browser(format!(
-                "no sign-in redirect reached {return_url} within {}; check that the app's AuthReturnUrl is exactly {return_url}, or wait longer with --wait",
-                humantime::format_duration(wait)
-            ))),
-            () = cancelled => Err(Error::Browser("browser sign-in cancelled".into())),
-        }
-    })
+/// The sockets listening for the redirect, and the URL they answer on: the return URL,
+/// with the port the system chose when it names port 0 (tests and the demo do that; a
+/// real AuthReturnUrl names its port).
+pub struct Listening {
+    listeners: Vec<std::net::TcpListener>,
+    url: Url,
 }
 
-/// Binds every address the return URL's host stands for (`localhost` may be both
-/// 127.0.0.1 and ::1); one is enough.
-async fn bind(return_url: &Url) -> Result<Vec<TcpListener>> {
-    let host = return_url.host_str().unwrap_or("127.0.0.1").trim_matches(['[', ']']);
-    let port = return_url.port_or_known_default().unwrap_or(80);
-    let addrs: Vec<_> = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot resolve {host} of return_url {return_url}: {e}"))?
-        .collect();
-    let mut listeners = Vec::new();
-    let mut last_error = None;
-    for addr in addrs {
-        match TcpListener::bind(addr).await {
-            Ok(l) => {
-                debug!(1, "listening on {addr} for the redirect");
-                listeners.push(l);
+impl Listening {
+    /// Binds every loopback address the return URL's host stands for (`localhost` is both
+    /// 127.0.0.1 and ::1; one is enough), without asking DNS.
+    pub fn bind(return_url: &Url) -> Result<Listening> {
+        let port = return_url.port_or_known_default().unwrap_or(80);
+        let addrs = loopback_addrs(return_url, port);
+        let mut listeners = Vec::new();
+        let mut last_error = None;
+        for addr in addrs {
+            match std::net::TcpListener::bind(addr) {
+                Ok(l) => listeners.push(l),
+                Err(source) => last_error = Some((addr.to_string(), source)),
             }
-            Err(e) => last_error = Some(format!("{addr}: {e}")),
+            // Port 0 gives each address a port of its own: the first one will do.
+            if port == 0 && !listeners.is_empty() {
+                break;
+            }
         }
+        let Some(first) = listeners.first() else {
+            let (addr, source) = last_error.unwrap_or_else(|| {
+                let none = std::io::Error::new(std::io::ErrorKind::AddrNotAvailable, "the host has no address");
+                (return_url.host_str().unwrap_or_default().to_string(), none)
+            });
+            return Err(BrowserError::Bind {
+                return_url: return_url.clone(),
+                addr,
+                source,
+            });
+        };
+        let mut url = return_url.clone();
+        let bound = first.local_addr().map_err(BrowserError::Runtime)?.port();
+        let _ = url.set_port(Some(bound));
+        debug!(1, "listening on {url} for the redirect");
+        Ok(Listening { listeners, url })
     }
-    if listeners.is_empty() {
-        return Err(anyhow::anyhow!(
-            "cannot listen on return_url {return_url} ({}); is another program using that port?",
-            last_error.unwrap_or_else(|| "no address".into())
-        )
-        .into());
+
+    pub fn url(&self) -> &Url {
+        &self.url
     }
-    Ok(listeners)
+
+    /// Tells the user to visit `visit` (opening a browser when `open`), and returns the
+    /// token of the first redirect that carries one.
+    pub fn receive(self, visit: &Url, open: bool, wait: Duration) -> Result<String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(BrowserError::Runtime)?;
+        let url = self.url.clone();
+        runtime.block_on(async {
+            crate::log::emit(&format!("Sign in to MidwayPlus at this URL:\n  {visit}"));
+            if open {
+                open_browser(visit);
+            }
+            crate::note!(
+                "Waiting up to {} for the redirect to {url} (Ctrl-C to cancel)…",
+                humantime::format_duration(wait)
+            );
+            let (tx, mut rx) = mpsc::unbounded_channel();
+            let path: Arc<str> = url.path().into();
+            for listener in self.listeners {
+                listener.set_nonblocking(true).map_err(BrowserError::Runtime)?;
+                let listener = TcpListener::from_std(listener).map_err(BrowserError::Runtime)?;
+                tokio::spawn(accept_loop(listener, path.clone(), tx.clone()));
+            }
+            let cancelled = async {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::select! {
+                Some(outcome) = rx.recv() => outcome,
+                () = tokio::time::sleep(wait) => Err(BrowserError::TimedOut { return_url: url.clone(), wait }),
+                () = cancelled => Err(BrowserError::Cancelled),
+            }
+        })
+    }
+}
+
+/// The socket addresses of a loopback return URL: its IP, or for `localhost` and
+/// `*.localhost` both loopback addresses (RFC 6761: those names never leave the machine,
+/// so no resolver is asked).
+fn loopback_addrs(url: &Url, port: u16) -> Vec<std::net::SocketAddr> {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
+        Some(url::Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(ip), port)],
+        _ => vec![
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port),
+            SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port),
+        ],
+    }
 }
 
 async fn accept_loop(listener: TcpListener, path: Arc<str>, tx: mpsc::UnboundedSender<Result<String>>) {
@@ -195,18 +262,16 @@ fn answer(request_line: &str, path: &str) -> Answer {
         crate::warn!("a redirect reached {path} without a token; still waiting");
         return continue_with(400, NO_TOKEN_PAGE);
     };
-    match jwt::validate_token(&token) {
+    match check_bearer(&token) {
         Ok(()) => Answer {
             status: 200,
             page: DONE_PAGE,
             outcome: Some(Ok(token)),
         },
-        Err(m) => Answer {
+        Err(why) => Answer {
             status: 400,
             page: BAD_TOKEN_PAGE,
-            outcome: Some(Err(error::upstream(format!(
-                "the sign-in redirect carried an unusable token, not printed: {m}"
-            )))),
+            outcome: Some(Err(BrowserError::UnsafeToken(why))),
         },
     }
 }
@@ -261,6 +326,6 @@ mod tests {
     fn an_unsafe_token_ends_the_wait_with_an_error() {
         let a = answer("GET /callback?token=abc%0D%0AX:%201 HTTP/1.1", "/callback");
         assert_eq!(a.status, 400);
-        assert!(matches!(a.outcome, Some(Err(Error::Upstream(_)))));
+        assert!(matches!(a.outcome, Some(Err(BrowserError::UnsafeToken(_)))));
     }
 }

@@ -1,155 +1,192 @@
-//! Token records on disk: one JSON file per profile (and per MidwayPlus installation) in
-//! a 0700 directory, files 0600, written atomically; a lock file per profile so that
-//! concurrent processes share one upstream request. Reading a fresh record is the hot
-//! path: one small file read and a JSON parse, nothing else.
+//! Token records on disk, and every rule about them: when a new token ends (`expiry`),
+//! when a cached one is served (`Record::servable`), where records live (one JSON file per
+//! profile, and per MidwayPlus installation, in a private directory), how they are written
+//! (atomically) and the per-profile lock that lets concurrent processes share one upstream
+//! request. Reading a fresh record is the hot path: one small file read and a JSON parse.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::debug;
-use crate::error::{self, Result};
+use crate::exit::Exit;
+use crate::jwt;
+use crate::providers::{Grant, Kind};
+use crate::time::UnixTime;
+use crate::token::AccessToken;
 
-const FORMAT: u32 = 1;
+/// The record layout; a record of another format is ignored and replaced.
+const FORMAT: u32 = 2;
 
-/// Where the refresh credential of a record is kept.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case", tag = "in", content = "value")]
-pub enum RefreshStore {
-    /// In the OS keyring, user `PROFILE/refresh_token`.
-    Keyring,
-    /// In this file (0600), because no keyring was reachable when it was stored.
-    File(String),
-    /// In the profile's credential file (0600, `PROFILE+credential.json`), shared by its
-    /// scoped tokens, because no keyring was reachable when it was stored.
-    CredentialFile,
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cannot find a home directory for the token cache; set AUTHCTL_CACHE_DIR")]
+    NoHome,
+    #[error("cannot create cache directory {}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write cache entry {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot lock {}", path.display())]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot remove {}", path.display())]
+    Remove {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+impl CacheError {
+    pub fn exit(&self) -> Exit {
+        match self {
+            CacheError::NoHome => Exit::Config,
+            _ => Exit::Failure,
+        }
+    }
+}
+
+/// A cached access token and what authctl knows about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
-    pub format: u32,
-    pub provider: String,
-    pub access_token: String,
+    pub provider: Kind,
+    pub access_token: AccessToken,
     pub token_type: String,
-    /// Unix seconds when authctl received the token.
-    pub obtained_at: f64,
-    /// Unix seconds when the token ends.
-    pub expires_at: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh: Option<RefreshStore>,
+    /// When authctl received the token.
+    pub obtained_at: UnixTime,
+    /// When the token ends.
+    pub expires_at: UnixTime,
+    /// A refresh token or developer token is stored that can renew it.
+    #[serde(default)]
+    pub refreshable: bool,
+    /// Nugios said the account's password has expired.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub password_expired: bool,
 }
 
-pub fn now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
+/// A record as it is on disk.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    #[serde(flatten)]
+    record: Record,
 }
 
 impl Record {
-    /// Seconds of life left at `now`.
-    pub fn remaining(&self, now: f64) -> f64 {
-        self.expires_at - now
-    }
-
     /// The serve-or-renew rule: serve while the life left exceeds the larger of `min_ttl`
     /// and the margin, where the margin is `refresh_before` capped at half the token's
     /// whole lifetime (so a 2-minute token is not refetched on every call).
-    pub fn servable(&self, now: f64, min_ttl: Duration, refresh_before: Duration) -> bool {
-        let lifetime = (self.expires_at - self.obtained_at).max(0.0);
-        let margin = refresh_before.as_secs_f64().min(lifetime / 2.0);
-        self.remaining(now) > margin.max(min_ttl.as_secs_f64())
+    pub fn servable(&self, now: UnixTime, min_ttl: Duration, refresh_before: Duration) -> bool {
+        let lifetime = self.obtained_at.until(self.expires_at).unwrap_or_default();
+        let margin = refresh_before.min(lifetime / 2).max(min_ttl);
+        now.until(self.expires_at).is_some_and(|left| left > margin)
     }
 }
 
+/// When a new token ends, first that applies: the JWT's `exp`, the answer's `expires_in`,
+/// an absolute expiry the answer states, the provider's documented lifetime, and
+/// otherwise the profile's `default_ttl`.
+pub fn expiry(token: &AccessToken, grant: &Grant, now: UnixTime, default_ttl: Duration) -> UnixTime {
+    let from_now = |d: Duration| now.after(d);
+    jwt::decode(token.as_str())
+        .and_then(|d| d.exp())
+        .or_else(|| {
+            grant
+                .expires_in
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .and_then(|s| from_now(Duration::try_from_secs_f64(s).ok()?))
+        })
+        .or(grant.expires_at)
+        .or_else(|| grant.documented_lifetime.and_then(from_now))
+        .or_else(|| from_now(default_ttl))
+        .unwrap_or(now)
+}
+
 /// The cache directory: `$AUTHCTL_CACHE_DIR`, else the platform cache dir.
-pub fn dir() -> Result<PathBuf> {
+pub fn dir() -> Result<PathBuf, CacheError> {
     if let Some(p) = std::env::var_os("AUTHCTL_CACHE_DIR").filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(p));
     }
     directories::ProjectDirs::from("", "", "authctl")
         .map(|d| d.cache_dir().to_path_buf())
-        .ok_or_else(|| error::config("cannot find a home directory for the token cache; set AUTHCTL_CACHE_DIR"))
+        .ok_or(CacheError::NoHome)
 }
 
-/// A cache slot of a profile.
-#[derive(Debug, Clone)]
-pub struct Key {
-    profile: String,
-    slot: Slot,
+/// Where an access token is cached: per profile, or per MidwayPlus installation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Slot {
+    pub profile: String,
+    pub installation: Option<String>,
 }
 
-#[derive(Debug, Clone)]
-enum Slot {
-    /// The profile's access token.
-    Token,
-    /// The access token of one sub-account (a MidwayPlus installation).
-    Scoped(String),
-    /// A long-lived credential shared by the profile's scoped tokens (MidwayPlus'
-    /// developer token), when no keyring is reachable.
-    Credential,
-}
-
-impl Key {
-    pub fn profile(name: &str) -> Key {
-        Key {
+impl Slot {
+    pub fn profile(name: &str) -> Slot {
+        Slot {
             profile: name.to_string(),
-            slot: Slot::Token,
+            installation: None,
         }
     }
 
-    pub fn scoped(name: &str, id: &str) -> Key {
-        Key {
-            profile: name.to_string(),
-            slot: Slot::Scoped(id.to_string()),
-        }
-    }
-
-    pub fn credential(name: &str) -> Key {
-        Key {
-            profile: name.to_string(),
-            slot: Slot::Credential,
-        }
-    }
-
-    /// File stem: profile names are already file-safe (config checks them); scope IDs
-    /// keep only file-safe characters. `@` and `+` cannot occur in a profile name, so no
-    /// two slots of different profiles share a file.
+    /// File stem: profile names are already file-safe (config checks them); installation
+    /// IDs keep only file-safe characters. `@` and `+` cannot occur in a profile name, so
+    /// no two slots of different profiles share a file.
     fn stem(&self) -> String {
-        match &self.slot {
-            Slot::Token => self.profile.clone(),
-            Slot::Scoped(id) => {
+        match &self.installation {
+            None => self.profile.clone(),
+            Some(id) => {
                 let safe: String = id
                     .chars()
                     .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
                     .collect();
                 format!("{}@{safe}", self.profile)
             }
-            Slot::Credential => format!("{}+credential", self.profile),
         }
     }
 }
 
-/// A long-lived credential kept on disk because no keyring was reachable.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Credential {
-    pub format: u32,
-    pub provider: String,
-    pub value: String,
-    pub obtained_at: f64,
+/// Held while renewing; the OS releases it when the file closes, even on a crash.
+pub struct Lock {
+    _file: Option<fs::File>,
 }
 
+impl Lock {
+    /// A lock that locks nothing, for `--no-cache` and tests.
+    pub fn none() -> Lock {
+        Lock { _file: None }
+    }
+}
+
+/// What the lifecycle needs of a token cache.
+pub trait TokenCache {
+    /// The record in `slot`, or `None` when there is none or it cannot be used.
+    fn read(&self, slot: &Slot) -> Option<Record>;
+    fn write(&self, slot: &Slot, record: &Record) -> Result<(), CacheError>;
+    /// Takes the profile's lock, waiting while another process holds it.
+    fn lock(&self, profile: &str) -> Result<Lock, CacheError>;
+}
+
+/// The cache directory on disk.
+#[derive(Debug, Clone)]
 pub struct Cache {
     dir: PathBuf,
 }
 
 impl Cache {
-    pub fn open() -> Result<Cache> {
+    pub fn open() -> Result<Cache, CacheError> {
         Ok(Cache { dir: dir()? })
     }
 
@@ -157,39 +194,26 @@ impl Cache {
         Cache { dir }
     }
 
-    pub fn path(&self, key: &Key) -> PathBuf {
-        self.dir.join(format!("{}.json", key.stem()))
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
-    /// The record, or `None` when there is none or it cannot be used (then it is
-    /// replaced by the next write).
-    pub fn read(&self, key: &Key) -> Option<Record> {
-        let record = self.read_json::<Record>(key)?;
-        self.usable(key, record.format == FORMAT && record.expires_at.is_finite())
-            .then_some(record)
+    pub fn path(&self, slot: &Slot) -> PathBuf {
+        self.dir.join(format!("{}.json", slot.stem()))
     }
 
-    /// The long-lived credential kept in the profile's credential file, if any.
-    pub fn read_credential(&self, profile: &str) -> Option<Credential> {
-        let key = Key::credential(profile);
-        let credential = self.read_json::<Credential>(&key)?;
-        self.usable(&key, credential.format == FORMAT).then_some(credential)
+    /// Creates the directory if needed, private to the user.
+    pub fn ensure_dir(&self) -> Result<(), CacheError> {
+        crate::platform::make_private_dir(&self.dir).map_err(|source| CacheError::CreateDir {
+            path: self.dir.clone(),
+            source,
+        })
     }
 
-    fn usable(&self, key: &Key, ok: bool) -> bool {
-        if !ok {
-            debug!(
-                1,
-                "warning: ignoring cache entry {} of another format",
-                self.path(key).display()
-            );
-        }
-        ok
-    }
-
-    fn read_json<T: serde::de::DeserializeOwned>(&self, key: &Key) -> Option<T> {
-        let path = self.path(key);
-        let bytes = match fs::read(&path) {
+    /// A JSON file of the cache, or `None` (with a warning at `-v`) when it is missing,
+    /// unreadable or not what `T` expects.
+    pub fn read_json<T: serde::de::DeserializeOwned>(&self, path: &Path) -> Option<T> {
+        let bytes = match fs::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
             Err(e) => {
@@ -202,68 +226,50 @@ impl Cache {
             .ok()
     }
 
-    /// Creates the directory if needed and makes sure it is 0700 whatever the umask.
-    fn ensure_dir(&self) -> Result<()> {
-        fs::create_dir_all(&self.dir)
-            .map_err(|e| anyhow::anyhow!("cannot create cache directory {}: {e}", self.dir.display()))?;
-        let mode = fs::metadata(&self.dir)?.permissions().mode() & 0o777;
-        if mode != 0o700 {
-            fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
-                .map_err(|e| anyhow::anyhow!("cannot make cache directory {} private: {e}", self.dir.display()))?;
+    pub fn write_json(&self, path: &Path, value: &impl Serialize) -> Result<(), CacheError> {
+        let bytes = zeroize::Zeroizing::new(serde_json::to_vec(value).expect("cache entries serialize"));
+        self.write_atomic(path, &bytes)
+    }
+
+    /// Writes atomically: a private temp file in the same directory, synced, then renamed
+    /// over the old one. A reader sees the old content or the new, never half.
+    pub fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
+        self.ensure_dir()?;
+        let tmp = self.dir.join(format!(
+            ".{}.{}.tmp",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("entry"),
+            std::process::id()
+        ));
+        let _ = fs::remove_file(&tmp);
+        let result = (|| -> std::io::Result<()> {
+            let mut f = crate::platform::create_private(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            fs::rename(&tmp, path)
+        })();
+        if let Err(source) = result {
+            let _ = fs::remove_file(&tmp);
+            return Err(CacheError::Write {
+                path: path.to_path_buf(),
+                source,
+            });
         }
+        debug!(2, "cached in {}", path.display());
         Ok(())
     }
 
-    pub fn write(&self, key: &Key, record: &Record) -> Result<()> {
-        self.write_json(key, record)
-    }
-
-    pub fn write_credential(&self, profile: &str, value: &str, provider: &str) -> Result<()> {
-        let credential = Credential {
-            format: FORMAT,
-            provider: provider.to_string(),
-            value: value.to_string(),
-            obtained_at: now(),
-        };
-        self.write_json(&Key::credential(profile), &credential)
-    }
-
-    /// Removes a slot's file; a missing one is fine.
-    pub fn remove(&self, key: &Key) -> Result<()> {
-        match fs::remove_file(self.path(key)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+    /// Removes a file of the cache; a missing one is fine.
+    pub fn remove(&self, path: &Path) -> Result<(), CacheError> {
+        match fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(CacheError::Remove {
+                path: path.to_path_buf(),
+                source: e,
+            }),
             _ => Ok(()),
         }
     }
 
-    /// Writes atomically: a 0600 temp file in the same directory, synced, then renamed
-    /// over the old one. A reader sees the old content or the new, never half.
-    fn write_json(&self, key: &Key, value: &impl Serialize) -> Result<()> {
-        self.ensure_dir()?;
-        let path = self.path(key);
-        let tmp = self.dir.join(format!(".{}.{}.tmp", key.stem(), std::process::id()));
-        let result = (|| -> std::io::Result<()> {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&tmp)?;
-            // `mode` only applies on creation; a leftover temp file keeps its old mode.
-            f.set_permissions(fs::Permissions::from_mode(0o600))?;
-            f.write_all(&serde_json::to_vec(value).map_err(std::io::Error::other)?)?;
-            f.sync_all()?;
-            fs::rename(&tmp, &path)
-        })();
-        if let Err(e) = result {
-            let _ = fs::remove_file(&tmp);
-            return Err(anyhow::anyhow!("cannot write cache entry {}: {e}", path.display()).into());
-        }
-        debug!(2, "cached token in {}", path.display());
-        Ok(())
-    }
-
-    /// Every file of a profile: its token, its scoped tokens, its credential.
+    /// Every file of a profile: its token, its installations' tokens, its credential.
     pub fn entries_of(&self, profile: &str) -> Vec<PathBuf> {
         let Ok(dir) = fs::read_dir(&self.dir) else {
             return Vec::new();
@@ -277,48 +283,61 @@ impl Cache {
             })
             .collect()
     }
-
-    /// Takes the profile's lock, waiting for another process that holds it. While held,
-    /// this process alone talks to the provider for the profile; the others wait and then
-    /// find its token in the cache.
-    pub fn lock(&self, profile: &str) -> Result<Lock> {
-        self.ensure_dir()?;
-        let path = self.dir.join(format!("{profile}.lock"));
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(&path)
-            .map_err(|e| anyhow::anyhow!("cannot open lock file {}: {e}", path.display()))?;
-        if file.try_lock().is_err() {
-            debug!(1, "waiting for another authctl process renewing {profile}");
-            file.lock()
-                .map_err(|e| anyhow::anyhow!("cannot lock {}: {e}", path.display()))?;
-        }
-        Ok(Lock { _file: file })
-    }
 }
 
-/// Held while renewing; the OS releases it when the file closes, even on a crash.
-pub struct Lock {
-    _file: File,
+impl TokenCache for Cache {
+    fn read(&self, slot: &Slot) -> Option<Record> {
+        let path = self.path(slot);
+        let stored: Stored = self.read_json(&path)?;
+        if stored.format != FORMAT {
+            debug!(1, "warning: ignoring cache entry {} of another format", path.display());
+            return None;
+        }
+        Some(stored.record)
+    }
+
+    fn write(&self, slot: &Slot, record: &Record) -> Result<(), CacheError> {
+        let stored = Stored {
+            format: FORMAT,
+            record: record.clone(),
+        };
+        self.write_json(&self.path(slot), &stored)
+    }
+
+    /// While held, this process alone talks to the provider for the profile; the others
+    /// wait and then find its token in the cache.
+    fn lock(&self, profile: &str) -> Result<Lock, CacheError> {
+        self.ensure_dir()?;
+        let path = self.dir.join(format!("{profile}.lock"));
+        let lock_error = |source| CacheError::Lock {
+            path: path.clone(),
+            source,
+        };
+        let file = crate::platform::open_private(&path).map_err(lock_error)?;
+        if file.try_lock().is_err() {
+            debug!(1, "waiting for another authctl process renewing {profile}");
+            file.lock().map_err(lock_error)?;
+        }
+        Ok(Lock { _file: Some(file) })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(secs: f64) -> UnixTime {
+        UnixTime::from_secs(secs).unwrap()
+    }
+
     fn record(obtained_at: f64, expires_at: f64) -> Record {
         Record {
-            format: FORMAT,
-            provider: "midigator".into(),
-            access_token: "t".into(),
+            provider: Kind::Midigator,
+            access_token: AccessToken::parse("t".into()).unwrap(),
             token_type: "Bearer".into(),
-            obtained_at,
-            expires_at,
-            refresh: None,
+            obtained_at: at(obtained_at),
+            expires_at: at(expires_at),
+            refreshable: false,
             password_expired: false,
         }
     }
@@ -327,50 +346,85 @@ mod tests {
 
     #[test]
     fn served_while_life_left_exceeds_refresh_before() {
-        let r = record(0.0, 3600.0);
-        assert!(r.servable(3000.0, S(0), S(60)));
-        assert!(r.servable(3539.0, S(0), S(60)));
-        assert!(!r.servable(3540.0, S(0), S(60)));
-        assert!(!r.servable(4000.0, S(0), S(60)));
+        let r = record(10_000.0, 13_600.0);
+        assert!(r.servable(at(13_000.0), S(0), S(60)));
+        assert!(r.servable(at(13_539.0), S(0), S(60)));
+        assert!(!r.servable(at(13_540.0), S(0), S(60)));
+        assert!(!r.servable(at(14_000.0), S(0), S(60)));
     }
 
     #[test]
     fn margin_is_capped_at_half_the_lifetime() {
         // A 2-minute token with refresh_before = 5m is served for its first minute.
-        let r = record(0.0, 120.0);
-        assert!(r.servable(10.0, S(0), S(300)));
-        assert!(r.servable(59.0, S(0), S(300)));
-        assert!(!r.servable(60.0, S(0), S(300)));
+        let r = record(10_000.0, 10_120.0);
+        assert!(r.servable(at(10_010.0), S(0), S(300)));
+        assert!(r.servable(at(10_059.0), S(0), S(300)));
+        assert!(!r.servable(at(10_060.0), S(0), S(300)));
     }
 
     #[test]
     fn min_ttl_wins_when_larger_than_the_margin() {
-        let r = record(0.0, 3600.0);
-        assert!(!r.servable(2000.0, S(1800), S(60)));
-        assert!(r.servable(1000.0, S(1800), S(60)));
+        let r = record(10_000.0, 13_600.0);
+        assert!(!r.servable(at(12_000.0), S(1800), S(60)));
+        assert!(r.servable(at(11_000.0), S(1800), S(60)));
+    }
+
+    #[test]
+    fn expiry_takes_the_first_hint_that_applies() {
+        let now = at(1_000_000.0);
+        let opaque = AccessToken::parse("opaque".into()).unwrap();
+        let ttl = S(900);
+        let grant = |expires_in, expires_at, documented| Grant {
+            expires_in,
+            expires_at,
+            documented_lifetime: documented,
+            ..Grant::default()
+        };
+        assert_eq!(
+            expiry(&opaque, &grant(Some(60.0), Some(at(5e6)), None), now, ttl),
+            at(1_000_060.0)
+        );
+        assert_eq!(
+            expiry(&opaque, &grant(None, Some(at(5e6)), Some(S(5))), now, ttl),
+            at(5e6)
+        );
+        assert_eq!(
+            expiry(&opaque, &grant(None, None, Some(S(5))), now, ttl),
+            at(1_000_005.0)
+        );
+        assert_eq!(
+            expiry(&opaque, &grant(Some(-1.0), None, None), now, ttl),
+            at(1_000_900.0)
+        );
     }
 
     #[test]
     fn write_is_private_and_read_back() {
-        let tmp = std::env::temp_dir().join(format!("authctl-cache-unit-{}", std::process::id()));
-        let cache = Cache::at(tmp.join("c"));
-        let key = Key::profile("mg");
-        cache.write(&key, &record(1.0, 2.0)).unwrap();
-        assert_eq!(fs::metadata(tmp.join("c")).unwrap().permissions().mode() & 0o777, 0o700);
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::at(tmp.path().join("c"));
+        let slot = Slot::profile("mg");
+        cache.write(&slot, &record(1.0, 2.0)).unwrap();
         assert_eq!(
-            fs::metadata(cache.path(&key)).unwrap().permissions().mode() & 0o777,
+            fs::metadata(tmp.path().join("c")).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        assert_eq!(
+            fs::metadata(cache.path(&slot)).unwrap().permissions().mode() & 0o777,
             0o600
         );
-        assert_eq!(cache.read(&key).unwrap().expires_at, 2.0);
-        fs::write(cache.path(&key), b"{not json").unwrap();
-        assert!(cache.read(&key).is_none());
-        let _ = fs::remove_dir_all(tmp);
+        assert_eq!(cache.read(&slot).unwrap().expires_at, at(2.0));
+        fs::write(cache.path(&slot), b"{not json").unwrap();
+        assert!(cache.read(&slot).is_none());
     }
 
     #[test]
     fn slot_stems_are_file_safe_and_distinct() {
-        assert_eq!(Key::scoped("mw", "3fa8/../x").stem(), "mw@3fa8____x");
-        assert_eq!(Key::credential("mw").stem(), "mw+credential");
-        assert_eq!(Key::profile("mw").stem(), "mw");
+        let installation = |id: &str| Slot {
+            profile: "mw".into(),
+            installation: Some(id.into()),
+        };
+        assert_eq!(installation("3fa8/../x").stem(), "mw@3fa8____x");
+        assert_eq!(Slot::profile("mw").stem(), "mw");
     }
 }

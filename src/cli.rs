@@ -16,8 +16,8 @@ fn duration(s: &str) -> Result<Duration, String> {
 #[derive(Debug, Parser)]
 #[command(name = "authctl", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
-    /// Config file [default: $AUTHCTL_CONFIG, else ~/.config/authctl/config.toml]
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Config file [default: ~/.config/authctl/config.toml]
+    #[arg(long, global = true, value_name = "PATH", env = "AUTHCTL_CONFIG")]
     pub config: Option<PathBuf>,
 
     /// More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted
@@ -75,7 +75,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct TokenArgs {
     /// Profile name, or a provider name used by exactly one profile
-    /// [default: $AUTHCTL_PROFILE, else default_profile, else the only profile]
+    /// [default: default_profile, else the only profile]
+    #[arg(env = "AUTHCTL_PROFILE")]
     pub profile: Option<String>,
     #[command(flatten)]
     pub print: PrintArgs,
@@ -101,7 +102,7 @@ pub struct PrintArgs {
 }
 
 /// `--format` of every command that prints a token.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct FormatArg {
     /// How to print the token
     #[arg(long, value_enum, default_value_t = Format::Raw)]
@@ -110,7 +111,8 @@ pub struct FormatArg {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Profile name, or `-` to read a token from stdin
+    /// Profile name, or `-` to read a token from stdin [default: as for `token`]
+    #[arg(env = "AUTHCTL_PROFILE")]
     pub profile: Option<String>,
     /// Print JSON
     #[arg(long)]

@@ -1,66 +1,179 @@
-//! TOML profiles: where the file is, what every key means, and validation that names
-//! the file, the profile and the key (with line and column) in every message.
+//! The config file: where it is, its `[defaults]` and `[profiles.NAME]` tables, and the
+//! resolved `Profile` the rest of authctl uses. Values are read through serde into typed
+//! structs (`Shared` and `Own` here, each provider's settings in its own file); one
+//! validation pass then checks what types alone cannot (URL schemes, lifetimes). A profile
+//! is read only when a command needs it, so the cached path reads one profile however many
+//! the file holds; line and column are worked out only for an error message.
 
-use std::collections::BTreeMap;
-use std::net::IpAddr;
+use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use reqwest::Url;
+use serde::Deserialize;
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use crate::error::{self, Result};
-use crate::providers::{Kind, Options};
+use crate::providers::{Kind, Provider, Settings};
+use crate::secret::{SecretSpec, default_env_name};
+use crate::settings::{Argv, Endpoint, Period, Text, field_names};
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_REFRESH_BEFORE: Duration = Duration::from_secs(60);
 pub const DEFAULT_TTL: Duration = Duration::from_secs(15 * 60);
 
-/// Settings that `[defaults]` may give and any profile may override.
-#[derive(Debug, Clone, Default)]
-struct Overrides {
-    timeout: Option<Duration>,
-    refresh_before: Option<Duration>,
-    default_ttl: Option<Duration>,
-    allow_http: Option<bool>,
-    ca_file: Option<PathBuf>,
+/// A place in the config file, shown as `FILE:LINE:COLUMN`.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
 }
 
-/// A profile as the rest of the program uses it: validated, defaults applied.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot find a home directory for the config file; use --config PATH or set AUTHCTL_CONFIG")]
+    NoHome,
+    #[error("cannot read config file {}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no config file at {}; create one with `authctl config init` (or point --config / AUTHCTL_CONFIG at one)", path.display())]
+    Missing { path: PathBuf },
+    #[error("{} already exists; not overwriting it (edit it, or move it away first)", path.display())]
+    Exists { path: PathBuf },
+    #[error("invalid TOML at {at}: {message}")]
+    Syntax { at: Location, message: String },
+    #[error("config error at {at}: {section}, key {key}: {problem}")]
+    Key {
+        at: Location,
+        section: String,
+        key: String,
+        problem: String,
+    },
+    #[error("config error at {at}: {section}: unknown key {key} (known keys: {known})")]
+    UnknownKey {
+        at: Location,
+        section: String,
+        key: String,
+        known: String,
+    },
+    #[error("config error in {}: {section} is missing required key {key} ({hint})", file.display())]
+    MissingKey {
+        file: PathBuf,
+        section: String,
+        key: String,
+        hint: &'static str,
+    },
+    #[error("config error at {at}: {problem}")]
+    Shape { at: Location, problem: String },
+    #[error("unknown profile `{arg}` in {}; profiles: {names}", file.display())]
+    UnknownProfile { arg: String, file: PathBuf, names: String },
+    #[error("`{arg}` matches several {arg} profiles ({names}) in {}; name one of them", file.display())]
+    AmbiguousProvider { arg: String, file: PathBuf, names: String },
+    #[error("no profile given and no default_profile in {}; name one of: {names}", file.display())]
+    NoProfileGiven { file: PathBuf, names: String },
+    #[error("profile {profile} uses provider {uses}, not {wanted}")]
+    WrongProvider { profile: String, uses: Kind, wanted: Kind },
+    #[error("no profile in {} uses provider {provider}; add one (config.example.toml shows its keys)", file.display())]
+    NoProfileOfProvider { file: PathBuf, provider: Kind },
+    #[error("several profiles use provider {provider} ({names}); choose one with --profile")]
+    SeveralOfProvider { provider: Kind, names: String },
+    /// Something a command needs that the profile does not say.
+    #[error("profile {profile}: {problem}")]
+    Profile { profile: String, problem: String },
+    #[error("cannot read ca_file {}", path.display())]
+    CaFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("ca_file {} holds no usable PEM certificate", path.display())]
+    CaFilePem { path: PathBuf },
+}
+
+type Result<T, E = ConfigError> = std::result::Result<T, E>;
+
+/// Settings that `[defaults]` may give and any profile may override.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Shared {
+    timeout: Option<Spanned<Period>>,
+    refresh_before: Option<Period>,
+    default_ttl: Option<Spanned<Period>>,
+    allow_http: Option<bool>,
+    ca_file: Option<Text>,
+}
+
+/// Keys of `[defaults]` alone.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DefaultsOwn {
+    default_profile: Option<Spanned<Text>>,
+}
+
+/// Keys every profile has besides its provider's and the shared ones.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Own {
+    #[allow(dead_code)] // read before the rest, to know the provider; kept for the key list
+    provider: Text,
+    secret_env: Option<Text>,
+    secret_command: Option<Argv>,
+}
+
+/// A profile as the rest of authctl uses it: validated, defaults applied.
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub name: String,
-    pub kind: Kind,
+    pub settings: Settings,
     pub timeout: Duration,
     pub refresh_before: Duration,
     pub default_ttl: Duration,
     pub ca_file: Option<PathBuf>,
-    pub secret_env: Option<String>,
-    pub secret_command: Option<Vec<String>>,
-    pub options: Options,
+    pub secret: SecretSpec,
 }
 
-#[derive(Debug)]
+impl Profile {
+    pub fn kind(&self) -> Kind {
+        self.settings.kind()
+    }
+
+    pub fn provider(&self) -> &dyn Provider {
+        self.settings.provider()
+    }
+}
+
+/// The config file, parsed but not yet validated beyond `[defaults]`.
 pub struct Config {
     pub path: PathBuf,
-    /// False when no file exists at `path`: fine until a profile is needed.
-    pub exists: bool,
-    pub default_profile: Option<String>,
-    pub profiles: BTreeMap<String, Profile>,
+    /// `None` when no file exists at `path`: fine until a profile is needed.
+    doc: Option<Document>,
 }
 
-/// `--config`, else `$AUTHCTL_CONFIG`, else the platform config dir.
+struct Document {
+    /// The file's text, kept for the whole run: the tables borrow from it.
+    text: &'static str,
+    defaults: Shared,
+    default_profile: Option<Spanned<Text>>,
+    profiles: DeTable<'static>,
+}
+
+/// `--config`, else `$AUTHCTL_CONFIG` (clap fills `flag` from it), else the platform
+/// config dir.
 pub fn path(flag: Option<&Path>) -> Result<PathBuf> {
-    if let Some(p) = flag {
+    if let Some(p) = flag.filter(|p| !p.as_os_str().is_empty()) {
         return Ok(p.to_path_buf());
     }
-    if let Some(p) = std::env::var_os("AUTHCTL_CONFIG").filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(p));
-    }
-    let dirs = directories::ProjectDirs::from("", "", "authctl").ok_or_else(|| {
-        error::config("cannot find a home directory for the config file; use --config PATH or set AUTHCTL_CONFIG")
-    })?;
+    let dirs = directories::ProjectDirs::from("", "", "authctl").ok_or(ConfigError::NoHome)?;
     Ok(dirs.config_dir().join("config.toml"))
 }
 
@@ -69,361 +182,154 @@ impl Config {
         let path = path(flag)?;
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Config {
-                    path,
-                    exists: false,
-                    default_profile: None,
-                    profiles: BTreeMap::new(),
-                });
-            }
-            Err(e) => {
-                return Err(error::config(format!(
-                    "cannot read config file {}: {e}",
-                    path.display()
-                )));
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config { path, doc: None }),
+            Err(source) => return Err(ConfigError::Unreadable { path, source }),
         };
-        parse(&path, &text)
+        // Read once per run; leaking it lets the parsed tables borrow it for the run.
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let doc = Document::parse(&path, text)?;
+        Ok(Config { path, doc: Some(doc) })
     }
 
-    fn require_file(&self) -> Result<()> {
-        if self.exists {
-            Ok(())
-        } else {
-            Err(error::config(format!(
-                "no config file at {}; create one with `authctl config init` (or point --config / AUTHCTL_CONFIG at one)",
-                self.path.display()
-            )))
+    /// Parses `text` as if read from `path` (for tests).
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let text: &'static str = Box::leak(text.to_string().into_boxed_str());
+        let doc = Document::parse(path, text)?;
+        Ok(Config {
+            path: path.to_path_buf(),
+            doc: Some(doc),
+        })
+    }
+
+    pub fn exists(&self) -> bool {
+        self.doc.is_some()
+    }
+
+    fn doc(&self) -> Result<&Document> {
+        self.doc.as_ref().ok_or_else(|| ConfigError::Missing {
+            path: self.path.clone(),
+        })
+    }
+
+    /// The names of every profile, in file order.
+    pub fn names(&self) -> Vec<&str> {
+        self.doc
+            .as_ref()
+            .map(|d| d.profiles.iter().map(|(k, _)| k.get_ref().as_ref()).collect())
+            .unwrap_or_default()
+    }
+
+    fn names_text(&self) -> String {
+        match self.names().as_slice() {
+            [] => "none".to_string(),
+            names => names.join(", "),
         }
     }
 
-    fn names(&self) -> String {
-        if self.profiles.is_empty() {
-            "none".to_string()
-        } else {
-            self.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
-        }
+    /// Every profile, each validated: for `config check`, `status` and `logout --all`.
+    pub fn profiles(&self) -> Result<Vec<Profile>> {
+        let Some(doc) = &self.doc else { return Ok(Vec::new()) };
+        doc.profiles
+            .iter()
+            .map(|(name, value)| doc.read_profile(&self.path, name, value))
+            .collect()
     }
 
     /// A profile by name, or by provider name when exactly one profile uses that provider.
-    pub fn profile(&self, arg: &str) -> Result<&Profile> {
-        self.require_file()?;
-        if let Some(p) = self.profiles.get(arg) {
-            return Ok(p);
+    pub fn profile(&self, arg: &str) -> Result<Profile> {
+        let doc = self.doc()?;
+        if let Some((name, value)) = doc.profiles.get_key_value(arg) {
+            return doc.read_profile(&self.path, name, value);
         }
         if let Some(kind) = Kind::from_name(arg) {
-            let users: Vec<&Profile> = self.profiles.values().filter(|p| p.kind == kind).collect();
+            let users: Vec<&str> = doc.names_of(kind);
             match users.as_slice() {
-                [one] => return Ok(one),
+                [one] => return self.profile(one),
                 [] => {}
                 many => {
-                    let names: Vec<&str> = many.iter().map(|p| p.name.as_str()).collect();
-                    return Err(error::config(format!(
-                        "`{arg}` matches several {arg} profiles ({}) in {}; name one of them",
-                        names.join(", "),
-                        self.path.display()
-                    )));
+                    return Err(ConfigError::AmbiguousProvider {
+                        arg: arg.to_string(),
+                        file: self.path.clone(),
+                        names: many.join(", "),
+                    });
                 }
             }
         }
-        Err(error::config(format!(
-            "unknown profile `{arg}` in {}; profiles: {}",
-            self.path.display(),
-            self.names()
-        )))
+        Err(ConfigError::UnknownProfile {
+            arg: arg.to_string(),
+            file: self.path.clone(),
+            names: self.names_text(),
+        })
     }
 
-    /// The profile a command uses when none was named: `$AUTHCTL_PROFILE`, else
-    /// `default_profile`, else the only one.
-    pub fn resolve(&self, arg: Option<&str>) -> Result<&Profile> {
-        if let Some(a) = arg {
+    /// The profile a command uses: `arg`, else `$AUTHCTL_PROFILE` (which clap also
+    /// shows on the commands that take it as their PROFILE), else `default_profile`, else
+    /// the only one.
+    pub fn resolve(&self, arg: Option<&str>) -> Result<Profile> {
+        let from_env = std::env::var("AUTHCTL_PROFILE").ok();
+        if let Some(a) = arg.or(from_env.as_deref()).filter(|a| !a.is_empty()) {
             return self.profile(a);
         }
-        if let Some(env) = std::env::var("AUTHCTL_PROFILE").ok().filter(|v| !v.is_empty()) {
-            return self.profile(&env);
+        let doc = self.doc()?;
+        if let Some(d) = &doc.default_profile {
+            return self.profile(d.get_ref());
         }
-        if let Some(d) = &self.default_profile {
-            return self.profile(d);
-        }
-        self.require_file()?;
-        match self.profiles.values().collect::<Vec<_>>().as_slice() {
-            [one] => Ok(one),
-            _ => Err(error::config(format!(
-                "no profile given and no default_profile in {}; name one of: {}",
-                self.path.display(),
-                self.names()
-            ))),
+        match self.names().as_slice() {
+            [one] => self.profile(one),
+            _ => Err(ConfigError::NoProfileGiven {
+                file: self.path.clone(),
+                names: self.names_text(),
+            }),
         }
     }
 
-    /// The profile for a provider subcommand (`authctl midigator auth [--profile P]`):
-    /// the one named, else the default if it is of this provider, else the only one of it.
-    pub fn resolve_for(&self, kind: Kind, arg: Option<&str>) -> Result<&Profile> {
-        let chosen = match arg {
-            Some(a) => Some(self.profile(a)?),
-            None => {
-                let default = std::env::var("AUTHCTL_PROFILE")
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .or(self.default_profile.clone());
-                match default.map(|d| self.profile(&d)).transpose()? {
-                    Some(p) if p.kind == kind => Some(p),
-                    _ => None,
-                }
-            }
-        };
-        if let Some(p) = chosen {
-            if p.kind != kind {
-                return Err(error::config(format!(
-                    "profile {} uses provider {}, not {}",
-                    p.name,
-                    p.kind.name(),
-                    kind.name()
-                )));
+    /// The profile of a provider subcommand (`authctl midigator auth [--profile P]`): the
+    /// one named, else `$AUTHCTL_PROFILE` or `default_profile` if it is of this provider,
+    /// else the only one of this provider.
+    pub fn resolve_for(&self, kind: Kind, arg: Option<&str>) -> Result<Profile> {
+        if let Some(a) = arg {
+            let p = self.profile(a)?;
+            if p.kind() != kind {
+                return Err(ConfigError::WrongProvider {
+                    uses: p.kind(),
+                    profile: p.name,
+                    wanted: kind,
+                });
             }
             return Ok(p);
         }
-        self.require_file()?;
-        let of_kind: Vec<&Profile> = self.profiles.values().filter(|p| p.kind == kind).collect();
-        match of_kind.as_slice() {
-            [one] => Ok(one),
-            [] => Err(error::config(format!(
-                "no profile in {} uses provider {}; add one (config.example.toml shows its keys)",
-                self.path.display(),
-                kind.name()
-            ))),
-            many => Err(error::config(format!(
-                "several profiles use provider {} ({}); choose one with --profile",
-                kind.name(),
-                many.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
-            ))),
+        let doc = self.doc()?;
+        let default = std::env::var("AUTHCTL_PROFILE")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or(doc.default_profile.as_ref().map(|d| d.get_ref().0.clone()));
+        if let Some(p) = default.map(|d| self.profile(&d)).transpose()?
+            && p.kind() == kind
+        {
+            return Ok(p);
         }
-    }
-}
-
-/// Byte offset → 1-based line and column.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
-/// Reads one table's keys, remembering which were used so the rest can be reported
-/// as unknown. Every error carries file:line:col, the section and the key.
-pub struct Keys<'a> {
-    file: &'a Path,
-    text: &'a str,
-    section: String,
-    table: &'a DeTable<'a>,
-    used: Vec<&'static str>,
-    allow_http: bool,
-}
-
-impl<'a> Keys<'a> {
-    fn new(file: &'a Path, text: &'a str, section: String, table: &'a DeTable<'a>) -> Self {
-        Keys {
-            file,
-            text,
-            section,
-            table,
-            used: Vec::new(),
-            allow_http: false,
-        }
-    }
-
-    fn at(&self, offset: usize) -> String {
-        let (line, col) = line_col(self.text, offset);
-        format!("{}:{line}:{col}", self.file.display())
-    }
-
-    /// An error about a key: `config error at FILE:L:C: profile mg, key timeout: MSG`.
-    pub fn error(&self, key: &str, msg: impl std::fmt::Display) -> crate::error::Error {
-        let offset = self.entry(key).map_or(0, |(k, _)| k.span().start);
-        error::config(format!(
-            "config error at {}: {}, key {key}: {msg}",
-            self.at(offset),
-            self.section
-        ))
-    }
-
-    fn missing(&self, key: &str, hint: &str) -> crate::error::Error {
-        error::config(format!(
-            "config error in {}: {} is missing required key {key} ({hint})",
-            self.file.display(),
-            self.section
-        ))
-    }
-
-    fn entry(&self, key: &str) -> Option<(&'a Spanned<toml::de::DeString<'a>>, &'a Spanned<DeValue<'a>>)> {
-        let table: &'a DeTable<'a> = self.table;
-        table.iter().find(|(k, _)| k.get_ref().as_ref() == key)
-    }
-
-    fn value(&mut self, key: &'static str) -> Option<&'a DeValue<'a>> {
-        self.used.push(key);
-        self.entry(key).map(|(_, v)| v.get_ref())
-    }
-
-    pub fn string(&mut self, key: &'static str) -> Result<Option<String>> {
-        match self.value(key) {
-            None => Ok(None),
-            Some(DeValue::String(s)) if s.trim().is_empty() => Err(self.error(key, "must not be empty")),
-            Some(DeValue::String(s)) => Ok(Some(s.to_string())),
-            Some(other) => Err(self.error(key, format!("expected a string, found {}", other.type_str()))),
-        }
-    }
-
-    pub fn required_string(&mut self, key: &'static str, hint: &str) -> Result<String> {
-        self.string(key)?.ok_or_else(|| self.missing(key, hint))
-    }
-
-    pub fn bool(&mut self, key: &'static str) -> Result<Option<bool>> {
-        match self.value(key) {
-            None => Ok(None),
-            Some(DeValue::Boolean(b)) => Ok(Some(*b)),
-            Some(other) => Err(self.error(key, format!("expected true or false, found {}", other.type_str()))),
-        }
-    }
-
-    pub fn integer(&mut self, key: &'static str) -> Result<Option<i64>> {
-        match self.value(key) {
-            None => Ok(None),
-            Some(DeValue::Integer(i)) => {
-                let digits = i.as_str().replace('_', "");
-                let digits = digits
-                    .trim_start_matches("0x")
-                    .trim_start_matches("0o")
-                    .trim_start_matches("0b");
-                i64::from_str_radix(digits, i.radix())
-                    .map(Some)
-                    .map_err(|_| self.error(key, "integer out of range"))
-            }
-            Some(other) => Err(self.error(key, format!("expected an integer, found {}", other.type_str()))),
-        }
-    }
-
-    pub fn duration(&mut self, key: &'static str) -> Result<Option<Duration>> {
-        match self.value(key) {
-            None => Ok(None),
-            Some(DeValue::String(s)) => humantime::parse_duration(s.trim()).map(Some).map_err(|e| {
-                self.error(
-                    key,
-                    format!("invalid duration \"{s}\" ({e}); write e.g. \"30s\", \"5m\" or \"1h 30m\""),
-                )
+        match doc.names_of(kind).as_slice() {
+            [one] => self.profile(one),
+            [] => Err(ConfigError::NoProfileOfProvider {
+                file: self.path.clone(),
+                provider: kind,
             }),
-            Some(other) => Err(self.error(
-                key,
-                format!("expected a duration string such as \"30s\", found {}", other.type_str()),
-            )),
+            many => Err(ConfigError::SeveralOfProvider {
+                provider: kind,
+                names: many.join(", "),
+            }),
         }
-    }
-
-    pub fn string_array(&mut self, key: &'static str) -> Result<Option<Vec<String>>> {
-        match self.value(key) {
-            None => Ok(None),
-            Some(DeValue::Array(items)) => {
-                let mut out = Vec::new();
-                for item in items.iter() {
-                    match item.get_ref() {
-                        DeValue::String(s) => out.push(s.to_string()),
-                        other => {
-                            return Err(self.error(
-                                key,
-                                format!("expected an array of strings, found a {} in it", other.type_str()),
-                            ));
-                        }
-                    }
-                }
-                if out.is_empty() || out[0].is_empty() {
-                    return Err(self.error(
-                        key,
-                        "needs at least the program to run, e.g. [\"pass\", \"show\", \"authctl/mg\"]",
-                    ));
-                }
-                Ok(Some(out))
-            }
-            Some(other) => Err(self.error(
-                key,
-                format!(
-                    "expected an array of strings (the command is run without a shell), found {}",
-                    other.type_str()
-                ),
-            )),
-        }
-    }
-
-    /// A URL: `https://`, or plain `http://` only to loopback or with `allow_http = true`.
-    pub fn url(&mut self, key: &'static str) -> Result<Option<Url>> {
-        let Some(raw) = self.string(key)? else { return Ok(None) };
-        let url = Url::parse(raw.trim()).map_err(|e| self.error(key, format!("invalid URL \"{raw}\": {e}")))?;
-        check_scheme(&url, self.allow_http).map_err(|msg| self.error(key, msg))?;
-        Ok(Some(url))
-    }
-
-    pub fn url_or(&mut self, key: &'static str, default: &str) -> Result<Url> {
-        Ok(self
-            .url(key)?
-            .unwrap_or_else(|| Url::parse(default).expect("built-in URL")))
-    }
-
-    pub fn required_url(&mut self, key: &'static str, hint: &str) -> Result<Url> {
-        self.url(key)?.ok_or_else(|| self.missing(key, hint))
-    }
-
-    /// Every key not read so far is unknown to this section.
-    fn reject_unknown(&self) -> Result<()> {
-        for (k, _) in self.table.iter() {
-            let name = k.get_ref().as_ref();
-            if !self.used.contains(&name) {
-                let mut known = self.used.clone();
-                known.sort_unstable();
-                return Err(error::config(format!(
-                    "config error at {}: {}: unknown key {name} (known keys: {})",
-                    self.at(k.span().start),
-                    self.section,
-                    known.join(", ")
-                )));
-            }
-        }
-        Ok(())
     }
 }
 
-/// True for 127.0.0.0/8, ::1 and `localhost`.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => {
-            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
-        }
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
+/// Byte offset → 1-based line and column, for messages only.
+fn locate(file: &Path, text: &str, offset: usize) -> Location {
+    let before = &text[..offset.min(text.len())];
+    Location {
+        file: file.to_path_buf(),
+        line: before.matches('\n').count() + 1,
+        column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
     }
-}
-
-/// Tokens and secrets travel only over TLS, except to this machine.
-pub fn check_scheme(url: &Url, allow_http: bool) -> std::result::Result<(), String> {
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if allow_http || is_loopback(url) => Ok(()),
-        "http" => Err(format!(
-            "plain http:// is refused for {} (secrets would cross the network unencrypted); use https:// or set allow_http = true",
-            url.host_str().unwrap_or("?")
-        )),
-        other => Err(format!("unsupported URL scheme {other}:// (use https://)")),
-    }
-}
-
-fn read_overrides(keys: &mut Keys<'_>) -> Result<Overrides> {
-    Ok(Overrides {
-        timeout: keys.duration("timeout")?,
-        refresh_before: keys.duration("refresh_before")?,
-        default_ttl: keys.duration("default_ttl")?,
-        allow_http: keys.bool("allow_http")?,
-        ca_file: keys.string("ca_file")?.map(PathBuf::from),
-    })
 }
 
 fn valid_profile_name(name: &str) -> bool {
@@ -435,123 +341,313 @@ fn valid_profile_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// Parses and validates a whole config file.
-pub fn parse(path: &Path, text: &str) -> Result<Config> {
-    let doc = DeTable::parse(text).map_err(|e| {
-        let at = e.span().map(|s| line_col(text, s.start));
-        let msg = crate::error::one_line(e.message(), 200);
-        match at {
-            Some((l, c)) => error::config(format!("invalid TOML at {}:{l}:{c}: {msg}", path.display())),
-            None => error::config(format!("invalid TOML in {}: {msg}", path.display())),
-        }
-    })?;
-    let doc = doc.get_ref();
-
-    let mut defaults = Overrides::default();
-    let mut default_profile = None;
-    let mut profiles = BTreeMap::new();
-
-    for (key, value) in doc.iter() {
-        let (line, col) = line_col(text, key.span().start);
-        let where_ = format!("{}:{line}:{col}", path.display());
-        match (key.get_ref().as_ref(), value.get_ref()) {
-            ("defaults", DeValue::Table(t)) => {
-                let mut keys = Keys::new(path, text, "[defaults]".into(), t);
-                defaults = read_overrides(&mut keys)?;
-                default_profile = keys.string("default_profile")?;
-                keys.reject_unknown()?;
-            }
-            ("profiles", DeValue::Table(t)) => {
-                for (name, body) in t.iter() {
-                    let name_str = name.get_ref().as_ref();
-                    let (pl, pc) = line_col(text, name.span().start);
-                    if !valid_profile_name(name_str) {
-                        return Err(error::config(format!(
-                            "config error at {}:{pl}:{pc}: profile name `{name_str}` may use only letters, digits, `-`, `_` and `.`",
-                            path.display()
-                        )));
-                    }
-                    let DeValue::Table(body) = body.get_ref() else {
-                        return Err(error::config(format!(
-                            "config error at {}:{pl}:{pc}: profiles.{name_str} must be a table ([profiles.{name_str}])",
-                            path.display()
-                        )));
-                    };
-                    let keys = Keys::new(path, text, format!("profile {name_str}"), body);
-                    let profile = parse_profile(name_str, keys, &defaults)?;
-                    profiles.insert(name_str.to_string(), profile);
-                }
-            }
-            ("defaults" | "profiles", other) => {
-                return Err(error::config(format!(
-                    "config error at {where_}: `{}` must be a table, found {}",
-                    key.get_ref(),
-                    other.type_str()
-                )));
-            }
-            (other, _) => {
-                return Err(error::config(format!(
-                    "config error at {where_}: unknown top-level key {other} (expected [defaults] or [profiles.NAME])"
-                )));
-            }
-        }
+/// Tokens and secrets travel only over TLS, except to this machine.
+pub fn check_scheme(url: &Endpoint, allow_http: bool) -> std::result::Result<(), String> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if allow_http || url.is_loopback() => Ok(()),
+        "http" => Err(format!(
+            "plain http:// is refused for {} (secrets would cross the network unencrypted); use https:// or set allow_http = true",
+            url.host_str().unwrap_or("?")
+        )),
+        other => Err(format!("unsupported URL scheme {other}:// (use https://)")),
     }
-
-    if let Some(d) = &default_profile
-        && !profiles.contains_key(d)
-        && Kind::from_name(d).is_none()
-    {
-        return Err(error::config(format!(
-            "config error in {}: [defaults], key default_profile: no profile named `{d}`",
-            path.display()
-        )));
-    }
-    Ok(Config {
-        path: path.to_path_buf(),
-        exists: true,
-        default_profile,
-        profiles,
-    })
 }
 
-fn parse_profile(name: &str, mut keys: Keys<'_>, defaults: &Overrides) -> Result<Profile> {
-    let provider = keys.required_string("provider", "one of midigator, midway, mediroutes, nugios, oauth2")?;
-    let kind = Kind::from_name(&provider).ok_or_else(|| {
-        keys.error(
-            "provider",
-            format!("unknown provider \"{provider}\" (expected midigator, midway, mediroutes, nugios or oauth2)"),
-        )
-    })?;
-    let own = read_overrides(&mut keys)?;
-    keys.allow_http = own.allow_http.or(defaults.allow_http).unwrap_or(false);
-    let secret_env = keys.string("secret_env")?;
-    let secret_command = keys.string_array("secret_command")?;
-    let options = Options::parse(kind, &mut keys)?;
-    keys.reject_unknown()?;
+/// One table of the file being read, for reading its keys into structs with messages
+/// that name the file, the section, the key and where it is.
+struct Section<'a> {
+    file: &'a Path,
+    text: &'a str,
+    name: String,
+    table: &'a DeTable<'static>,
+    span: Range<usize>,
+}
 
-    let refresh_before = own
-        .refresh_before
-        .or(defaults.refresh_before)
-        .unwrap_or(DEFAULT_REFRESH_BEFORE);
-    let default_ttl = own.default_ttl.or(defaults.default_ttl).unwrap_or(DEFAULT_TTL);
-    if default_ttl.is_zero() {
-        return Err(keys.error("default_ttl", "must be longer than zero"));
+impl Section<'_> {
+    fn at(&self, offset: usize) -> Location {
+        locate(self.file, self.text, offset)
     }
-    let timeout = own.timeout.or(defaults.timeout).unwrap_or(DEFAULT_TIMEOUT);
-    if timeout.is_zero() {
-        return Err(keys.error("timeout", "must be longer than zero"));
+
+    fn key_error(&self, key: &str, span: Range<usize>, problem: impl Into<String>) -> ConfigError {
+        ConfigError::Key {
+            at: self.at(span.start),
+            section: self.name.clone(),
+            key: key.to_string(),
+            problem: problem.into(),
+        }
     }
-    Ok(Profile {
-        name: name.to_string(),
-        kind,
-        timeout,
-        refresh_before,
-        default_ttl,
-        ca_file: own.ca_file.or_else(|| defaults.ca_file.clone()),
-        secret_env,
-        secret_command,
-        options,
-    })
+
+    /// Every key must be in one of `known`; the first that is not is reported.
+    fn reject_unknown(&self, known: &[&[&'static str]]) -> Result<()> {
+        let is_known = |k: &str| known.iter().any(|group| group.contains(&k));
+        match self.table.iter().find(|(k, _)| !is_known(k.get_ref())) {
+            None => Ok(()),
+            Some((k, _)) => {
+                let mut all: Vec<&str> = known.iter().flat_map(|g| g.iter().copied()).collect();
+                all.sort_unstable();
+                Err(ConfigError::UnknownKey {
+                    at: self.at(k.span().start),
+                    section: self.name.clone(),
+                    key: k.get_ref().to_string(),
+                    known: all.join(", "),
+                })
+            }
+        }
+    }
+
+    /// Reads the keys in `keys` into `read`'s struct.
+    fn read<T>(
+        &self,
+        keys: &[&'static str],
+        hint: impl Fn(&str) -> &'static str,
+        read: impl FnOnce(ValueDeserializer<'static>) -> std::result::Result<T, toml::de::Error>,
+    ) -> Result<T> {
+        let part: DeTable<'static> = self
+            .table
+            .iter()
+            .filter(|(k, _)| keys.contains(&k.get_ref().as_ref()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let value = Spanned::new(self.span.clone(), DeValue::Table(part));
+        read(ValueDeserializer::from(value)).map_err(|e| self.serde_error(&e, hint))
+    }
+
+    /// A zero `timeout` or `default_ttl` would make every request fail or every token stale.
+    fn check_lifetimes(&self, shared: &Shared) -> Result<()> {
+        for (key, value) in [("timeout", &shared.timeout), ("default_ttl", &shared.default_ttl)] {
+            if let Some(v) = value.as_ref().filter(|v| v.get_ref().0.is_zero()) {
+                return Err(self.key_error(key, v.span(), "must be longer than zero"));
+            }
+        }
+        Ok(())
+    }
+
+    fn serde_error(&self, e: &toml::de::Error, hint: impl Fn(&str) -> &'static str) -> ConfigError {
+        // serde's derive reports an absent required field as "missing field `NAME`".
+        if let Some(key) = e
+            .message()
+            .strip_prefix("missing field `")
+            .and_then(|m| m.strip_suffix('`'))
+        {
+            return ConfigError::MissingKey {
+                file: self.file.to_path_buf(),
+                section: self.name.clone(),
+                key: key.to_string(),
+                hint: hint(key),
+            };
+        }
+        let span = e.span().unwrap_or(self.span.clone());
+        let key = self
+            .table
+            .iter()
+            .find(|(k, v)| k.span().start <= span.start && span.end <= v.span().end.max(k.span().end))
+            .map_or("?", |(k, _)| k.get_ref().as_ref());
+        self.key_error(key, span, crate::log::one_line(e.message(), 300))
+    }
+}
+
+impl Document {
+    fn parse(file: &Path, text: &'static str) -> Result<Document> {
+        let doc = DeTable::parse(text).map_err(|e| {
+            let at = locate(file, text, e.span().map_or(0, |s| s.start));
+            ConfigError::Syntax {
+                at,
+                message: crate::log::one_line(e.message(), 200),
+            }
+        })?;
+        let mut document = Document {
+            text,
+            defaults: Shared::default(),
+            default_profile: None,
+            profiles: DeTable::default(),
+        };
+        for (key, value) in doc.into_inner() {
+            let shape = |problem: String| ConfigError::Shape {
+                at: locate(file, text, key.span().start),
+                problem,
+            };
+            let span = value.span();
+            match (key.get_ref().as_ref(), value.into_inner()) {
+                ("defaults", DeValue::Table(t)) => document.read_defaults(file, &t, span)?,
+                ("profiles", DeValue::Table(t)) => document.profiles = t,
+                (name @ ("defaults" | "profiles"), other) => {
+                    return Err(shape(format!("`{name}` must be a table, found {}", other.type_str())));
+                }
+                (other, _) => {
+                    return Err(shape(format!(
+                        "unknown top-level key {other} (expected [defaults] or [profiles.NAME])"
+                    )));
+                }
+            }
+        }
+        document.check_default_profile(file)?;
+        Ok(document)
+    }
+
+    fn read_defaults(&mut self, file: &Path, table: &DeTable<'static>, span: Range<usize>) -> Result<()> {
+        let section = Section {
+            file,
+            text: self.text,
+            name: "[defaults]".into(),
+            table,
+            span,
+        };
+        let shared_keys = field_names::<Shared>();
+        let own_keys = field_names::<DefaultsOwn>();
+        section.reject_unknown(&[shared_keys, own_keys])?;
+        self.defaults = section.read(shared_keys, |_| "", Shared::deserialize)?;
+        section.check_lifetimes(&self.defaults)?;
+        let own = section.read(own_keys, |_| "", DefaultsOwn::deserialize)?;
+        self.default_profile = own.default_profile;
+        Ok(())
+    }
+
+    fn check_default_profile(&self, file: &Path) -> Result<()> {
+        match &self.default_profile {
+            Some(d) if !self.profiles.contains_key(&*d.get_ref().0) && Kind::from_name(d.get_ref()).is_none() => {
+                Err(ConfigError::Key {
+                    at: locate(file, self.text, d.span().start),
+                    section: "[defaults]".into(),
+                    key: "default_profile".into(),
+                    problem: format!("no profile named `{}`", d.get_ref().0),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The profiles whose `provider` is `kind`, without reading them further.
+    fn names_of(&self, kind: Kind) -> Vec<&str> {
+        self.profiles
+            .iter()
+            .filter(|(_, v)| match v.get_ref() {
+                DeValue::Table(t) => t
+                    .get("provider")
+                    .is_some_and(|p| matches!(p.get_ref(), DeValue::String(s) if s.as_ref() == kind.name())),
+                _ => false,
+            })
+            .map(|(k, _)| k.get_ref().as_ref())
+            .collect()
+    }
+
+    fn read_profile(
+        &self,
+        file: &Path,
+        name: &Spanned<toml::de::DeString<'static>>,
+        value: &Spanned<DeValue<'static>>,
+    ) -> Result<Profile> {
+        let name_str = name.get_ref().as_ref();
+        let shape = |problem: String| ConfigError::Shape {
+            at: locate(file, self.text, name.span().start),
+            problem,
+        };
+        if !valid_profile_name(name_str) {
+            return Err(shape(format!(
+                "profile name `{name_str}` may use only letters, digits, `-`, `_` and `.`"
+            )));
+        }
+        let DeValue::Table(table) = value.get_ref() else {
+            return Err(shape(format!(
+                "profiles.{name_str} must be a table ([profiles.{name_str}])"
+            )));
+        };
+        let section = Section {
+            file,
+            text: self.text,
+            name: format!("profile {name_str}"),
+            table,
+            span: value.span(),
+        };
+        ProfileReader {
+            section,
+            defaults: &self.defaults,
+        }
+        .read(name_str)
+    }
+}
+
+/// Reads one profile table into a `Profile`: its provider, its keys, then the checks.
+struct ProfileReader<'a> {
+    section: Section<'a>,
+    defaults: &'a Shared,
+}
+
+impl ProfileReader<'_> {
+    fn read(&self, name: &str) -> Result<Profile> {
+        let section = &self.section;
+        let kind = self.kind()?;
+        let own_keys = field_names::<Own>();
+        let shared_keys = field_names::<Shared>();
+        section.reject_unknown(&[own_keys, shared_keys, kind.keys()])?;
+        let own = section.read(own_keys, |_| "", Own::deserialize)?;
+        let shared = section.read(shared_keys, |_| "", Shared::deserialize)?;
+        let settings = section.read(kind.keys(), |k| kind.hint(k), |d| kind.read_settings(d))?;
+        self.check(&shared, &settings)?;
+
+        let timeout = shared.timeout.as_ref().or(self.defaults.timeout.as_ref());
+        let default_ttl = shared.default_ttl.as_ref().or(self.defaults.default_ttl.as_ref());
+        Ok(Profile {
+            name: name.to_string(),
+            timeout: timeout.map_or(DEFAULT_TIMEOUT, |t| t.get_ref().0),
+            refresh_before: shared
+                .refresh_before
+                .or(self.defaults.refresh_before)
+                .map_or(DEFAULT_REFRESH_BEFORE, |p| p.0),
+            default_ttl: default_ttl.map_or(DEFAULT_TTL, |t| t.get_ref().0),
+            ca_file: shared
+                .ca_file
+                .or(self.defaults.ca_file.clone())
+                .map(|t| PathBuf::from(t.0)),
+            secret: SecretSpec {
+                profile: name.to_string(),
+                what: kind.secret_name(),
+                env: own.secret_env.map_or_else(|| default_env_name(name), |t| t.0),
+                command: own.secret_command.map(|a| a.0),
+            },
+            settings,
+        })
+    }
+
+    fn kind(&self) -> Result<Kind> {
+        let section = &self.section;
+        let Some(value) = section.table.get("provider") else {
+            return Err(ConfigError::MissingKey {
+                file: section.file.to_path_buf(),
+                section: section.name.clone(),
+                key: "provider".into(),
+                hint: "one of midigator, midway, mediroutes, nugios, oauth2",
+            });
+        };
+        match value.get_ref() {
+            DeValue::String(s) => Kind::from_name(s).ok_or_else(|| {
+                section.key_error(
+                    "provider",
+                    value.span(),
+                    format!("unknown provider \"{s}\" (expected {})", Kind::names()),
+                )
+            }),
+            other => Err(section.key_error(
+                "provider",
+                value.span(),
+                format!("expected a string, found {}", other.type_str()),
+            )),
+        }
+    }
+
+    /// The one validation pass over what the types could not check.
+    fn check(&self, shared: &Shared, settings: &Settings) -> Result<()> {
+        let section = &self.section;
+        section.check_lifetimes(shared)?;
+        let allow_http = shared.allow_http.or(self.defaults.allow_http).unwrap_or(false);
+        let provider = settings.provider();
+        for (key, url) in provider.endpoints() {
+            check_scheme(url.get_ref(), allow_http).map_err(|msg| section.key_error(key, url.span(), msg))?;
+        }
+        provider
+            .check()
+            .map_err(|invalid| section.key_error(invalid.key, invalid.span, invalid.problem))
+    }
 }
 
 #[cfg(test)]
@@ -559,46 +655,88 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<Config> {
-        parse(Path::new("/c.toml"), text)
+        Config::parse(Path::new("/c.toml"), text)
+    }
+
+    fn profile(text: &str, name: &str) -> Result<Profile> {
+        parse_str(text)?.profile(name)
     }
 
     #[test]
-    fn line_col_counts_from_one() {
-        assert_eq!(line_col("a\nbc\nd", 3), (2, 2));
-        assert_eq!(line_col("abc", 0), (1, 1));
+    fn locate_counts_from_one() {
+        let at = locate(Path::new("/c"), "a\nbc\nd", 3);
+        assert_eq!((at.line, at.column), (2, 2));
+        let at = locate(Path::new("/c"), "abc", 0);
+        assert_eq!((at.line, at.column), (1, 1));
     }
 
     #[test]
     fn unknown_key_names_file_line_profile_and_key() {
-        let err = parse_str("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://x\"\ntiemout = \"3s\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = profile(
+            "[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://x\"\ntiemout = \"3s\"\n",
+            "mg",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("/c.toml:4:1"), "{err}");
         assert!(err.contains("profile mg"), "{err}");
         assert!(err.contains("unknown key tiemout"), "{err}");
+        assert!(
+            err.contains("base_url") && err.contains("timeout"),
+            "known keys listed: {err}"
+        );
     }
 
     #[test]
     fn plain_http_is_refused_unless_loopback_or_allowed() {
         let remote = "[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"http://example.com\"\n";
-        assert!(parse_str(remote).unwrap_err().to_string().contains("plain http://"));
-        let allowed = format!("{remote}allow_http = true\n");
-        assert!(parse_str(&allowed).is_ok());
+        let err = profile(remote, "mg").unwrap_err().to_string();
+        assert!(err.contains("plain http://") && err.contains("/c.toml:3:"), "{err}");
+        assert!(profile(&format!("{remote}allow_http = true\n"), "mg").is_ok());
+        let allowed_by_default = format!("[defaults]\nallow_http = true\n{remote}");
+        assert!(profile(&allowed_by_default, "mg").is_ok());
         for host in ["127.0.0.1:8080", "127.9.9.9", "[::1]:80", "localhost:1"] {
             let text = format!("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"http://{host}\"\n");
-            assert!(parse_str(&text).is_ok(), "{host}");
+            assert!(profile(&text, "mg").is_ok(), "{host}");
         }
     }
 
     #[test]
     fn defaults_apply_and_profiles_override() {
-        let cfg = parse_str(
+        let p = profile(
             "[defaults]\ntimeout = \"5s\"\nrefresh_before = \"2m\"\n[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://x\"\ntimeout = \"7s\"\n",
+            "mg",
         )
         .unwrap();
-        let p = &cfg.profiles["mg"];
         assert_eq!(p.timeout, Duration::from_secs(7));
         assert_eq!(p.refresh_before, Duration::from_secs(120));
         assert_eq!(p.default_ttl, DEFAULT_TTL);
+        assert_eq!(p.secret.env, "AUTHCTL_SECRET_MG");
+    }
+
+    #[test]
+    fn a_missing_key_gets_the_providers_hint() {
+        let err = profile("[profiles.x]\nprovider = \"midigator\"\n", "x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("profile x is missing required key base_url (Midigator publishes no base URL"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn only_the_profile_asked_for_is_validated() {
+        let text = "[profiles.good]\nprovider = \"midigator\"\nbase_url = \"https://x\"\n[profiles.bad]\nprovider = \"midigator\"\n";
+        let cfg = parse_str(text).unwrap();
+        assert!(cfg.profile("good").is_ok());
+        assert!(cfg.profile("bad").is_err());
+        assert!(cfg.profiles().is_err(), "config check still sees every profile");
+    }
+
+    #[test]
+    fn the_example_config_parses_and_every_profile_is_valid() {
+        let cfg = parse_str(include_str!("../config.example.toml")).unwrap();
+        assert_eq!(cfg.profiles().unwrap().len(), 5);
     }
 }

@@ -1,97 +1,230 @@
-//! One error type for the whole program; each variant knows its exit code.
+//! Errors. Each domain has a typed error that keeps its cause as a `#[source]` (the gix
+//! way), defined beside the code that raises it: `ConfigError`, `SecretError`,
+//! `KeyringError`, `CacheError`, `BrowserError`, `TransportError`. Here are the ones that
+//! span modules — `ProviderError` (a provider failed) and `RefusalError` (the lifecycle
+//! will not go on) — and `Error`, which gathers them all and knows each one's exit code.
+//! Messages are whole statements; `Error::report` makes the one line the user sees: the
+//! message, then the innermost cause — the one that says what happened.
 
 use std::fmt;
+use std::io;
 
-/// The exit codes of the contract. Clap exits with 2 on its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ExitCode {
-    Success = 0,
-    General = 1,
-    Usage = 2,
-    Config = 3,
-    Secret = 4,
-    Rejected = 5,
-    Upstream = 6,
-    Browser = 7,
-}
+use reqwest::Url;
 
+use crate::browser::BrowserError;
+use crate::cache::CacheError;
+use crate::config::ConfigError;
+use crate::credentials::CredentialKind;
+pub use crate::exit::Exit;
+use crate::http::TransportError;
+use crate::log::chain;
+use crate::providers::{BadAnswer, Kind};
+use crate::secret::SecretError;
+use crate::token::UnsafeToken;
+
+/// Every failure, boxed by domain so that `Result<T>` stays small.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// No or invalid config, unknown profile, bad key or URL.
-    #[error("{0}")]
-    Config(String),
     /// A usage error found after clap parsed the arguments.
     #[error("{0}")]
     Usage(String),
-    /// No secret found, or the keyring failed.
-    #[error("{0}")]
-    Secret(String),
-    /// The provider rejected the credentials or token (400, 401, 403).
-    #[error("{0}")]
-    Rejected(String),
-    /// The provider could not be reached or answered badly.
-    #[error("{0}")]
-    Upstream(String),
-    /// The browser flow timed out or was cancelled.
-    #[error("{0}")]
-    Browser(String),
     #[error(transparent)]
-    Io(#[from] std::io::Error),
+    Config(Box<ConfigError>),
     #[error(transparent)]
-    Other(#[from] anyhow::Error),
+    Secret(Box<SecretError>),
+    #[error(transparent)]
+    Provider(Box<ProviderError>),
+    #[error(transparent)]
+    Refused(Box<RefusalError>),
+    #[error(transparent)]
+    Browser(Box<BrowserError>),
+    #[error(transparent)]
+    Cache(Box<CacheError>),
+    /// Any other I/O failure: `what` says what authctl was doing.
+    #[error("{what}")]
+    Io {
+        what: String,
+        #[source]
+        source: io::Error,
+    },
 }
 
+macro_rules! from_domain {
+    ($($variant:ident($ty:ty)),*) => {
+        $(impl From<$ty> for Error {
+            fn from(e: $ty) -> Error {
+                Error::$variant(Box::new(e))
+            }
+        })*
+    };
+}
+
+from_domain!(
+    Config(ConfigError),
+    Secret(SecretError),
+    Provider(ProviderError),
+    Refused(RefusalError),
+    Browser(BrowserError),
+    Cache(CacheError)
+);
+
 impl Error {
-    pub fn exit_code(&self) -> ExitCode {
+    pub fn exit(&self) -> Exit {
         match self {
-            Error::Config(_) => ExitCode::Config,
-            Error::Usage(_) => ExitCode::Usage,
-            Error::Secret(_) => ExitCode::Secret,
-            Error::Rejected(_) => ExitCode::Rejected,
-            Error::Upstream(_) => ExitCode::Upstream,
-            Error::Browser(_) => ExitCode::Browser,
-            Error::Io(_) | Error::Other(_) => ExitCode::General,
+            Error::Usage(_) => Exit::Usage,
+            Error::Config(_) => Exit::Config,
+            Error::Secret(_) => Exit::Secret,
+            Error::Provider(e) => e.exit(),
+            Error::Refused(_) => Exit::Rejected,
+            Error::Browser(e) => e.exit(),
+            Error::Cache(e) => e.exit(),
+            Error::Io { .. } => Exit::Failure,
+        }
+    }
+
+    pub fn io(what: impl Into<String>, source: io::Error) -> Error {
+        Error::Io {
+            what: what.into(),
+            source,
         }
     }
 
     /// True when the error is stdout closing under us (`authctl token | head -c0`).
     pub fn is_broken_pipe(&self) -> bool {
-        match self {
-            Error::Io(e) => e.kind() == std::io::ErrorKind::BrokenPipe,
-            Error::Other(e) => e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }),
-            _ => false,
-        }
+        matches!(self, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    /// The line the user sees: the message and, when there is one, the innermost cause.
+    pub fn report(&self) -> String {
+        chain(self)
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Shorthand constructors so call sites read as sentences.
-pub fn config(msg: impl fmt::Display) -> Error {
-    Error::Config(msg.to_string())
-}
-pub fn upstream(msg: impl fmt::Display) -> Error {
-    Error::Upstream(msg.to_string())
-}
-pub fn secret(msg: impl fmt::Display) -> Error {
-    Error::Secret(msg.to_string())
+/// A provider that failed: who, where, and what went wrong.
+#[derive(Debug)]
+pub struct ProviderError {
+    pub provider: Kind,
+    pub url: Url,
+    pub problem: Problem,
 }
 
-/// Keeps provider text to one line of sane length: it ends up in a terminal.
-pub fn one_line(text: &str, max_chars: usize) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let cleaned: String = joined.chars().filter(|c| !c.is_control()).collect();
-    if cleaned.chars().count() > max_chars {
-        let mut cut: String = cleaned.chars().take(max_chars).collect();
-        cut.push('…');
-        cut
-    } else {
-        cleaned
+#[derive(Debug)]
+pub enum Problem {
+    /// A non-2xx answer, with the provider's message or the documented meaning.
+    Status {
+        status: u16,
+        message: Option<String>,
+    },
+    Transport(TransportError),
+    NotJson {
+        status: u16,
+        snippet: String,
+        source: serde_json::Error,
+    },
+    BadAnswer(BadAnswer),
+    /// The access token is not a safe bearer token: never printed or cached.
+    UnsafeToken(UnsafeToken),
+    /// A refresh or developer token that could not go into a header later.
+    UnsafeCredential {
+        kind: CredentialKind,
+        why: UnsafeToken,
+    },
+}
+
+impl ProviderError {
+    pub fn exit(&self) -> Exit {
+        match self.problem {
+            Problem::Status {
+                status: 400 | 401 | 403,
+                ..
+            } => Exit::Rejected,
+            _ => Exit::Upstream,
+        }
     }
+
+    /// The HTTP status of a non-2xx answer.
+    pub fn status(&self) -> Option<u16> {
+        match self.problem {
+            Problem::Status { status, .. } => Some(status),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let who = format!("{} ({})", self.provider, self.url);
+        match &self.problem {
+            Problem::Status { status, message } => {
+                let reason = reqwest::StatusCode::from_u16(*status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("");
+                write!(f, "{who} answered HTTP {status} {reason}")?;
+                match message {
+                    Some(m) => write!(f, ": {m}"),
+                    None => Ok(()),
+                }
+            }
+            Problem::Transport(TransportError::Connect(_)) => write!(f, "cannot connect to {who}"),
+            Problem::Transport(TransportError::Timeout(after)) => write!(
+                f,
+                "{who} did not answer within {} (raise --timeout or the profile's timeout)",
+                humantime::format_duration(*after)
+            ),
+            Problem::Transport(TransportError::TooLarge) => {
+                write!(f, "{who} sent a response body over 1 MiB; refused")
+            }
+            Problem::Transport(other) => write!(f, "request to {who} failed: {other}"),
+            Problem::NotJson {
+                status,
+                snippet,
+                source,
+            } => write!(
+                f,
+                "{who} answered HTTP {status} with a body that is not valid JSON ({source}): {snippet}"
+            ),
+            Problem::BadAnswer(bad) => write!(f, "{who} answered badly: {bad}"),
+            Problem::UnsafeToken(why) => write!(f, "{who} sent an unusable token, not printed: {why}"),
+            Problem::UnsafeCredential { kind, why } => {
+                write!(f, "{who} sent an unusable {kind}, not kept: {why}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ProviderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.problem {
+            Problem::Transport(TransportError::Connect(e) | TransportError::Other(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The lifecycle refusing to go on, with what to do instead (exit 5).
+#[derive(Debug, thiserror::Error)]
+pub enum RefusalError {
+    #[error(
+        "no refresh token is stored for profile {profile}; log in first: authctl {provider} login --profile {profile}"
+    )]
+    NoRefreshToken { profile: String, provider: Kind },
+    #[error(
+        "{cause}; the stored refresh token is no longer accepted: log in again with `authctl {provider} login --profile {profile}`"
+    )]
+    RefreshTokenRefused {
+        profile: String,
+        provider: Kind,
+        cause: ProviderError,
+    },
+    #[error("{provider} refused installation {installation} right after a fresh login: {cause}")]
+    InstallationRefused {
+        provider: Kind,
+        installation: String,
+        cause: ProviderError,
+    },
 }
 
 #[cfg(test)]
@@ -99,8 +232,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_line_folds_whitespace_and_truncates() {
-        assert_eq!(one_line("bad\r\n  secret\tgiven", 100), "bad secret given");
-        assert_eq!(one_line("abcdef", 3), "abc…");
+    fn a_report_ends_with_the_innermost_cause() {
+        let e = Error::io(
+            "cannot write cache entry /c/mg.json",
+            io::Error::new(io::ErrorKind::StorageFull, "No space left on device"),
+        );
+        assert_eq!(
+            e.report(),
+            "cannot write cache entry /c/mg.json: No space left on device"
+        );
+        assert_eq!(Error::Usage("say which".into()).report(), "say which");
     }
 }

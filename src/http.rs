@@ -1,15 +1,20 @@
-//! The one HTTP client. Built only when a token must come from the network: the cached
-//! path never gets here. rustls, connect timeout 10 s, a whole-request timeout, at most
-//! two retries, bodies capped at 1 MiB while streaming, provider messages on one line.
+//! The one HTTP client, behind the `Transport` seam the lifecycle sends through. rustls,
+//! connect timeout 10 s, a whole-request timeout, at most two retries (connect errors,
+//! 429, 502, 503, 504), no redirects followed, bodies capped at 1 MiB while streaming.
+//! `LazyClient` builds the client and its runtime on the first request, so the cached
+//! path never does.
 
+use std::cell::OnceCell;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 use serde_json::Value;
 
+use crate::config::ConfigError;
 use crate::debug;
-use crate::error::{self, Error, Result, one_line};
-use crate::providers::{Body, Method, Request};
+use crate::log::{chain, one_line};
+use crate::providers::{Body, Request};
 use crate::redact::{REDACTED, scrub};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -28,36 +33,35 @@ impl Response {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
+}
 
-    /// The body as JSON, or exit 6 saying what came instead.
-    pub fn json(&self, what: &str) -> Result<Value> {
-        serde_json::from_slice(&self.body).map_err(|e| {
-            error::upstream(format!(
-                "{what} answered HTTP {} with a body that is not valid JSON ({e}): {}",
-                self.status,
-                snippet(&self.body)
-            ))
-        })
-    }
+/// Why a request got no whole answer.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("the connection failed")]
+    Connect(#[source] reqwest::Error),
+    #[error("no answer within {}", humantime::format_duration(*.0))]
+    Timeout(Duration),
+    #[error("the response body is over 1 MiB")]
+    TooLarge,
+    #[error("the request failed")]
+    Other(#[source] reqwest::Error),
+    /// The secret cannot go in a header.
+    #[error("the secret cannot go in an HTTP header")]
+    HeaderUnsafe,
+    /// The profile's `ca_file` cannot be used.
+    #[error(transparent)]
+    CaFile(ConfigError),
+    #[error("cannot set up the HTTP client")]
+    Build(#[source] reqwest::Error),
+    #[error("cannot start the I/O runtime")]
+    Runtime(#[source] std::io::Error),
+}
 
-    /// The error for a non-2xx answer: 400/401/403 are a rejection (exit 5), the rest
-    /// a provider that answered badly (exit 6). The provider's own message is kept; when
-    /// there is none, `meaning` (what the provider documents for the status) stands in.
-    pub fn failure(&self, what: &str, meaning: Option<&str>) -> Error {
-        let reason = reqwest::StatusCode::from_u16(self.status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("");
-        let detail = provider_message(&self.body)
-            .or(meaning.map(str::to_string))
-            .map(|m| format!(": {m}"))
-            .unwrap_or_default();
-        let text = format!("{what} answered HTTP {} {reason}{detail}", self.status);
-        match self.status {
-            400 | 401 | 403 => Error::Rejected(text),
-            _ => Error::Upstream(text),
-        }
-    }
+/// What the lifecycle sends requests through.
+pub trait Transport {
+    /// Sends `request`, with the retry policy, and returns the whole answer.
+    fn send(&self, request: &Request) -> Result<Response, TransportError>;
 }
 
 /// The first of `message`, `error_description`, `error`, `title` that holds text, with
@@ -74,12 +78,42 @@ pub fn provider_message(body: &[u8]) -> Option<String> {
 /// A short, single-line look at a body that was not what was expected (an HTML error
 /// page, say), secrets redacted. Never called on a body that parsed as JSON, so tokens
 /// do not end up here.
-fn snippet(body: &[u8]) -> String {
+pub fn snippet(body: &[u8]) -> String {
     if body.is_empty() {
         return "(empty body)".into();
     }
     let text = String::from_utf8_lossy(body);
     format!("\"{}\"", one_line(&scrub(&text), 80))
+}
+
+/// A `Transport` that builds its `Client` on the first request.
+pub struct LazyClient {
+    timeout: Duration,
+    ca_file: Option<PathBuf>,
+    client: OnceCell<Client>,
+}
+
+impl LazyClient {
+    pub fn new(timeout: Duration, ca_file: Option<PathBuf>) -> LazyClient {
+        LazyClient {
+            timeout,
+            ca_file,
+            client: OnceCell::new(),
+        }
+    }
+}
+
+impl Transport for LazyClient {
+    fn send(&self, request: &Request) -> Result<Response, TransportError> {
+        let client = match self.client.get() {
+            Some(c) => c,
+            None => {
+                let built = Client::new(self.timeout, self.ca_file.as_deref())?;
+                self.client.get_or_init(|| built)
+            }
+        };
+        client.send(request)
+    }
 }
 
 pub struct Client {
@@ -88,9 +122,22 @@ pub struct Client {
     timeout: Duration,
 }
 
+fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, ConfigError> {
+    let pem = std::fs::read(path).map_err(|source| ConfigError::CaFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    match reqwest::Certificate::from_pem_bundle(&pem) {
+        Ok(certs) if !certs.is_empty() => Ok(certs),
+        _ => Err(ConfigError::CaFilePem {
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
 impl Client {
     /// Builds the client and a current-thread runtime for it.
-    pub fn new(timeout: Duration, ca_file: Option<&std::path::Path>) -> Result<Client> {
+    pub fn new(timeout: Duration, ca_file: Option<&std::path::Path>) -> Result<Client, TransportError> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(
@@ -103,29 +150,13 @@ impl Client {
             .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = ca_file {
-            let pem = std::fs::read(path)
-                .map_err(|e| error::config(format!("cannot read ca_file {}: {e}", path.display())))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                error::config(format!(
-                    "ca_file {} holds no usable PEM certificate: {e}",
-                    path.display()
-                ))
-            })?;
-            if certs.is_empty() {
-                return Err(error::config(format!(
-                    "ca_file {} holds no PEM certificate",
-                    path.display()
-                )));
-            }
-            builder = builder.tls_certs_merge(certs);
+            builder = builder.tls_certs_merge(read_ca_file(path).map_err(TransportError::CaFile)?);
         }
-        let inner = builder
-            .build()
-            .map_err(|e| anyhow::anyhow!("cannot set up the HTTP client: {e}"))?;
+        let inner = builder.build().map_err(TransportError::Build)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| anyhow::anyhow!("cannot start the I/O runtime: {e}"))?;
+            .map_err(TransportError::Runtime)?;
         Ok(Client {
             inner,
             runtime,
@@ -134,19 +165,18 @@ impl Client {
     }
 
     /// Sends a request, retrying connect errors, 429, 502, 503 and 504 at most twice.
-    /// `what` names the other side in messages ("midigator (https://…/auth)").
-    pub fn send(&self, req: &Request, what: &str) -> Result<Response> {
+    pub fn send(&self, req: &Request) -> Result<Response, TransportError> {
         self.runtime.block_on(async {
             let mut attempt = 0;
             loop {
                 let started = Instant::now();
                 let outcome = self.once(req).await;
-                let wait = match &outcome {
+                let retry_after = match &outcome {
                     Ok((resp, retry_after)) => {
                         debug!(
                             2,
                             "{} {} → HTTP {} ({} bytes, {} ms)",
-                            method_name(req.method),
+                            req.method.as_str(),
                             req.url,
                             resp.status,
                             resp.body.len(),
@@ -157,44 +187,53 @@ impl Client {
                             _ => None,
                         }
                     }
-                    Err(Failure::Connect(msg)) => {
-                        debug!(2, "{} {} → {msg}", method_name(req.method), req.url);
+                    Err(TransportError::Connect(e)) => {
+                        debug!(2, "{} {} → {}", req.method.as_str(), req.url, chain(e));
                         Some(None)
                     }
                     Err(_) => None,
                 };
-                match wait {
-                    Some(retry_after) if attempt < MAX_RETRIES => {
-                        let delay = match retry_after {
-                            Some(d) if d > MAX_RETRY_AFTER => {
-                                debug!(1, "{what} asks to retry after {}s; not waiting that long", d.as_secs());
-                                return finish(outcome, what, self.timeout);
-                            }
-                            Some(d) => d,
-                            None => backoff(attempt),
-                        };
-                        attempt += 1;
+                let delay = match retry_after {
+                    Some(_) if attempt >= MAX_RETRIES => None,
+                    Some(Some(d)) if d > MAX_RETRY_AFTER => {
                         debug!(
                             1,
-                            "{what}: retry {attempt} of {MAX_RETRIES} in {} ms",
-                            delay.as_millis()
+                            "{} asks to retry after {}s; not waiting that long",
+                            req.url,
+                            d.as_secs()
                         );
-                        tokio::time::sleep(delay).await;
+                        None
                     }
-                    _ => return finish(outcome, what, self.timeout),
-                }
+                    Some(Some(d)) => Some(d),
+                    Some(None) => Some(backoff(attempt)),
+                    None => None,
+                };
+                let Some(delay) = delay else {
+                    return outcome.map(|(resp, _)| resp);
+                };
+                attempt += 1;
+                debug!(
+                    1,
+                    "{}: retry {attempt} of {MAX_RETRIES} in {} ms",
+                    req.url,
+                    delay.as_millis()
+                );
+                tokio::time::sleep(delay).await;
             }
         })
     }
 
-    async fn once(&self, req: &Request) -> Result<(Response, Option<Duration>), Failure> {
-        let mut builder = match req.method {
-            Method::Get => self.inner.get(req.url.clone()),
-            Method::Post => self.inner.post(req.url.clone()),
-        };
+    async fn once(&self, req: &Request) -> Result<(Response, Option<Duration>), TransportError> {
+        let mut builder = self.inner.request(
+            match req.method {
+                crate::providers::Method::Get => reqwest::Method::GET,
+                crate::providers::Method::Post => reqwest::Method::POST,
+            },
+            req.url.clone(),
+        );
         if let Some(bearer) = &req.bearer {
-            let mut value =
-                HeaderValue::from_str(&format!("Bearer {}", bearer.expose())).map_err(|_| Failure::BadSecret)?;
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", bearer.expose()))
+                .map_err(|_| TransportError::HeaderUnsafe)?;
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
         }
@@ -203,108 +242,95 @@ impl Client {
         }
         builder = match &req.body {
             Body::Empty => builder,
-            Body::Json(v) => builder.json(v),
-            Body::Form(fields) => builder.form(fields),
-        };
-        if crate::log::enabled(3) {
-            let auth = req
-                .bearer
-                .as_ref()
-                .map(|_| format!(", Authorization: Bearer {REDACTED}"));
-            let body = match &req.body {
-                Body::Empty => "no body",
-                Body::Json(_) => "JSON body (not logged: it may hold the secret)",
-                Body::Form(_) => "form body (not logged: it may hold the secret)",
-            };
-            let extra: String = req.headers.iter().map(|(k, v)| format!(", {k}: {v}")).collect();
-            crate::log::emit(&format!(
-                "authctl: > {} {} ({body}{}{extra})",
-                method_name(req.method),
-                req.url,
-                auth.unwrap_or_default()
-            ));
-        }
-
-        let mut resp = builder.send().await.map_err(Failure::from_reqwest)?;
-        let status = resp.status().as_u16();
-        if crate::log::enabled(3) {
-            for (name, value) in resp.headers() {
-                let shown = if name == "set-cookie" {
-                    REDACTED.into()
-                } else {
-                    String::from_utf8_lossy(value.as_bytes()).into_owned()
-                };
-                crate::log::emit(&format!("authctl: < {name}: {}", one_line(&shown, 300)));
+            Body::Json(fields) => {
+                let object: serde_json::Map<String, Value> = fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+                    .collect();
+                builder.json(&object)
             }
-        }
+            Body::Form(fields) => {
+                let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                builder.form(&pairs)
+            }
+        };
+        log_request(req);
+
+        let resp = builder.send().await.map_err(|e| self.failure(e))?;
+        let status = resp.status().as_u16();
+        log_headers(resp.headers());
         let retry_after = resp
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
-        if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
-            return Err(Failure::TooLarge);
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(Failure::from_reqwest)? {
-            if body.len() + chunk.len() > MAX_BODY {
-                return Err(Failure::TooLarge);
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = self.read_body(resp).await?;
         if crate::log::enabled(3) {
             crate::log::emit(&format!("authctl: < body: {}", describe_body(&body)));
         }
         Ok((Response { status, body }, retry_after))
     }
-}
 
-/// Why a request got no whole answer.
-#[derive(Debug)]
-enum Failure {
-    Connect(String),
-    Timeout,
-    TooLarge,
-    BadSecret,
-    Other(String),
-}
+    async fn read_body(&self, mut resp: reqwest::Response) -> Result<Vec<u8>, TransportError> {
+        if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
+            return Err(TransportError::TooLarge);
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.failure(e))? {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(TransportError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
 
-impl Failure {
-    fn from_reqwest(e: reqwest::Error) -> Failure {
+    fn failure(&self, e: reqwest::Error) -> TransportError {
         if e.is_timeout() {
-            Failure::Timeout
+            TransportError::Timeout(self.timeout)
         } else if e.is_connect() {
-            Failure::Connect(root_cause(&e))
+            TransportError::Connect(e)
         } else {
-            Failure::Other(root_cause(&e))
+            TransportError::Other(e)
         }
     }
 }
 
-/// The innermost message, which is the one that says what happened ("Connection refused").
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
+/// `-vvv`: the request line and its headers, secrets redacted; bodies are never shown.
+fn log_request(req: &Request) {
+    if !crate::log::enabled(3) {
+        return;
     }
-    one_line(&scrub(&cur.to_string()), 200)
+    let auth = req
+        .bearer
+        .as_ref()
+        .map(|_| format!(", Authorization: Bearer {REDACTED}"))
+        .unwrap_or_default();
+    let body = match &req.body {
+        Body::Empty => "no body",
+        Body::Json(_) => "JSON body (not logged: it may hold the secret)",
+        Body::Form(_) => "form body (not logged: it may hold the secret)",
+    };
+    let extra: String = req.headers.iter().map(|(k, v)| format!(", {k}: {v}")).collect();
+    crate::log::emit(&format!(
+        "authctl: > {} {} ({body}{auth}{extra})",
+        req.method.as_str(),
+        req.url
+    ));
 }
 
-fn finish(outcome: Result<(Response, Option<Duration>), Failure>, what: &str, timeout: Duration) -> Result<Response> {
-    match outcome {
-        Ok((resp, _)) => Ok(resp),
-        Err(Failure::Connect(msg)) => Err(error::upstream(format!("cannot connect to {what}: {msg}"))),
-        Err(Failure::Timeout) => Err(error::upstream(format!(
-            "{what} did not answer within {} (raise --timeout or the profile's timeout)",
-            humantime::format_duration(timeout)
-        ))),
-        Err(Failure::TooLarge) => Err(error::upstream(format!(
-            "{what} sent a response body over 1 MiB; refused"
-        ))),
-        Err(Failure::BadSecret) => Err(error::secret(
-            "the secret holds characters that cannot go in an HTTP header (a line break?); store it again",
-        )),
-        Err(Failure::Other(msg)) => Err(error::upstream(format!("request to {what} failed: {msg}"))),
+/// `-vvv`: the response headers, cookies redacted (every line is scrubbed on its way out).
+fn log_headers(headers: &HeaderMap) {
+    if !crate::log::enabled(3) {
+        return;
+    }
+    for (name, value) in headers {
+        let shown = if name == "set-cookie" {
+            REDACTED.into()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        crate::log::emit(&format!("authctl: < {name}: {}", one_line(&shown, 300)));
     }
 }
 
@@ -319,20 +345,13 @@ fn backoff(attempt: u32) -> Duration {
 }
 
 /// `Retry-After` as seconds or an HTTP date.
-fn parse_retry_after(v: &str) -> Option<Duration> {
+pub fn parse_retry_after(v: &str) -> Option<Duration> {
     if let Ok(secs) = v.trim().parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let when = chrono::DateTime::parse_from_rfc2822(v.trim()).ok()?;
     let secs = (when.timestamp() - chrono::Utc::now().timestamp()).max(0);
     Some(Duration::from_secs(secs as u64))
-}
-
-fn method_name(m: Method) -> &'static str {
-    match m {
-        Method::Get => "GET",
-        Method::Post => "POST",
-    }
 }
 
 /// For `-vvv`: the body's shape with every string redacted except error texts and types.

@@ -1,6 +1,7 @@
 //! Diagnostics on stderr, gated by `-v`/`-q`. Every line goes out through `emit`, which
 //! scrubs registered secrets (see `redact`) and never panics: a closed or full stderr
-//! loses the diagnostic, not the result.
+//! loses the diagnostic, not the result. Also the shaping of outside text (a provider's
+//! message, an error's cause) into one line of sane length.
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
@@ -73,5 +74,48 @@ pub fn labelled(label: &str, code: &str, msg: &str) {
         emit(&format!("\x1b[{code}m{label}:\x1b[0m {msg}"));
     } else {
         emit(&format!("{label}: {msg}"));
+    }
+}
+
+/// Keeps outside text (a provider's message, a command's stderr) to one line of sane
+/// length: it ends up in a terminal.
+pub fn one_line(text: &str, max_chars: usize) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cleaned: String = joined.chars().filter(|c| !c.is_control()).collect();
+    if cleaned.chars().count() > max_chars {
+        let mut cut: String = cleaned.chars().take(max_chars).collect();
+        cut.push('…');
+        cut
+    } else {
+        cleaned
+    }
+}
+
+/// An error's message and, when it has one, its innermost cause — the one that says what
+/// happened — on one line, scrubbed of secrets.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut root = None;
+    let mut next = e.source();
+    while let Some(cause) = next {
+        root = Some(cause);
+        next = cause.source();
+    }
+    let message = e.to_string();
+    match root.map(|r| r.to_string()) {
+        Some(cause) if !message.contains(&cause) => {
+            format!("{message}: {}", one_line(&crate::redact::scrub(&cause), 300))
+        }
+        _ => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_folds_whitespace_and_truncates() {
+        assert_eq!(one_line("bad\r\n  secret\tgiven", 100), "bad secret given");
+        assert_eq!(one_line("abcdef", 3), "abc…");
     }
 }

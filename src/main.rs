@@ -9,8 +9,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            authctl::log::labelled("error", "31", &e.to_string());
-            ExitCode::from(e.exit_code() as u8)
+            authctl::log::labelled("error", "31", &e.report());
+            ExitCode::from(e.exit() as u8)
         }
     }
 }

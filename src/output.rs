@@ -1,9 +1,13 @@
-//! The renderings of a token: raw, header, curl, json, env. Every token reaching here has
-//! passed `jwt::validate_token`, so none can break out of a header line or a quote.
+//! The renderings of a token: raw, header, curl, json, env. Every token reaching here is
+//! an `AccessToken`, checked by `token::check_bearer`, so none can break out of a header
+//! line or a quote.
 
 use chrono::{DateTime, Utc};
 use clap::ValueEnum;
 use serde_json::{Map, Value, json};
+
+use crate::lifecycle::TokenSource;
+use crate::time::UnixTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
@@ -20,21 +24,15 @@ pub enum Format {
     Env,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Cache,
-    Network,
-}
-
 /// Everything a rendering may show.
 pub struct View<'a> {
     pub profile: &'a str,
     pub provider: &'a str,
     pub token: &'a str,
     pub token_type: &'a str,
-    pub expires_at: Option<f64>,
+    pub expires_at: Option<UnixTime>,
     pub refreshable: bool,
-    pub source: Source,
+    pub source: TokenSource,
     pub password_expired: bool,
     /// Headers besides `Authorization` that every call needs.
     pub extra_headers: &'a [(&'static str, String)],
@@ -49,14 +47,13 @@ impl View<'_> {
     }
 }
 
-pub fn rfc3339(unix: f64) -> Option<String> {
-    DateTime::<Utc>::from_timestamp(unix.floor() as i64, 0)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+pub fn rfc3339(t: UnixTime) -> Option<String> {
+    DateTime::<Utc>::from_timestamp(t.whole_secs(), 0).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 /// Whole seconds left, never negative.
-pub fn seconds_left(expires_at: f64, now: f64) -> i64 {
-    (expires_at - now).floor().max(0.0) as i64
+pub fn seconds_left(expires_at: UnixTime, now: UnixTime) -> i64 {
+    now.secs_until(expires_at).floor().max(0.0) as i64
 }
 
 /// POSIX single-quoting: safe in any shell that `eval`s it.
@@ -68,7 +65,7 @@ fn curl_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', r"\\").replace('"', "\\\""))
 }
 
-pub fn render(format: Format, view: &View<'_>, now: f64) -> String {
+pub fn render(format: Format, view: &View<'_>, now: UnixTime) -> String {
     match format {
         Format::Raw => format!("{}\n", view.token),
         Format::Header => view.headers().iter().map(|(k, v)| format!("{k}: {v}\n")).collect(),
@@ -92,7 +89,7 @@ pub fn render(format: Format, view: &View<'_>, now: f64) -> String {
                 "expires_at": view.expires_at.and_then(rfc3339),
                 "expires_in": view.expires_at.map(|e| seconds_left(e, now)),
                 "refreshable": view.refreshable,
-                "source": match view.source { Source::Cache => "cache", Source::Network => "network" },
+                "source": match view.source { TokenSource::Cache => "cache", TokenSource::Network => "network" },
                 "headers": headers,
             });
             if view.password_expired {
@@ -113,29 +110,33 @@ mod tests {
             provider: "nugios",
             token: "abc.def",
             token_type: "Bearer",
-            expires_at: Some(1_700_000_060.0),
+            expires_at: UnixTime::from_secs(1_700_000_060.0),
             refreshable: true,
-            source: Source::Network,
+            source: TokenSource::Network,
             password_expired: false,
             extra_headers: extra,
         }
+    }
+
+    fn t(secs: f64) -> UnixTime {
+        UnixTime::from_secs(secs).unwrap()
     }
 
     #[test]
     fn every_format_renders_the_token_once() {
         let extra = [("X-nugios-timezone", "240".to_string())];
         let v = view(&extra);
-        assert_eq!(render(Format::Raw, &v, 0.0), "abc.def\n");
+        assert_eq!(render(Format::Raw, &v, t(1.0)), "abc.def\n");
         assert_eq!(
-            render(Format::Header, &v, 0.0),
+            render(Format::Header, &v, t(1.0)),
             "Authorization: Bearer abc.def\nX-nugios-timezone: 240\n"
         );
         assert_eq!(
-            render(Format::Curl, &v, 0.0),
+            render(Format::Curl, &v, t(1.0)),
             "header = \"Authorization: Bearer abc.def\"\nheader = \"X-nugios-timezone: 240\"\n"
         );
-        assert_eq!(render(Format::Env, &v, 0.0), "export AUTHCTL_TOKEN='abc.def'\n");
-        let j: Value = serde_json::from_str(&render(Format::Json, &v, 1_700_000_000.0)).unwrap();
+        assert_eq!(render(Format::Env, &v, t(1.0)), "export AUTHCTL_TOKEN='abc.def'\n");
+        let j: Value = serde_json::from_str(&render(Format::Json, &v, t(1_700_000_000.0))).unwrap();
         assert_eq!(j["expires_at"], "2023-11-14T22:14:20Z");
         assert_eq!(j["expires_in"], 60);
         assert_eq!(j["headers"]["X-nugios-timezone"], "240");

@@ -1,20 +1,21 @@
-//! The one secret of each profile, and the lookup chain that finds it:
-//! `--secret-stdin`, the environment, `secret_command`, the OS keyring.
+//! The one secret of each profile (an API secret, a password or a client secret) and the
+//! lookup chain that finds it: `--secret-stdin`, the environment, `secret_command`, the
+//! OS keyring. `Secret` is also the type of every other secret-bearing value (refresh
+//! tokens, developer tokens): zeroized on drop, hidden from `Debug`, and registered with
+//! `redact` the moment it exists.
 
 use std::fmt;
 use std::io::BufRead;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 
 use zeroize::Zeroizing;
 
-use crate::config::Profile;
 use crate::debug;
-use crate::error::{self, Error, Result, one_line};
+use crate::keyring::{self, KeyringError};
+use crate::log::one_line;
 
-/// A secret or long-lived token. `Debug` never shows it and there is no `Display`:
-/// the only way to the text is `expose`, which makes every use easy to find. Creating
-/// one registers its value with `redact`, so it is scrubbed from every message even when
-/// a server echoes it back.
+/// A secret-bearing value. `Debug` never shows it and there is no `Display`: the only
+/// way to the text is `expose`, which makes every use easy to find.
 #[derive(Clone)]
 pub struct Secret(Zeroizing<String>);
 
@@ -35,24 +36,82 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Where a secret came from, for `secret status` and `-v`.
+/// Where a secret was found, for `secret status` and `-v`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum Origin {
     Stdin,
     Env(String),
     Command(String),
     Keyring,
 }
 
-impl fmt::Display for Source {
+impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Source::Stdin => f.write_str("standard input (--secret-stdin)"),
-            Source::Env(name) => write!(f, "environment variable {name}"),
-            Source::Command(prog) => write!(f, "secret_command ({prog})"),
-            Source::Keyring => f.write_str("the OS keyring"),
+            Origin::Stdin => f.write_str("standard input (--secret-stdin)"),
+            Origin::Env(name) => write!(f, "environment variable {name}"),
+            Origin::Command(prog) => write!(f, "secret_command ({prog})"),
+            Origin::Keyring => f.write_str("the OS keyring"),
         }
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error(
+        "no {what} for profile {profile}: looked in {}; store one with `authctl secret set {profile}` or export {var}",
+        looked.join(", ")
+    )]
+    NotFound {
+        what: &'static str,
+        profile: String,
+        looked: Vec<String>,
+        var: String,
+    },
+    #[error("no secret on standard input (expected one line)")]
+    NoStdinLine,
+    #[error("cannot read the secret from standard input")]
+    Stdin(#[source] std::io::Error),
+    #[error("profile {profile}: secret_command `{program}` could not be started")]
+    CommandStart {
+        profile: String,
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("profile {profile}: secret_command `{program}` failed ({status}): {stderr}")]
+    CommandFailed {
+        profile: String,
+        program: String,
+        status: ExitStatus,
+        stderr: String,
+    },
+    #[error("profile {profile}: secret_command `{program}` {problem}")]
+    CommandOutput {
+        profile: String,
+        program: String,
+        problem: &'static str,
+    },
+    #[error("{source}; without one, give the secret as ${var} or with secret_command")]
+    KeyringNeeded {
+        var: String,
+        #[source]
+        source: KeyringError,
+    },
+    #[error("the secret holds characters that cannot go in an HTTP header (a line break?); store it again")]
+    NotHeaderSafe,
+}
+
+/// Where a profile's secret may come from, as its config says.
+#[derive(Debug, Clone)]
+pub struct SecretSpec {
+    pub profile: String,
+    /// What the secret is called: "API secret", "password", "client secret".
+    pub what: &'static str,
+    /// The variable it is read from: `secret_env`, else `AUTHCTL_SECRET_<PROFILE>`.
+    pub env: String,
+    /// `secret_command`: an argv, run without a shell.
+    pub command: Option<Vec<String>>,
 }
 
 /// `midigator-prod` → `AUTHCTL_SECRET_MIDIGATOR_PROD`.
@@ -70,166 +129,107 @@ pub fn default_env_name(profile: &str) -> String {
     format!("AUTHCTL_SECRET_{tail}")
 }
 
-/// The environment variable this profile's secret is read from.
-pub fn env_name(profile: &Profile) -> String {
-    profile
-        .secret_env
-        .clone()
-        .unwrap_or_else(|| default_env_name(&profile.name))
+/// Where the lifecycle gets a profile's secret from, when it needs one.
+pub trait SecretSource {
+    fn secret(&self) -> Result<(Secret, Origin), SecretError>;
+}
+
+/// The lookup chain; first hit wins.
+pub struct Lookup<'a> {
+    pub spec: &'a SecretSpec,
+    /// `--secret-stdin`.
+    pub stdin: bool,
+}
+
+impl SecretSource for Lookup<'_> {
+    fn secret(&self) -> Result<(Secret, Origin), SecretError> {
+        let spec = self.spec;
+        if self.stdin {
+            return Ok((read_stdin_line()?, Origin::Stdin));
+        }
+        let mut looked = Vec::new();
+        match std::env::var(&spec.env) {
+            Ok(v) if !v.is_empty() => return Ok((Secret::new(v), Origin::Env(spec.env.clone()))),
+            Ok(_) => looked.push(format!("${} (set but empty)", spec.env)),
+            Err(_) => looked.push(format!("${}", spec.env)),
+        }
+        if let Some(argv) = &spec.command {
+            return Ok((
+                run_secret_command(&spec.profile, argv)?,
+                Origin::Command(argv[0].clone()),
+            ));
+        }
+        looked.push("secret_command (not configured)".into());
+        match keyring::get(&spec.profile) {
+            Ok(Some(s)) => return Ok((Secret::new(s.to_string()), Origin::Keyring)),
+            Ok(None) => looked.push(format!(
+                "the OS keyring (service {}, user {})",
+                keyring::SERVICE,
+                spec.profile
+            )),
+            Err(e) => looked.push(format!("the OS keyring ({})", crate::log::chain(&e))),
+        }
+        Err(SecretError::NotFound {
+            what: spec.what,
+            profile: spec.profile.clone(),
+            looked,
+            var: spec.env.clone(),
+        })
+    }
 }
 
 /// Reads one line from standard input, without its line ending.
-pub fn read_stdin_line() -> Result<Secret> {
+pub fn read_stdin_line() -> Result<Secret, SecretError> {
     let mut line = Zeroizing::new(String::new());
-    std::io::stdin().lock().read_line(&mut line)?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(SecretError::Stdin)?;
     let trimmed = line.trim_end_matches(['\r', '\n']);
     if trimmed.is_empty() {
-        return Err(error::secret("no secret on standard input (expected one line)"));
+        return Err(SecretError::NoStdinLine);
     }
     Ok(Secret::new(trimmed.to_string()))
 }
 
-/// Finds the profile's secret, first hit wins. Not found: exit 4 naming every place looked.
-pub fn lookup(profile: &Profile, from_stdin: bool) -> Result<(Secret, Source)> {
-    if from_stdin {
-        return Ok((read_stdin_line()?, Source::Stdin));
-    }
-    let mut looked = Vec::new();
-
-    let var = env_name(profile);
-    match std::env::var(&var) {
-        Ok(v) if !v.is_empty() => return Ok((Secret::new(v), Source::Env(var))),
-        Ok(_) => looked.push(format!("${var} (set but empty)")),
-        Err(_) => looked.push(format!("${var}")),
-    }
-
-    if let Some(argv) = &profile.secret_command {
-        let secret = run_secret_command(&profile.name, argv)?;
-        return Ok((secret, Source::Command(argv[0].clone())));
-    }
-    looked.push("secret_command (not configured)".into());
-
-    match keyring::get(&profile.name) {
-        Ok(Some(s)) => return Ok((s, Source::Keyring)),
-        Ok(None) => looked.push(format!(
-            "the OS keyring (service {}, user {})",
-            keyring::SERVICE,
-            profile.name
-        )),
-        Err(e) => looked.push(format!("the OS keyring (which {e})")),
-    }
-
-    Err(error::secret(format!(
-        "no {} for profile {}: looked in {}; store one with `authctl secret set {}` or export {var}",
-        profile.kind.secret_name(),
-        profile.name,
-        looked.join(", "),
-        profile.name,
-    )))
-}
-
-/// Runs `secret_command` without a shell; its stdout, less the trailing newline, is the secret.
-fn run_secret_command(profile: &str, argv: &[String]) -> Result<Secret> {
+/// Runs `secret_command` without a shell; its stdout, less the trailing newline, is the
+/// secret.
+fn run_secret_command(profile: &str, argv: &[String]) -> Result<Secret, SecretError> {
     debug!(1, "profile {profile}: running secret_command {}", argv[0]);
+    let program = || argv[0].clone();
     let output = Command::new(&argv[0])
         .args(&argv[1..])
         .stdin(Stdio::inherit())
         .stderr(Stdio::piped())
         .stdout(Stdio::piped())
         .output()
-        .map_err(|e| {
-            error::secret(format!(
-                "profile {profile}: secret_command `{}` could not be started: {e}",
-                argv[0]
-            ))
+        .map_err(|source| SecretError::CommandStart {
+            profile: profile.to_string(),
+            program: program(),
+            source,
         })?;
+    let stdout = Zeroizing::new(output.stdout);
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(error::secret(format!(
-            "profile {profile}: secret_command `{}` failed ({}): {}",
-            argv[0],
-            output.status,
-            one_line(&crate::redact::scrub(&stderr), 300)
-        )));
+        return Err(SecretError::CommandFailed {
+            profile: profile.to_string(),
+            program: program(),
+            status: output.status,
+            stderr: one_line(&crate::redact::scrub(&stderr), 300),
+        });
     }
-    let stdout = Zeroizing::new(output.stdout);
-    let text = std::str::from_utf8(&stdout).map_err(|_| {
-        error::secret(format!(
-            "profile {profile}: secret_command `{}` printed something that is not UTF-8",
-            argv[0]
-        ))
-    })?;
+    let bad = |problem| SecretError::CommandOutput {
+        profile: profile.to_string(),
+        program: program(),
+        problem,
+    };
+    let text = std::str::from_utf8(&stdout).map_err(|_| bad("printed something that is not UTF-8"))?;
     let text = text.strip_suffix('\n').unwrap_or(text);
     let text = text.strip_suffix('\r').unwrap_or(text);
     if text.is_empty() {
-        return Err(error::secret(format!(
-            "profile {profile}: secret_command `{}` printed nothing",
-            argv[0]
-        )));
+        return Err(bad("printed nothing"));
     }
     Ok(Secret::new(text.to_string()))
-}
-
-/// The OS keyring, service `authctl`. Secrets live under the profile name; long-lived
-/// tokens under `PROFILE/refresh_token` and similar (profile names cannot hold `/`).
-pub mod keyring {
-    use super::{Error, Result, Secret};
-
-    pub const SERVICE: &str = "authctl";
-
-    fn entry(user: &str) -> Result<keyring::Entry, String> {
-        keyring::Entry::new(SERVICE, user).map_err(describe)
-    }
-
-    /// Why the keyring could not be used, as words that follow "the OS keyring": one line
-    /// the user can act on. A store that never started reports its own start-up error.
-    fn describe(e: keyring::Error) -> String {
-        let cause = match (&e, keyring::Entry::store_status()) {
-            (keyring::Error::NoDefaultStore, Err(init)) => init.to_string(),
-            _ => e.to_string(),
-        };
-        let cause = crate::error::one_line(&cause, 200);
-        match e {
-            keyring::Error::NoDefaultStore
-            | keyring::Error::PlatformFailure(_)
-            | keyring::Error::NoStorageAccess(_) => {
-                format!("is not reachable (is a Secret Service running on the D-Bus session bus?): {cause}")
-            }
-            _ => format!("failed: {cause}"),
-        }
-    }
-
-    /// `Ok(None)` when nothing is stored; `Err` (a one-line reason) when the keyring failed.
-    pub fn get(user: &str) -> Result<Option<Secret>, String> {
-        match entry(user)?.get_password() {
-            Ok(s) => Ok(Some(Secret::new(s))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(describe(e)),
-        }
-    }
-
-    pub fn set(user: &str, value: &Secret) -> Result<(), String> {
-        entry(user)?.set_password(value.expose()).map_err(describe)
-    }
-
-    /// True when something was deleted.
-    pub fn delete(user: &str) -> Result<bool, String> {
-        match entry(user)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(e) => Err(describe(e)),
-        }
-    }
-
-    /// For commands where the keyring is the point (`secret set`): failure is exit 4.
-    pub fn required<T>(r: Result<T, String>, profile: &str) -> Result<T, Error> {
-        r.map_err(|reason| {
-            Error::Secret(format!(
-                "the OS keyring {reason}; without one, give the secret as ${} or with secret_command",
-                super::default_env_name(profile)
-            ))
-        })
-    }
 }
 
 #[cfg(test)]
@@ -245,7 +245,7 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_value() {
-        let s = Secret::new("hunter2".into());
+        let s = Secret::new("unit-secret-hunter2".into());
         assert_eq!(format!("{s:?}"), "Secret(redacted)");
         assert!(!format!("{:?}", Some(s)).contains("hunter2"));
     }

@@ -9,19 +9,10 @@ use serde_json::json;
 
 use crate::util::*;
 
-/// Makes `server` answer Midigator's `POST /auth` with `status` and `body`.
-fn answer<'a>(server: &'a MockServer, status: u16, content_type: &str, body: &str) -> httpmock::Mock<'a> {
-    let (body, content_type) = (body.to_string(), content_type.to_string());
-    server.mock(move |when, then| {
-        when.method(POST).path("/auth");
-        then.status(status).header("content-type", content_type).body(body);
-    })
-}
-
 /// A Midigator profile against a fresh server whose /auth answers `status` and `body`.
 fn failing(status: u16, body: &str, content_type: &str) -> (MockServer, TestEnv) {
     let server = MockServer::start();
-    answer(&server, status, content_type, body);
+    midigator_answer(&server, status, content_type, body);
     let env = midigator_env(&server);
     (server, env)
 }
@@ -61,7 +52,7 @@ fn bad_request_is_exit_5() {
 #[test]
 fn server_error_is_exit_6_and_not_retried() {
     let server = MockServer::start();
-    let m = answer(
+    let m = midigator_answer(
         &server,
         500,
         "application/json",
@@ -77,7 +68,7 @@ fn server_error_is_exit_6_and_not_retried() {
 #[test]
 fn html_502_is_retried_twice_then_exit_6() {
     let server = MockServer::start();
-    let m = answer(
+    let m = midigator_answer(
         &server,
         502,
         "text/html",
@@ -114,7 +105,7 @@ fn rate_limiting_is_retried_honouring_retry_after_then_exit_6() {
 #[test]
 fn a_403_is_a_rejection_and_never_retried() {
     let server = MockServer::start();
-    let m = answer(&server, 403, "application/json", r#"{"title": "Forbidden"}"#);
+    let m = midigator_answer(&server, 403, "application/json", r#"{"title": "Forbidden"}"#);
     let env = midigator_env(&server);
     run(&env)
         .code(5)

@@ -92,7 +92,12 @@ fn refresh_tokens_go_to_the_keyring_not_the_cache_file() {
         .stdout("a1\n");
     let file = std::fs::read_to_string(env.cache_file(&profile)).unwrap();
     assert!(!file.contains("rt-in-keyring"), "{file}");
-    assert_eq!(env.cache_json(&profile)["refresh"], json!({"in": "keyring"}));
+    assert_eq!(env.cache_json(&profile)["refreshable"], true);
+    assert_eq!(
+        env.stored_credential(&profile),
+        None,
+        "kept in the keyring, not in a file"
+    );
 
     env.cmd_with_keyring()
         .args(["token", &profile, "--force-refresh"])
@@ -153,7 +158,7 @@ fn the_midway_developer_token_lives_in_the_keyring_and_serves_every_installation
 
     env.cmd_with_keyring().args(["logout", &profile]).assert().success();
     assert!(
-        keyring_lookup(&format!("{profile}/refresh_token")).is_empty(),
+        keyring_lookup(&format!("{profile}/developer_token")).is_empty(),
         "logout left the developer token in the keyring"
     );
     assert!(!env.cache_file(&format!("{profile}@i-1")).exists());

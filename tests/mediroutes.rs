@@ -6,44 +6,10 @@ use serde_json::json;
 
 use crate::util::*;
 
-fn mediroutes_env(server: &MockServer) -> TestEnv {
-    TestEnv::new(&format!(
-        "[profiles.mr]\nprovider = \"mediroutes\"\nbase_url = \"{}\"\nusername = \"dispatch@example.com\"\n",
-        server.base_url()
-    ))
-}
-
-fn password_grant<'a>(server: &'a MockServer, status: u16, body: serde_json::Value) -> httpmock::Mock<'a> {
-    token_endpoint(
-        server,
-        &[
-            ("grant_type", "password"),
-            ("username", "dispatch@example.com"),
-            ("password", "pw"),
-        ],
-        status,
-        body,
-    )
-}
-
-fn refresh_grant<'a>(
-    server: &'a MockServer,
-    refresh_token: &str,
-    status: u16,
-    body: serde_json::Value,
-) -> httpmock::Mock<'a> {
-    token_endpoint(
-        server,
-        &[("grant_type", "refresh_token"), ("refresh_token", refresh_token)],
-        status,
-        body,
-    )
-}
-
 #[test]
 fn password_grant_reads_expires_in_and_keeps_the_refresh_token() {
     let server = MockServer::start();
-    let login = password_grant(
+    let login = mediroutes_password_grant(
         &server,
         200,
         json!({"access_token": "opaque-a1", "token_type": "bearer", "expires_in": 86400,
@@ -63,7 +29,7 @@ fn password_grant_reads_expires_in_and_keeps_the_refresh_token() {
     assert_eq!(v["refreshable"], true);
     // expires_in wins over .expires (which the sample shows in the past).
     assert!((86390..=86400).contains(&v["expires_in"].as_i64().unwrap()), "{v}");
-    assert_eq!(env.cache_json("mr")["refresh"]["value"], "rt-1");
+    assert_eq!(env.stored_credential("mr").as_deref(), Some("rt-1"));
     login.assert_calls(1);
 }
 
@@ -71,7 +37,7 @@ fn password_grant_reads_expires_in_and_keeps_the_refresh_token() {
 fn dot_expires_is_used_when_expires_in_is_missing() {
     let server = MockServer::start();
     let expires = chrono::Utc::now() + chrono::Duration::hours(2);
-    password_grant(
+    mediroutes_password_grant(
         &server,
         200,
         json!({"access_token": "opaque-a1", "token_type": "bearer",
@@ -90,31 +56,31 @@ fn dot_expires_is_used_when_expires_in_is_missing() {
 #[test]
 fn refresh_rotates_the_refresh_token() {
     let server = MockServer::start();
-    let first = refresh_grant(
+    let first = mediroutes_refresh_grant(
         &server,
         "rt-1",
         200,
         json!({"access_token": "a2", "expires_in": 86400, "refresh_token": "rt-2"}),
     );
-    let second = refresh_grant(
+    let second = mediroutes_refresh_grant(
         &server,
         "rt-2",
         200,
         json!({"access_token": "a3", "expires_in": 86400, "refresh_token": "rt-3"}),
     );
-    let login = password_grant(&server, 200, json!({"access_token": "never"}));
+    let login = mediroutes_password_grant(&server, 200, json!({"access_token": "never"}));
     let env = mediroutes_env(&server);
     env.seed_expired("mr", "mediroutes", "rt-1");
 
     // Automatic renewal of the expired token, then the explicit command.
     env.cmd().args(["token", "mr"]).assert().success().stdout("a2\n");
-    assert_eq!(env.cache_json("mr")["refresh"]["value"], "rt-2");
+    assert_eq!(env.stored_credential("mr").as_deref(), Some("rt-2"));
     env.cmd()
         .args(["mediroutes", "refresh"])
         .assert()
         .success()
         .stdout("a3\n");
-    assert_eq!(env.cache_json("mr")["refresh"]["value"], "rt-3");
+    assert_eq!(env.stored_credential("mr").as_deref(), Some("rt-3"));
     first.assert_calls(1);
     second.assert_calls(1);
     login.assert_calls(0);
@@ -123,13 +89,13 @@ fn refresh_rotates_the_refresh_token() {
 #[test]
 fn a_rejected_refresh_falls_back_to_the_password() {
     let server = MockServer::start();
-    let refresh = refresh_grant(
+    let refresh = mediroutes_refresh_grant(
         &server,
         "rt-old",
         400,
         json!({"error": "invalid_grant", "error_description": "The refresh token is invalid."}),
     );
-    let login = password_grant(
+    let login = mediroutes_password_grant(
         &server,
         200,
         json!({"access_token": "a-new", "expires_in": 86400, "refresh_token": "rt-new"}),
@@ -145,7 +111,7 @@ fn a_rejected_refresh_falls_back_to_the_password() {
         .stdout("a-new\n");
     refresh.assert_calls(1);
     login.assert_calls(1);
-    assert_eq!(env.cache_json("mr")["refresh"]["value"], "rt-new");
+    assert_eq!(env.stored_credential("mr").as_deref(), Some("rt-new"));
 }
 
 #[test]
@@ -157,7 +123,7 @@ fn a_5xx_refresh_keeps_the_refresh_token_for_the_next_try() {
             .form_urlencoded_tuple("refresh_token", "rt-keep");
         then.status(500).body("");
     });
-    let login = password_grant(&server, 200, json!({"access_token": "never"}));
+    let login = mediroutes_password_grant(&server, 200, json!({"access_token": "never"}));
     let env = mediroutes_env(&server);
     env.seed_expired("mr", "mediroutes", "rt-keep");
 
@@ -170,10 +136,10 @@ fn a_5xx_refresh_keeps_the_refresh_token_for_the_next_try() {
         .stderr(
             predicate::str::contains("HTTP 500").and(predicate::str::contains("unknown error; contact MediRoutes")),
         );
-    assert_eq!(env.cache_json("mr")["refresh"]["value"], "rt-keep");
+    assert_eq!(env.stored_credential("mr").as_deref(), Some("rt-keep"));
     // The next try uses the same refresh token, and works.
     down.delete();
-    let back = refresh_grant(
+    let back = mediroutes_refresh_grant(
         &server,
         "rt-keep",
         200,
@@ -183,13 +149,13 @@ fn a_5xx_refresh_keeps_the_refresh_token_for_the_next_try() {
     back.assert_calls(1);
     login.assert_calls(0);
     // Not rotated: the same refresh token stays.
-    assert_eq!(env.cache_json("mr")["refresh"]["value"], "rt-keep");
+    assert_eq!(env.stored_credential("mr").as_deref(), Some("rt-keep"));
 }
 
 #[test]
 fn login_forces_the_password_grant_even_with_a_fresh_token() {
     let server = MockServer::start();
-    let login = password_grant(
+    let login = mediroutes_password_grant(
         &server,
         200,
         json!({"access_token": "a1", "expires_in": 86400, "refresh_token": "rt-1"}),
@@ -224,13 +190,13 @@ fn refresh_without_a_stored_refresh_token_exits_5_with_a_hint() {
 #[test]
 fn refresh_command_never_falls_back_to_the_password() {
     let server = MockServer::start();
-    let refresh = refresh_grant(
+    let refresh = mediroutes_refresh_grant(
         &server,
         "rt-old",
         400,
         json!({"error": "invalid_grant", "error_description": "The refresh token is invalid."}),
     );
-    let login = password_grant(&server, 200, json!({"access_token": "never"}));
+    let login = mediroutes_password_grant(&server, 200, json!({"access_token": "never"}));
     let env = mediroutes_env(&server);
     env.seed_expired("mr", "mediroutes", "rt-old");
     env.cmd()
@@ -249,7 +215,7 @@ fn refresh_command_never_falls_back_to_the_password() {
 #[test]
 fn errors_show_error_description_or_the_documented_meaning() {
     let server = MockServer::start();
-    password_grant(
+    mediroutes_password_grant(
         &server,
         400,
         json!({"error": "invalid_grant", "error_description": "The user name or password is incorrect."}),

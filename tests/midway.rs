@@ -2,53 +2,12 @@
 //! redirect flow.
 
 use std::os::unix::fs::PermissionsExt;
-use std::process::Stdio;
 
-use httpmock::Mock;
 use httpmock::prelude::*;
 use predicates::prelude::*;
 use serde_json::json;
 
 use crate::util::*;
-
-fn midway_env(server: &MockServer, extra: &str) -> TestEnv {
-    TestEnv::new(&format!(
-        "[profiles.mw]\nprovider = \"midway\"\nbase_url = \"{}\"\nclient_id = \"cid\"\n{extra}",
-        server.base_url()
-    ))
-}
-
-/// `POST /v1/Auth` with the client ID and password `pw`, answered with `developer_token`.
-fn auth<'a>(server: &'a MockServer, developer_token: &str) -> Mock<'a> {
-    let developer_token = developer_token.to_string();
-    server.mock(move |when, then| {
-        when.method(POST)
-            .path("/v1/Auth")
-            .header("content-type", "application/json")
-            .json_body(json!({"clientId": "cid", "password": "pw"}));
-        then.status(200).json_body(json!({ "token": developer_token }));
-    })
-}
-
-/// `POST /v1/Developer/Token` for `installation` with `developer_token`, answered with
-/// `status` and `body`.
-fn installation_token<'a>(
-    server: &'a MockServer,
-    developer_token: &str,
-    installation: &str,
-    status: u16,
-    body: serde_json::Value,
-) -> Mock<'a> {
-    let bearer = format!("Bearer {developer_token}");
-    let installation = installation.to_string();
-    server.mock(move |when, then| {
-        when.method(POST)
-            .path("/v1/Developer/Token")
-            .header("authorization", bearer)
-            .json_body(json!({ "installationId": installation }));
-        then.status(status).json_body(body);
-    })
-}
 
 fn credential_file(env: &TestEnv) -> std::path::PathBuf {
     env.cache_dir().join("mw+credential.json")
@@ -62,11 +21,11 @@ fn stored_developer_token(env: &TestEnv) -> String {
 #[test]
 fn installation_token_is_cached_and_the_developer_token_reused_without_a_new_login() {
     let server = MockServer::start();
-    let login = auth(&server, "dev-1");
+    let login = midway_auth(&server, "dev-1");
     let inst1 = jwt_expiring_in(3600);
     let inst2 = jwt_expiring_in(3600);
-    let token1 = installation_token(&server, "dev-1", "inst-1", 200, json!({ "token": inst1 }));
-    let token2 = installation_token(&server, "dev-1", "inst-2", 200, json!({ "token": inst2 }));
+    let token1 = midway_installation_token(&server, "dev-1", "inst-1", 200, json!({ "token": inst1 }));
+    let token2 = midway_installation_token(&server, "dev-1", "inst-2", 200, json!({ "token": inst2 }));
     let env = midway_env(&server, "installation = \"inst-1\"\n");
 
     for _ in 0..2 {
@@ -109,16 +68,16 @@ fn installation_token_is_cached_and_the_developer_token_reused_without_a_new_log
 #[test]
 fn a_refused_stored_developer_token_means_one_new_login() {
     let server = MockServer::start();
-    let stale = installation_token(
+    let stale = midway_installation_token(
         &server,
         "dev-old",
         "inst-1",
         401,
         json!({"message": "Developer token expired"}),
     );
-    let login = auth(&server, "dev-new");
+    let login = midway_auth(&server, "dev-new");
     let inst = jwt_expiring_in(3600);
-    let fresh = installation_token(&server, "dev-new", "inst-1", 200, json!({ "token": inst }));
+    let fresh = midway_installation_token(&server, "dev-new", "inst-1", 200, json!({ "token": inst }));
     let env = midway_env(&server, "installation = \"inst-1\"\n");
     env.seed_developer_token("mw", "dev-old");
 
@@ -138,9 +97,9 @@ fn a_refused_stored_developer_token_means_one_new_login() {
 fn a_developer_token_past_its_exp_is_not_even_tried() {
     let server = MockServer::start();
     let expired = jwt(json!({"sub": "dev", "exp": now() as i64 - 60}));
-    let stale = installation_token(&server, &expired, "inst-1", 200, json!({"token": "never"}));
-    let login = auth(&server, "dev-new");
-    let fresh = installation_token(&server, "dev-new", "inst-1", 200, json!({"token": "inst-tok"}));
+    let stale = midway_installation_token(&server, &expired, "inst-1", 200, json!({"token": "never"}));
+    let login = midway_auth(&server, "dev-new");
+    let fresh = midway_installation_token(&server, "dev-new", "inst-1", 200, json!({"token": "inst-tok"}));
     let env = midway_env(&server, "installation = \"inst-1\"\n");
     env.seed_developer_token("mw", &expired);
 
@@ -158,8 +117,8 @@ fn a_developer_token_past_its_exp_is_not_even_tried() {
 #[test]
 fn a_refused_installation_exits_5_naming_it() {
     let server = MockServer::start();
-    let login = auth(&server, "dev-1");
-    let refused = installation_token(&server, "dev-1", "inst-x", 403, json!({"title": "Forbidden"}));
+    let login = midway_auth(&server, "dev-1");
+    let refused = midway_installation_token(&server, "dev-1", "inst-x", 403, json!({"title": "Forbidden"}));
     let env = midway_env(&server, "");
 
     env.cmd()
@@ -208,7 +167,7 @@ fn a_bad_password_exits_5_with_the_provider_message() {
 fn login_prints_the_developer_token_and_later_commands_reuse_it() {
     let server = MockServer::start();
     let developer = jwt_expiring_in(7 * 86400);
-    let login = auth(&server, &developer);
+    let login = midway_auth(&server, &developer);
     let list = server.mock(|when, then| {
         when.method(GET)
             .path("/v1/Developer/Installations")
@@ -263,7 +222,7 @@ fn installations_logs_in_again_when_the_stored_developer_token_is_refused() {
             .header("authorization", "Bearer dev-old");
         then.status(403).body("");
     });
-    let login = auth(&server, "dev-new");
+    let login = midway_auth(&server, "dev-new");
     let list = server.mock(|when, then| {
         when.method(GET)
             .path("/v1/Developer/Installations")
@@ -307,23 +266,20 @@ fn token_without_an_installation_says_how_to_get_one() {
         .stderr(predicate::str::contains("--installation ID"));
 }
 
-fn browser_env(port: u16) -> TestEnv {
-    TestEnv::new(&format!(
+/// A profile for the browser flow whose return_url lets the system pick the port; the
+/// tests read it back from what authctl says.
+fn browser_env() -> TestEnv {
+    TestEnv::new(
         "[profiles.mw]\nprovider = \"midway\"\nclient_id = \"cid\"\napp_url = \"https://app.example.test\"\n\
-         app_id = \"app-7\"\nreturn_url = \"http://127.0.0.1:{port}/callback\"\n"
-    ))
+         app_id = \"app-7\"\nreturn_url = \"http://127.0.0.1:0/callback\"\n",
+    )
 }
 
 #[test]
 fn browser_flow_answers_other_paths_404_and_takes_the_token_from_the_callback() {
-    let port = free_port();
-    let env = browser_env(port);
-    let child = std_cmd(&env)
-        .args(["midway", "browser", "--format", "json", "--wait", "60s"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let env = browser_env();
+    let run = BrowserRun::start(&env, &["--format", "json", "--wait", "60s"]);
+    let port = run.port;
 
     let (status, body) = browser_get(port, "/favicon.ico");
     assert_eq!(status, 404, "{body}");
@@ -334,14 +290,13 @@ fn browser_flow_answers_other_paths_404_and_takes_the_token_from_the_callback() 
     assert_eq!(status, 200);
     assert!(body.contains("You can close this tab"), "{body}");
 
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let (out, said) = run.finish();
+    assert!(out.status.success(), "{said}");
     assert!(
-        stderr(&out).contains("https://app.example.test/Apps/Authenticate/app-7"),
-        "{}",
-        stderr(&out)
+        said.contains("https://app.example.test/Apps/Authenticate/app-7"),
+        "{said}"
     );
-    assert!(stderr(&out).contains("No display"), "{}", stderr(&out));
+    assert!(said.contains("No display"), "{said}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["access_token"], token.as_str());
     assert_eq!(v["source"], "network");
@@ -356,59 +311,47 @@ fn browser_flow_answers_other_paths_404_and_takes_the_token_from_the_callback() 
 
 #[test]
 fn browser_flow_times_out_with_exit_7() {
-    let port = free_port();
-    let env = browser_env(port);
-    env.cmd()
-        .args(["midway", "browser", "--no-open", "--wait", "1s"])
-        .assert()
-        .code(7)
-        .stdout("")
-        .stderr(
-            predicate::str::contains(format!(
-                "no sign-in redirect reached http://127.0.0.1:{port}/callback within 1s"
-            ))
-            .and(predicate::str::contains("No display").not()),
-        );
+    let env = browser_env();
+    let run = BrowserRun::start(&env, &["--no-open", "--wait", "1s"]);
+    let port = run.port;
+    let (out, said) = run.finish();
+    assert_eq!(out.status.code(), Some(7), "{said}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        said.contains(&format!(
+            "no sign-in redirect reached http://127.0.0.1:{port}/callback within 1s"
+        )),
+        "{said}"
+    );
+    assert!(!said.contains("No display"), "{said}");
 }
 
 #[test]
 fn browser_flow_ctrl_c_exits_7() {
-    let port = free_port();
-    let env = browser_env(port);
-    let child = std_cmd(&env)
-        .args(["midway", "browser", "--no-open"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let env = browser_env();
+    let run = BrowserRun::start(&env, &["--no-open"]);
     // Once it answers, it is listening and its Ctrl-C handler is in place.
-    assert_eq!(browser_get(port, "/").0, 404);
+    assert_eq!(browser_get(run.port, "/").0, 404);
     // The shell's own `kill`: no procps needed.
     let killed = std::process::Command::new("sh")
-        .args(["-c", &format!("kill -INT {}", child.id())])
+        .args(["-c", &format!("kill -INT {}", run.child.id())])
         .status()
         .unwrap();
     assert!(killed.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
-    assert!(stderr(&out).contains("cancelled"), "{}", stderr(&out));
+    let (out, said) = run.finish();
+    assert_eq!(out.status.code(), Some(7), "{said}");
+    assert!(said.contains("cancelled"), "{said}");
 }
 
 #[test]
 fn browser_flow_refuses_an_unsafe_token_with_exit_6() {
-    let port = free_port();
-    let env = browser_env(port);
-    let child = std_cmd(&env)
-        .args(["midway", "browser", "--no-open", "--wait", "60s"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (status, _) = browser_get(port, "/callback?token=abc%0D%0ASet-Cookie:%20x");
+    let env = browser_env();
+    let run = BrowserRun::start(&env, &["--no-open", "--wait", "60s"]);
+    let (status, _) = browser_get(run.port, "/callback?token=abc%0D%0ASet-Cookie:%20x");
     assert_eq!(status, 400);
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-    assert!(stderr(&out).contains("unusable token, not printed"), "{}", stderr(&out));
+    let (out, said) = run.finish();
+    assert_eq!(out.status.code(), Some(6), "{said}");
+    assert!(said.contains("unusable token, not printed"), "{said}");
     assert!(out.stdout.is_empty());
     assert!(!env.cache_file("mw").exists());
 }

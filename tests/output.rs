@@ -24,6 +24,9 @@ fn token_as(env: &TestEnv, format: &str) -> String {
 
 #[test]
 fn header_and_curl_formats_work_with_real_curl() {
+    if !require("curl") {
+        return;
+    }
     let token = jwt_expiring_in(3600);
     let (server, env) = env_with_token(&token);
     let api = server.mock(|when, then| {

@@ -92,8 +92,10 @@ fn oauth2_never_shows_the_echoed_client_secret_in_form_or_json_bodies() {
         assert_never_echoed(
             "oauth2",
             |url| {
-                TestEnv::new(&format!(
-                    "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"{url}/token\"\nclient_id = \"cid\"\nbody = \"{body}\"\n"
+                TestEnv::new(&oauth2_config(
+                    "o",
+                    &format!("{url}/token"),
+                    &format!("body = \"{body}\"\n"),
                 ))
             },
             &["token", "o"],
@@ -108,9 +110,7 @@ fn oauth2_never_shows_an_echoed_refresh_token() {
     assert_never_echoed(
         "oauth2",
         |url| {
-            let env = TestEnv::new(&format!(
-                "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"{url}/token\"\nclient_id = \"cid\"\n"
-            ));
+            let env = TestEnv::new(&oauth2_config("o", &format!("{url}/token"), ""));
             env.seed_expired("o", "oauth2", REFRESH_TOKEN);
             env
         },
@@ -125,9 +125,7 @@ fn mediroutes_never_shows_the_echoed_password_or_refresh_token() {
     assert_never_echoed(
         "mediroutes",
         |url| {
-            let env = TestEnv::new(&format!(
-                "[profiles.mr]\nprovider = \"mediroutes\"\nbase_url = \"{url}\"\nusername = \"u\"\n"
-            ));
+            let env = TestEnv::new(&mediroutes_config(url));
             env.seed_expired("mr", "mediroutes", REFRESH_TOKEN);
             env
         },
@@ -142,9 +140,7 @@ fn nugios_never_shows_the_echoed_password_or_refresh_token() {
     assert_never_echoed(
         "nugios",
         |url| {
-            let env = TestEnv::new(&format!(
-                "[profiles.ng]\nprovider = \"nugios\"\nlogin_url = \"{url}/login\"\nrefresh_url = \"{url}/refresh\"\nlogin = \"ops\"\n"
-            ));
+            let env = TestEnv::new(&nugios_config(url, ""));
             env.seed_expired("ng", "nugios", REFRESH_TOKEN);
             env
         },
@@ -157,9 +153,7 @@ fn nugios_never_shows_the_echoed_password_or_refresh_token() {
 #[test]
 fn midway_never_shows_the_echoed_password_or_developer_token() {
     let setup = |url: &str| {
-        let env = TestEnv::new(&format!(
-            "[profiles.mw]\nprovider = \"midway\"\nbase_url = \"{url}\"\nclient_id = \"cid\"\ninstallation = \"inst-1\"\n"
-        ));
+        let env = TestEnv::new(&midway_config(url, "installation = \"inst-1\"\n"));
         env.seed_developer_token("mw", DEVELOPER_TOKEN);
         env
     };

@@ -124,6 +124,12 @@ runpy.run_path("{1}/scripts/sandbox.py", run_name="__main__")
 
 #[test]
 fn ca_file_adds_a_trusted_root() {
+    if !require("openssl") {
+        return;
+    }
+    if !require("python3") {
+        return;
+    }
     let env = TestEnv::empty();
     let (_server, port) = tls_sandbox(env.dir.path());
     let base = format!("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://localhost:{port}\"\n");

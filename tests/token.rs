@@ -271,7 +271,7 @@ fn a_stored_refresh_token_is_used_and_rotated() {
         .success()
         .stdout("first\n");
     // Without a keyring the refresh token lives in the private cache file.
-    assert_eq!(env.cache_json("api")["refresh"], json!({"in": "file", "value": "rt-1"}));
+    assert_eq!(env.stored_credential("api").as_deref(), Some("rt-1"));
     // No secret needed from here on: the refresh token renews.
     env.cmd()
         .args(["token", "api", "--force-refresh"])
@@ -287,7 +287,7 @@ fn a_stored_refresh_token_is_used_and_rotated() {
     refresh1.assert_calls(1);
     refresh2.assert_calls(1);
     // The server did not rotate the second time: rt-2 is kept.
-    assert_eq!(env.cache_json("api")["refresh"]["value"], "rt-2");
+    assert_eq!(env.stored_credential("api").as_deref(), Some("rt-2"));
 }
 
 #[test]
@@ -316,7 +316,7 @@ fn a_rejected_refresh_falls_back_to_the_secret() {
         .stdout("fresh\n");
     refresh.assert_calls(1);
     login.assert_calls(1);
-    assert_eq!(env.cache_json("api")["refresh"]["value"], "rt-new");
+    assert_eq!(env.stored_credential("api").as_deref(), Some("rt-new"));
 }
 
 #[test]
@@ -346,7 +346,7 @@ fn a_failed_refresh_keeps_the_stored_refresh_token() {
         .stderr(predicates::str::contains("HTTP 500").and(predicates::str::contains("database down")));
     login.assert_calls(0);
     // Still there for the next try, which uses it again.
-    assert_eq!(env.cache_json("api")["refresh"]["value"], "rt-keep");
+    assert_eq!(env.stored_credential("api").as_deref(), Some("rt-keep"));
     env.cmd()
         .args(["token", "api"])
         .env("AUTHCTL_SECRET_API", "test-secret")

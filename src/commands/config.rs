@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::ConfigCommand;
-use crate::config::{self, Config};
-use crate::error::{self, Result};
+use crate::config::{self, Config, ConfigError};
+use crate::error::{Error, Result};
 
 /// The annotated example, shipped beside the code and checked by the tests.
 pub const EXAMPLE: &str = include_str!("../../config.example.toml");
@@ -33,13 +33,11 @@ pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
         ConfigCommand::Path => super::print(&format!("{}\n", config::path(flag)?.display())),
         ConfigCommand::Check => {
             let cfg = Config::load(flag)?;
-            if !cfg.exists {
-                return Err(error::config(format!(
-                    "no config file at {}; create one with `authctl config init`",
-                    cfg.path.display()
-                )));
+            if !cfg.exists() {
+                return Err(ConfigError::Missing { path: cfg.path }.into());
             }
-            let names: Vec<&str> = cfg.profiles.keys().map(String::as_str).collect();
+            cfg.profiles()?;
+            let names = cfg.names();
             super::print(&format!(
                 "{}: ok, {} profile{}{}{}\n",
                 cfg.path.display(),
@@ -52,20 +50,17 @@ pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
         ConfigCommand::Init => {
             let path = config::path(flag)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| error::config(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
             }
             let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    return Err(error::config(format!(
-                        "{} already exists; not overwriting it (edit it, or move it away first)",
-                        path.display()
-                    )));
+                    return Err(ConfigError::Exists { path }.into());
                 }
-                Err(e) => return Err(error::config(format!("cannot create {}: {e}", path.display()))),
+                Err(e) => return Err(Error::io(format!("cannot create {}", path.display()), e)),
             };
-            file.write_all(starter().as_bytes())?;
+            file.write_all(starter().as_bytes())
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
             crate::log::emit(&format!("wrote a starter config to {}", path.display()));
             Ok(())
         }

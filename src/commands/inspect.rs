@@ -1,41 +1,42 @@
 //! `authctl inspect`: decode a token without verifying it, and say so.
 
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Local, Utc};
 use serde_json::{Value, json};
 
-use crate::cache;
 use crate::cli::InspectArgs;
-use crate::config::Config;
-use crate::error::{self, Result};
+use crate::error::{Error, Result};
 use crate::jwt;
-use crate::obtain::{self, Ask, Mode};
+use crate::lifecycle::{self, Ask, Mode, TokenSource};
 use crate::output::{rfc3339, seconds_left};
+use crate::time::UnixTime;
 
-pub fn run(config_flag: Option<&Path>, args: &InspectArgs, timeout: Option<Duration>) -> Result<()> {
+use super::{Context, Live};
+
+pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     let (token, known_expiry, label) = if args.profile.as_deref() == Some("-") {
         let line = crate::secret::read_stdin_line()
-            .map_err(|_| error::Error::Usage("no token on standard input (expected one line)".into()))?;
+            .map_err(|_| Error::Usage("no token on standard input (expected one line)".into()))?;
         let token = line.expose().trim().to_string();
         (token, None, "token from standard input".to_string())
     } else {
-        let config = Config::load(config_flag)?;
+        let config = ctx.config()?;
         let profile = config.resolve(args.profile.as_deref())?;
-        let ask = Ask::new(Mode::Auto, args.secret_stdin, timeout);
-        let got = obtain::token(profile, &ask)?;
+        let live = Live::new(&profile, ctx, args.secret_stdin)?;
+        let got = live.with(|seams| lifecycle::obtain(&profile, &Ask::new(Mode::Auto), seams))?;
         let source = match got.source {
-            crate::output::Source::Cache => "from the cache",
-            crate::output::Source::Network => "just obtained",
+            TokenSource::Cache => "from the cache",
+            TokenSource::Network => "just obtained",
         };
-        let label = format!("token of profile {} ({}), {source}", profile.name, profile.kind.name());
-        (got.record.access_token, Some(got.record.expires_at), label)
+        let label = format!("token of profile {} ({}), {source}", profile.name, profile.kind());
+        let record = got.record;
+        (record.access_token.as_str().to_string(), Some(record.expires_at), label)
     };
 
     let decoded = jwt::decode(&token);
     let expires_at = decoded.as_ref().and_then(jwt::Decoded::exp).or(known_expiry);
-    let now = cache::now();
+    let now = UnixTime::now();
 
     if args.json {
         let out = json!({
@@ -63,7 +64,7 @@ pub fn run(config_flag: Option<&Path>, args: &InspectArgs, timeout: Option<Durat
     match expires_at {
         Some(e) => {
             text.push_str(&format!("expires: {}\n", when(e)));
-            text.push_str(&format!("{}\n", time_left(e - now)));
+            text.push_str(&format!("{}\n", time_left(now.secs_until(e))));
         }
         None => text.push_str("expires: unknown\n"),
     }
@@ -75,8 +76,8 @@ fn pretty(map: &serde_json::Map<String, Value>) -> String {
 }
 
 /// Local time and UTC side by side.
-fn when(unix: f64) -> String {
-    let Some(utc) = DateTime::<Utc>::from_timestamp(unix.floor() as i64, 0) else {
+pub fn when(t: UnixTime) -> String {
+    let Some(utc) = DateTime::<Utc>::from_timestamp(t.whole_secs(), 0) else {
         return "out of range".into();
     };
     let local = utc.with_timezone(&Local);

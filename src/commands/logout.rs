@@ -1,29 +1,31 @@
-//! `authctl logout`: drop cached tokens and refresh tokens. The secret stays.
+//! `authctl logout`: drop cached tokens and long-lived credentials. The secret stays.
 
 use crate::cache::Cache;
 use crate::cli::LogoutArgs;
 use crate::config::Config;
+use crate::credentials::{CredentialKind, keyring_user};
 use crate::error::Result;
-use crate::obtain::refresh_user;
-use crate::secret::keyring;
+use crate::keyring;
 
 pub fn run(config: &Config, args: &LogoutArgs) -> Result<()> {
     let names: Vec<String> = if args.all {
-        config.profiles.keys().cloned().collect()
+        config.names().into_iter().map(str::to_string).collect()
     } else {
-        vec![config.resolve(args.profile.as_deref())?.name.clone()]
+        vec![config.resolve(args.profile.as_deref())?.name]
     };
     let cache = Cache::open()?;
     for name in names {
         let mut removed = 0;
         for path in cache.entries_of(&name) {
-            std::fs::remove_file(&path)?;
+            cache.remove(&path)?;
             removed += 1;
         }
-        match keyring::delete(&refresh_user(&name)) {
-            Ok(true) => removed += 1,
-            Ok(false) => {}
-            Err(e) => crate::debug!(1, "{name}: no refresh token removed: the OS keyring {e}"),
+        for kind in [CredentialKind::RefreshToken, CredentialKind::DeveloperToken] {
+            match keyring::delete(&keyring_user(&name, kind)) {
+                Ok(true) => removed += 1,
+                Ok(false) => {}
+                Err(e) => crate::debug!(1, "{name}: no {kind} removed: {}", crate::log::chain(&e)),
+            }
         }
         crate::note!(
             "{name}: logged out ({removed} stored token{} removed)",

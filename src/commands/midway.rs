@@ -5,55 +5,62 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::token::print_token;
+use super::{Context, Live};
+use crate::browser;
 use crate::cli::{MidwayCommand, ProfileArg};
-use crate::config::{Config, Profile};
-use crate::error::{self, Error, Result, one_line};
-use crate::obtain::{self, Ask, Mode};
-use crate::output::{self, Format, Source, View};
-use crate::providers::{Grant, Kind, Options, midway};
-use crate::{browser, cache, jwt};
+use crate::config::{ConfigError, Profile};
+use crate::error::{Error, Problem, ProviderError, Result};
+use crate::jwt;
+use crate::lifecycle::{self, Ask, Mode, TokenSource};
+use crate::log::one_line;
+use crate::output::{self, Format, View};
+use crate::providers::{BadAnswer, Kind, Settings, midway::Midway};
+use crate::time::UnixTime;
 
-pub fn run(config: &Config, cmd: MidwayCommand, timeout: Option<Duration>) -> Result<()> {
+pub fn run(ctx: &Context, cmd: MidwayCommand) -> Result<()> {
+    let config = ctx.config()?;
     let resolve = |p: &ProfileArg| config.resolve_for(Kind::Midway, p.profile.as_deref());
     match cmd {
-        MidwayCommand::Login { profile, print } => login(
-            resolve(&profile)?,
-            &Ask::new(Mode::Login, print.secret_stdin, timeout),
-            print.format.format,
-        ),
+        MidwayCommand::Login { profile, print } => {
+            login(ctx, &resolve(&profile)?, print.secret_stdin, print.format.format)
+        }
         MidwayCommand::Installations {
             profile,
             json,
             secret_stdin,
-        } => installations(resolve(&profile)?, &Ask::new(Mode::Auto, secret_stdin, timeout), json),
+        } => installations(ctx, &resolve(&profile)?, secret_stdin, json),
         MidwayCommand::Token {
             installation,
             profile,
             print,
-        } => {
-            let ask = Ask::new(Mode::Auto, print.secret_stdin, timeout);
-            installation_token(resolve(&profile)?, installation, &ask, print.format.format)
-        }
+        } => installation_token(
+            ctx,
+            &resolve(&profile)?,
+            installation,
+            print.secret_stdin,
+            print.format.format,
+        ),
         MidwayCommand::Browser {
             profile,
             app_id,
             no_open,
             wait,
             format,
-        } => sign_in(resolve(&profile)?, app_id, !no_open, wait, format.format),
+        } => sign_in(ctx, &resolve(&profile)?, app_id, !no_open, wait, format.format),
     }
 }
 
-fn options(profile: &Profile) -> &midway::Options {
-    match &profile.options {
-        Options::Midway(o) => o,
+fn settings(profile: &Profile) -> &Midway {
+    match &profile.settings {
+        Settings::Midway(m) => m,
         _ => unreachable!("resolve_for returns only midway profiles"),
     }
 }
 
 /// Logs in and prints the developer token, which `token` never prints.
-fn login(profile: &Profile, ask: &Ask, format: Format) -> Result<()> {
-    let developer_token = obtain::login_credential(profile, ask)?;
+fn login(ctx: &Context, profile: &Profile, secret_stdin: bool, format: Format) -> Result<()> {
+    let live = Live::new(profile, ctx, secret_stdin)?;
+    let developer_token = live.with(|seams| lifecycle::developer_login(profile, seams))?;
     let token = developer_token.expose();
     let view = View {
         profile: &profile.name,
@@ -62,31 +69,38 @@ fn login(profile: &Profile, ask: &Ask, format: Format) -> Result<()> {
         token_type: "Bearer",
         expires_at: jwt::decode(token).and_then(|d| d.exp()),
         refreshable: false,
-        source: Source::Network,
+        source: TokenSource::Network,
         password_expired: false,
         extra_headers: &[],
     };
-    super::print(&output::render(format, &view, cache::now()))
+    super::print(&output::render(format, &view, UnixTime::now()))
 }
 
-fn installations(profile: &Profile, ask: &Ask, json: bool) -> Result<()> {
-    let o = options(profile);
-    let body = obtain::call_with_credential(profile, ask, |developer_token| o.installations(developer_token))?;
+fn installations(ctx: &Context, profile: &Profile, secret_stdin: bool, json: bool) -> Result<()> {
+    let midway = settings(profile);
+    let live = Live::new(profile, ctx, secret_stdin)?;
+    let body = live.with(|seams| {
+        lifecycle::with_developer_token(profile, seams, |developer_token| {
+            midway.installations_request(developer_token)
+        })
+    })?;
     let Value::Array(list) = &body else {
-        return Err(error::upstream(format!(
-            "midway ({}) answered with something other than a list of installations",
-            o.installations_url()
-        )));
+        return Err(ProviderError {
+            provider: Kind::Midway,
+            url: midway.installations_url(),
+            problem: Problem::BadAnswer(BadAnswer::NotAList("installations")),
+        }
+        .into());
     };
     if json {
         // Scrubbing JSON text keeps it valid: `[redacted]` needs no escaping.
-        let text = serde_json::to_string_pretty(&body).map_err(anyhow::Error::from)?;
+        let text = serde_json::to_string_pretty(&body).expect("JSON values serialize");
         return super::print(&format!("{}\n", crate::redact::scrub(&text)));
     }
     if list.is_empty() {
         crate::log::emit(&format!(
             "No installations: nobody has installed an app of client {} yet.",
-            o.client_id
+            &*midway.client_id
         ));
         return Ok(());
     }
@@ -127,48 +141,56 @@ fn table(list: &[Value]) -> String {
         .collect()
 }
 
-fn installation_token(profile: &Profile, installation: Option<String>, ask: &Ask, format: Format) -> Result<()> {
-    let mut profile = profile.clone();
-    if let Some(id) = installation {
-        if id.trim().is_empty() {
-            return Err(Error::Usage("--installation needs an installation ID".into()));
-        }
-        if let Options::Midway(o) = &mut profile.options {
-            o.installation = Some(id);
-        }
+fn installation_token(
+    ctx: &Context,
+    profile: &Profile,
+    installation: Option<String>,
+    secret_stdin: bool,
+    format: Format,
+) -> Result<()> {
+    if installation.as_deref().is_some_and(|id| id.trim().is_empty()) {
+        return Err(Error::Usage("--installation needs an installation ID".into()));
     }
-    if options(&profile).installation.is_none() {
+    if installation.is_none() && settings(profile).installation.is_none() {
         return Err(Error::Usage(format!(
             "which installation? Pass --installation ID or set `installation` in profile {} (list them with `authctl midway installations`)",
             profile.name
         )));
     }
-    let obtained = obtain::token(&profile, ask)?;
-    print_token(&profile, &obtained, format)
+    let ask = Ask {
+        installation,
+        ..Ask::new(Mode::Auto)
+    };
+    let live = Live::new(profile, ctx, secret_stdin)?;
+    let obtained = live.with(|seams| lifecycle::obtain(profile, &ask, seams))?;
+    print_token(profile, &obtained, format)
 }
 
 /// The browser redirect flow: the token arrives at the profile's return_url.
-fn sign_in(profile: &Profile, app_id: Option<String>, open: bool, wait: Duration, format: Format) -> Result<()> {
-    let o = options(profile);
-    let app_id = app_id.or_else(|| o.app_id.clone()).ok_or_else(|| {
-        error::config(format!(
-            "no app ID: pass --app-id ID or set `app_id` in profile {}",
-            profile.name
-        ))
+fn sign_in(
+    ctx: &Context,
+    profile: &Profile,
+    app_id: Option<String>,
+    open: bool,
+    wait: Duration,
+    format: Format,
+) -> Result<()> {
+    let midway = settings(profile);
+    let missing = |problem: String| ConfigError::Profile {
+        profile: profile.name.clone(),
+        problem,
+    };
+    let app_id = app_id
+        .or_else(|| midway.app_id.as_ref().map(|a| a.0.clone()))
+        .ok_or_else(|| missing("no app ID: pass --app-id ID or set `app_id` in the profile".into()))?;
+    let return_url = midway.return_url.as_ref().ok_or_else(|| {
+        missing(
+            "no `return_url`: set it to a loopback URL such as \"http://127.0.0.1:8765/callback\", and the same URL as the app's AuthReturnUrl in MidwayPlus".into(),
+        )
     })?;
-    let return_url = o.return_url.as_ref().ok_or_else(|| {
-        error::config(format!(
-            "profile {} has no `return_url`: set it to a loopback URL such as \"http://127.0.0.1:8765/callback\", and the same URL as the app's AuthReturnUrl in MidwayPlus",
-            profile.name
-        ))
-    })?;
-    let token = browser::receive_token(return_url, &o.authenticate_url(&app_id), open, wait)?;
-    let obtained = obtain::accept(
-        profile,
-        Grant {
-            access_token: Some(token),
-            ..Grant::default()
-        },
-    )?;
+    let listening = browser::Listening::bind(return_url.get_ref())?;
+    let token = listening.receive(&midway.authenticate_url(&app_id), open, wait)?;
+    let live = Live::new(profile, ctx, false)?;
+    let obtained = live.with(|seams| lifecycle::accept(profile, token, seams))?;
     print_token(profile, &obtained, format)
 }

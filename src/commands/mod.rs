@@ -1,12 +1,20 @@
-//! One file per command group. Each turns parsed arguments into resolved objects
-//! (profiles, modes) and calls the core.
+//! One file per command group. Each turns what the user typed into resolved objects (a
+//! profile, an `Ask`, the seams) and calls the core.
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
 
+use crate::cache::{Cache, CacheError, Lock, Record, Slot, TokenCache};
 use crate::cli::{Cli, Command, MidigatorCommand, Oauth2Command};
-use crate::config::Config;
-use crate::error::Result;
+use crate::config::{Config, Profile};
+use crate::credentials::{CredentialSlot, CredentialStore, Credentials};
+use crate::error::{Error, Result};
+use crate::http::LazyClient;
+use crate::lifecycle::Seams;
 use crate::providers::Kind;
+use crate::secret::{Lookup, Secret};
+use crate::time::SystemClock;
 
 pub mod config;
 pub mod inspect;
@@ -15,14 +23,30 @@ pub mod midway;
 pub mod secret;
 pub mod token;
 
+/// What every command may need besides its own arguments.
+pub struct Context {
+    pub config: Option<PathBuf>,
+    /// `--timeout`, over the profile's.
+    pub timeout: Option<Duration>,
+}
+
+impl Context {
+    pub fn config(&self) -> Result<Config> {
+        Ok(Config::load(self.config.as_deref())?)
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
-    let config_flag = cli.config.as_deref();
+    let ctx = Context {
+        config: cli.config,
+        timeout: cli.timeout,
+    };
     match cli.command {
-        Command::Token(args) => token::token(&Config::load(config_flag)?, &args, cli.timeout),
-        Command::Inspect(args) => inspect::run(config_flag, &args, cli.timeout),
-        Command::Secret(cmd) => secret::run(&Config::load(config_flag)?, cmd),
-        Command::Logout(args) => logout::run(&Config::load(config_flag)?, &args),
-        Command::Config(cmd) => config::run(config_flag, cmd),
+        Command::Token(args) => token::token(&ctx, &args),
+        Command::Inspect(args) => inspect::run(&ctx, &args),
+        Command::Secret(cmd) => secret::run(&ctx.config()?, cmd),
+        Command::Logout(args) => logout::run(&ctx.config()?, &args),
+        Command::Config(cmd) => config::run(ctx.config.as_deref(), cmd),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(
@@ -33,21 +57,15 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             print(&String::from_utf8_lossy(&out))
         }
-        Command::Midigator(MidigatorCommand::Auth { profile, print }) => token::login_now(
-            &Config::load(config_flag)?,
-            Kind::Midigator,
-            &profile,
-            &print,
-            cli.timeout,
-        ),
+        Command::Midigator(MidigatorCommand::Auth { profile, print }) => {
+            token::login_now(&ctx, Kind::Midigator, &profile, &print)
+        }
         Command::Oauth2(Oauth2Command::Token { profile, print }) => {
-            token::login_now(&Config::load(config_flag)?, Kind::Oauth2, &profile, &print, cli.timeout)
+            token::login_now(&ctx, Kind::Oauth2, &profile, &print)
         }
-        Command::Midway(cmd) => midway::run(&Config::load(config_flag)?, cmd, cli.timeout),
-        Command::Mediroutes(cmd) => {
-            token::renew_command(&Config::load(config_flag)?, Kind::Mediroutes, &cmd, cli.timeout)
-        }
-        Command::Nugios(cmd) => token::renew_command(&Config::load(config_flag)?, Kind::Nugios, &cmd, cli.timeout),
+        Command::Midway(cmd) => midway::run(&ctx, cmd),
+        Command::Mediroutes(cmd) => token::renew_command(&ctx, Kind::Mediroutes, &cmd),
+        Command::Nugios(cmd) => token::renew_command(&ctx, Kind::Nugios, &cmd),
     }
 }
 
@@ -55,7 +73,83 @@ pub fn run(cli: Cli) -> Result<()> {
 /// `main` turns into a quiet exit.
 pub fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("cannot write to standard output", e))
+}
+
+/// The seams of a real run: the cache directory (or nowhere, with `--no-cache`), the
+/// keyring-else-files credential store, the secret lookup chain, and an HTTP client
+/// built only if a request is sent.
+pub struct Live<'a> {
+    profile: &'a Profile,
+    cache: Option<(Cache, Credentials)>,
+    transport: LazyClient,
+    secret_stdin: bool,
+}
+
+impl<'a> Live<'a> {
+    pub fn new(profile: &'a Profile, ctx: &Context, secret_stdin: bool) -> Result<Live<'a>> {
+        let cache = Cache::open()?;
+        Ok(Live {
+            profile,
+            cache: Some((cache.clone(), Credentials::new(cache))),
+            transport: LazyClient::new(ctx.timeout.unwrap_or(profile.timeout), profile.ca_file.clone()),
+            secret_stdin,
+        })
+    }
+
+    /// For `--no-cache`: reads nothing from the cache and keeps nothing.
+    pub fn without_cache(profile: &'a Profile, ctx: &Context, secret_stdin: bool) -> Live<'a> {
+        Live {
+            profile,
+            cache: None,
+            transport: LazyClient::new(ctx.timeout.unwrap_or(profile.timeout), profile.ca_file.clone()),
+            secret_stdin,
+        }
+    }
+
+    /// Runs `f` with the seams borrowed from here.
+    pub fn with<T>(&self, f: impl FnOnce(&Seams) -> T) -> T {
+        let lookup = Lookup {
+            spec: &self.profile.secret,
+            stdin: self.secret_stdin,
+        };
+        let (cache, credentials): (&dyn TokenCache, &dyn CredentialStore) = match &self.cache {
+            Some((cache, credentials)) => (cache, credentials),
+            None => (&Nowhere, &Nowhere),
+        };
+        f(&Seams {
+            transport: &self.transport,
+            clock: &SystemClock,
+            cache,
+            credentials,
+            secret: &lookup,
+        })
+    }
+}
+
+/// `--no-cache`: no token is read or kept, and no credential either.
+pub struct Nowhere;
+
+impl TokenCache for Nowhere {
+    fn read(&self, _: &Slot) -> Option<Record> {
+        None
+    }
+    fn write(&self, _: &Slot, _: &Record) -> Result<(), CacheError> {
+        Ok(())
+    }
+    fn lock(&self, _: &str) -> Result<Lock, CacheError> {
+        Ok(Lock::none())
+    }
+}
+
+impl CredentialStore for Nowhere {
+    fn read(&self, _: &CredentialSlot) -> Option<Secret> {
+        None
+    }
+    fn store(&self, _: &CredentialSlot, _: &Secret) -> Result<bool, CacheError> {
+        Ok(false)
+    }
+    fn forget(&self, _: &CredentialSlot) {}
 }

@@ -3,82 +3,91 @@
 use std::io::IsTerminal;
 
 use crate::cli::SecretCommand;
-use crate::config::Config;
-use crate::error::{self, Error, Result};
-use crate::secret::{self, Secret, keyring};
+use crate::config::{Config, Profile};
+use crate::error::{Error, Result};
+use crate::keyring::{self, KeyringError};
+use crate::secret::{self, Secret, SecretError};
 
 pub fn run(config: &Config, cmd: SecretCommand) -> Result<()> {
     match cmd {
-        SecretCommand::Set { profile, stdin } => {
-            let profile = config.profile(&profile)?;
-            let what = profile.kind.secret_name();
-            let value = if stdin {
-                secret::read_stdin_line()?
-            } else if std::io::stdin().is_terminal() {
-                let typed = rpassword::prompt_password(format!("{what} for {}: ", profile.name))
-                    .map_err(|e| anyhow::anyhow!("cannot read from the terminal: {e}"))?;
-                let typed = Secret::new(typed);
-                if typed.expose().is_empty() {
-                    return Err(error::secret("nothing typed; no secret stored"));
-                }
-                typed
-            } else {
-                return Err(Error::Usage(format!(
-                    "standard input is not a terminal, so there is nowhere to prompt; pipe the {what} with `authctl secret set {} --stdin`",
-                    profile.name
-                )));
-            };
-            keyring::required(keyring::set(&profile.name, &value), &profile.name)?;
-            crate::log::emit(&format!(
-                "stored the {what} of {} in the OS keyring (service {}, user {})",
-                profile.name,
-                keyring::SERVICE,
-                profile.name
-            ));
-            Ok(())
-        }
-        SecretCommand::Delete { profile } => {
-            let profile = config.profile(&profile)?;
-            if keyring::required(keyring::delete(&profile.name), &profile.name)? {
-                crate::log::emit(&format!(
-                    "deleted the {} of {} from the OS keyring",
-                    profile.kind.secret_name(),
-                    profile.name
-                ));
-            } else {
-                crate::log::emit(&format!(
-                    "the OS keyring holds no {} for {}; nothing to delete",
-                    profile.kind.secret_name(),
-                    profile.name
-                ));
-            }
-            Ok(())
-        }
-        SecretCommand::Status { profile } => status(config, &profile),
+        SecretCommand::Set { profile, stdin } => set(&config.profile(&profile)?, stdin),
+        SecretCommand::Delete { profile } => delete(&config.profile(&profile)?),
+        SecretCommand::Status { profile } => status(&config.profile(&profile)?),
     }
 }
 
-/// Every place in lookup order and what is there; exit 4 when none holds the secret.
-fn status(config: &Config, name: &str) -> Result<()> {
-    let profile = config.profile(name)?;
+/// For commands where the keyring is the point: its failure is exit 4, with what to do.
+fn needed(profile: &Profile) -> impl FnOnce(KeyringError) -> Error + '_ {
+    move |source| {
+        SecretError::KeyringNeeded {
+            var: profile.secret.env.clone(),
+            source,
+        }
+        .into()
+    }
+}
+
+fn set(profile: &Profile, stdin: bool) -> Result<()> {
+    let what = profile.kind().secret_name();
+    let value = if stdin {
+        secret::read_stdin_line()?
+    } else if std::io::stdin().is_terminal() {
+        let typed = rpassword::prompt_password(format!("{what} for {}: ", profile.name))
+            .map_err(|e| Error::io("cannot read from the terminal", e))?;
+        let typed = Secret::new(typed);
+        if typed.expose().is_empty() {
+            return Err(Error::Usage("nothing typed; no secret stored".into()));
+        }
+        typed
+    } else {
+        return Err(Error::Usage(format!(
+            "standard input is not a terminal, so there is nowhere to prompt; pipe the {what} with `authctl secret set {} --stdin`",
+            profile.name
+        )));
+    };
+    keyring::set(&profile.name, value.expose()).map_err(needed(profile))?;
+    crate::log::emit(&format!(
+        "stored the {what} of {} in the OS keyring (service {}, user {})",
+        profile.name,
+        keyring::SERVICE,
+        profile.name
+    ));
+    Ok(())
+}
+
+fn delete(profile: &Profile) -> Result<()> {
+    let what = profile.kind().secret_name();
+    if keyring::delete(&profile.name).map_err(needed(profile))? {
+        crate::log::emit(&format!("deleted the {what} of {} from the OS keyring", profile.name));
+    } else {
+        crate::log::emit(&format!(
+            "the OS keyring holds no {what} for {}; nothing to delete",
+            profile.name
+        ));
+    }
+    Ok(())
+}
+
+/// Where a profile's secret would come from, place by place in lookup order, never its
+/// value; `None` when nowhere holds one. Runs no `secret_command`.
+pub fn places(profile: &Profile) -> (Vec<(String, String)>, Option<String>) {
     let mut lines = Vec::new();
     let mut found: Option<String> = None;
     let mut hit = |place: String, state: String, is_hit: bool| {
         if is_hit && found.is_none() {
             found = Some(place.clone());
         }
-        lines.push(format!("  {place:<44} {state}"));
+        lines.push((place, state));
     };
-
     hit("--secret-stdin".into(), "used only when given".into(), false);
-    let var = secret::env_name(profile);
-    let (state, set) = match std::env::var_os(&var) {
+    let var = &profile.secret.env;
+    let (state, set) = match std::env::var_os(var) {
         Some(v) if !v.is_empty() => ("set".to_string(), true),
         Some(_) => ("set but empty (ignored)".to_string(), false),
         None => ("not set".to_string(), false),
     };
     hit(format!("environment variable {var}"), state, set);
-    match &profile.secret_command {
+    match &profile.secret.command {
         Some(argv) => hit(
             format!("secret_command ({})", argv[0]),
             "configured (not run)".into(),
@@ -90,25 +99,32 @@ fn status(config: &Config, name: &str) -> Result<()> {
     match keyring::get(&profile.name) {
         Ok(Some(_)) => hit(place, "stored".into(), true),
         Ok(None) => hit(place, "nothing stored".into(), false),
-        Err(e) => hit(place, format!("unavailable: it {e}"), false),
+        Err(e) => hit(place, format!("unavailable: {}", crate::log::chain(&e)), false),
     }
+    (lines, found)
+}
 
+/// Every place in lookup order and what is there; exit 4 when none holds the secret.
+fn status(profile: &Profile) -> Result<()> {
+    let what = profile.kind().secret_name();
+    let (lines, found) = places(profile);
     let head = match &found {
-        Some(place) => format!(
-            "{}: the {} comes from {place}\n",
-            profile.name,
-            profile.kind.secret_name()
-        ),
-        None => format!("{}: no {} found\n", profile.name, profile.kind.secret_name()),
+        Some(place) => format!("{}: the {what} comes from {place}\n", profile.name),
+        None => format!("{}: no {what} found\n", profile.name),
     };
-    super::print(&format!("{head}{}\n", lines.join("\n")))?;
+    let body: Vec<String> = lines
+        .iter()
+        .map(|(place, state)| format!("  {place:<44} {state}"))
+        .collect();
+    super::print(&format!("{head}{}\n", body.join("\n")))?;
     match found {
         Some(_) => Ok(()),
-        None => Err(error::secret(format!(
-            "no {} for {}; store one with `authctl secret set {}` or export {var}",
-            profile.kind.secret_name(),
-            profile.name,
-            profile.name
-        ))),
+        None => Err(SecretError::NotFound {
+            what,
+            profile: profile.name.clone(),
+            looked: lines.into_iter().map(|(place, _)| place).skip(1).collect(),
+            var: profile.secret.env.clone(),
+        }
+        .into()),
     }
 }

@@ -1,19 +1,20 @@
 //! `authctl token` and the provider subcommands that print a token.
 
-use std::time::Duration;
-
-use crate::cache;
 use crate::cli::{PrintArgs, ProfileArg, RenewCommand, TokenArgs};
-use crate::config::{Config, Profile};
+use crate::config::Profile;
 use crate::error::Result;
-use crate::obtain::{self, Ask, Mode, Obtained};
+use crate::lifecycle::{self, Ask, Mode, Obtained};
 use crate::output::{self, Format, View};
 use crate::providers::Kind;
+use crate::time::UnixTime;
 
-pub fn token(config: &Config, args: &TokenArgs, timeout: Option<Duration>) -> Result<()> {
+use super::{Context, Live};
+
+pub fn token(ctx: &Context, args: &TokenArgs) -> Result<()> {
+    let config = ctx.config()?;
     let profile = config.resolve(args.profile.as_deref())?;
     let mode = if args.no_cache {
-        Mode::NoCache
+        Mode::Login
     } else if args.force_refresh {
         Mode::ForceRefresh
     } else {
@@ -21,11 +22,15 @@ pub fn token(config: &Config, args: &TokenArgs, timeout: Option<Duration>) -> Re
     };
     let ask = Ask {
         min_ttl: args.min_ttl.unwrap_or_default(),
-        ..Ask::new(mode, args.print.secret_stdin, timeout)
+        ..Ask::new(mode)
     };
-    let obtained = obtain::token(profile, &ask)?;
+    let live = match args.no_cache {
+        true => Live::without_cache(&profile, ctx, args.print.secret_stdin),
+        false => Live::new(&profile, ctx, args.print.secret_stdin)?,
+    };
+    let obtained = live.with(|seams| lifecycle::obtain(&profile, &ask, seams))?;
     if let Some(min) = args.min_ttl {
-        let left = obtained.record.remaining(cache::now());
+        let left = UnixTime::now().secs_until(obtained.record.expires_at);
         if left < min.as_secs_f64() {
             crate::warn!(
                 "the new token of {} lives {}s, less than --min-ttl {}s",
@@ -35,57 +40,51 @@ pub fn token(config: &Config, args: &TokenArgs, timeout: Option<Duration>) -> Re
             );
         }
     }
-    print_token(profile, &obtained, args.print.format.format)
+    print_token(&profile, &obtained, args.print.format.format)
 }
 
 /// A provider's own command (`authctl midigator auth`, `authctl nugios refresh`): a new
-/// login (`Mode::Login`) or refresh (`Mode::Refresh`) now, cached and printed.
-pub fn renew_now(config: &Config, kind: Kind, profile: &ProfileArg, ask: &Ask, format: Format) -> Result<()> {
-    let profile = config.resolve_for(kind, profile.profile.as_deref())?;
-    let obtained = obtain::token(profile, ask)?;
-    print_token(profile, &obtained, format)
+/// login (`Mode::Login`) or refresh (`Mode::RefreshOnly`) now, cached and printed.
+fn renew_now(ctx: &Context, kind: Kind, profile: &ProfileArg, ask: &Ask, print: &PrintArgs) -> Result<()> {
+    let profile = ctx.config()?.resolve_for(kind, profile.profile.as_deref())?;
+    let live = Live::new(&profile, ctx, print.secret_stdin)?;
+    let obtained = live.with(|seams| lifecycle::obtain(&profile, ask, seams))?;
+    print_token(&profile, &obtained, print.format.format)
 }
 
 /// `authctl midigator auth`, `oauth2 token`, `mediroutes login`, `nugios login`: a new
 /// login with the secret now, cached and printed.
-pub fn login_now(
-    config: &Config,
-    kind: Kind,
-    profile: &ProfileArg,
-    print: &PrintArgs,
-    timeout: Option<Duration>,
-) -> Result<()> {
-    let ask = Ask::new(Mode::Login, print.secret_stdin, timeout);
-    renew_now(config, kind, profile, &ask, print.format.format)
+pub fn login_now(ctx: &Context, kind: Kind, profile: &ProfileArg, print: &PrintArgs) -> Result<()> {
+    renew_now(ctx, kind, profile, &Ask::new(Mode::Login), print)
 }
 
 /// `authctl mediroutes|nugios login|refresh`.
-pub fn renew_command(config: &Config, kind: Kind, cmd: &RenewCommand, timeout: Option<Duration>) -> Result<()> {
+pub fn renew_command(ctx: &Context, kind: Kind, cmd: &RenewCommand) -> Result<()> {
     match cmd {
-        RenewCommand::Login { profile, print } => login_now(config, kind, profile, print, timeout),
-        RenewCommand::Refresh { profile, format } => renew_now(
-            config,
-            kind,
-            profile,
-            &Ask::new(Mode::Refresh, false, timeout),
-            format.format,
-        ),
+        RenewCommand::Login { profile, print } => login_now(ctx, kind, profile, print),
+        RenewCommand::Refresh { profile, format } => {
+            let print = PrintArgs {
+                format: format.clone(),
+                secret_stdin: false,
+            };
+            renew_now(ctx, kind, profile, &Ask::new(Mode::RefreshOnly), &print)
+        }
     }
 }
 
 pub fn print_token(profile: &Profile, obtained: &Obtained, format: Format) -> Result<()> {
-    let extra = profile.options.provider().extra_headers();
+    let headers = profile.provider().api_headers();
     let r = &obtained.record;
     let view = View {
         profile: &profile.name,
-        provider: profile.kind.name(),
-        token: &r.access_token,
+        provider: profile.kind().name(),
+        token: r.access_token.as_str(),
         token_type: &r.token_type,
         expires_at: Some(r.expires_at),
-        refreshable: obtained.refreshable(),
+        refreshable: r.refreshable,
         source: obtained.source,
         password_expired: r.password_expired,
-        extra_headers: &extra,
+        extra_headers: &headers,
     };
-    super::print(&output::render(format, &view, cache::now()))
+    super::print(&output::render(format, &view, UnixTime::now()))
 }

@@ -1,44 +1,50 @@
 //! Midigator Authentication API: `POST {base_url}/auth` with the API secret as
 //! `Authorization: Bearer`, answered by `{"token": "<JWT>"}`. Errors are
-//! `{"error": true, "message": "…"}` with 400 or 401. The token's `exp` says when it ends.
+//! `{"error": true, "message": "…"}` with 400 or 401. The token's `exp` says when it ends;
+//! there is no refresh token.
 
-use reqwest::Url;
+use serde::Deserialize;
 use serde_json::Value;
+use toml::Spanned;
 
-use super::{Body, Grant, Kind, Provider, Request, Step, join, str_field};
-use crate::config::Keys;
-use crate::error::Result;
+use super::{BadAnswer, Body, Described, Direct, Flow, Grant, Provider, Request, join, required};
 use crate::secret::Secret;
+use crate::settings::Endpoint;
 
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub base_url: Url,
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Midigator {
+    /// Midigator publishes no base URL: it comes from the profile.
+    pub base_url: Spanned<Endpoint>,
 }
 
-impl Options {
-    pub fn parse(keys: &mut Keys<'_>) -> Result<Self> {
-        Ok(Options {
-            base_url: keys.required_url("base_url", "Midigator publishes no base URL; ask your CSM for it")?,
-        })
+impl Described for Midigator {
+    const NAME: &'static str = "midigator";
+    const SECRET: &'static str = "API secret";
+
+    fn hint(_key: &str) -> &'static str {
+        "Midigator publishes no base URL; ask your CSM for it"
     }
 }
 
-impl Provider for Options {
-    fn kind(&self) -> Kind {
-        Kind::Midigator
+impl Provider for Midigator {
+    fn flow(&self) -> Flow<'_> {
+        Flow::Direct(self)
     }
 
+    fn endpoints(&self) -> Vec<(&'static str, &Spanned<Endpoint>)> {
+        vec![("base_url", &self.base_url)]
+    }
+}
+
+impl Direct for Midigator {
     fn login(&self, secret: &Secret) -> Request {
-        Request {
-            bearer: Some(secret.clone()),
-            ..Request::post(join(&self.base_url, "auth"), Body::Empty)
-        }
+        Request::post(join(self.base_url.get_ref(), "auth"), Body::Empty).with_bearer(secret)
     }
 
-    fn parse(&self, _step: Step, body: &Value) -> std::result::Result<Grant, String> {
-        let token = str_field(body, "token").ok_or("the response has no \"token\" field")?;
+    fn read_grant(&self, body: &Value) -> Result<Grant, BadAnswer> {
         Ok(Grant {
-            access_token: Some(token),
+            access_token: required(body, "token")?,
             ..Grant::default()
         })
     }

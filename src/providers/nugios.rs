@@ -1,108 +1,111 @@
 //! Nugios API: login `{login, password}` and refresh `{refreshToken}`, both answered by
-//! `{accessToken, refreshToken, passwordExpired}`; every API call also carries
-//! `X-nugios-timezone: <minutes east of UTC>`.
+//! `{accessToken, refreshToken, passwordExpired}` with a new refresh token each time;
+//! every API call also carries `X-nugios-timezone: <minutes east of UTC>`.
 
 use std::time::Duration;
 
-use reqwest::Url;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::Value;
+use toml::Spanned;
 
-use super::{Body, Grant, Kind, Provider, Request, Step, bool_field, str_field};
-use crate::config::Keys;
-use crate::error::Result;
+use super::{
+    BadAnswer, Body, Described, Direct, Flow, Grant, Invalid, Provider, Request, bool_field, fields, required,
+    secret_field,
+};
 use crate::secret::Secret;
+use crate::settings::{Endpoint, Text};
 
 /// Nugios documents 43200 minutes (30 days) for its access tokens.
 pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(43200 * 60);
 
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub login_url: Url,
-    pub refresh_url: Url,
-    pub login: String,
-    /// Minutes east of UTC; `None` means the machine's offset at the time of the call.
-    pub timezone_offset: Option<i32>,
+/// UTC offsets run from -14:00 to +14:00.
+const MAX_OFFSET_MINUTES: i64 = 14 * 60;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nugios {
+    pub login_url: Spanned<Endpoint>,
+    pub refresh_url: Spanned<Endpoint>,
+    pub login: Text,
+    /// Minutes east of UTC; absent means this machine's offset at the time of the call.
+    pub timezone_offset: Option<Spanned<i64>>,
 }
 
-impl Options {
-    pub fn parse(keys: &mut Keys<'_>) -> Result<Self> {
-        let login_url = keys.required_url(
-            "login_url",
-            "Nugios does not publish its URLs; ask Nugios for the login endpoint",
-        )?;
-        let refresh_url = keys.required_url("refresh_url", "the refresh endpoint Nugios gave you")?;
-        let login = keys.required_string("login", "your Nugios user name")?;
-        let timezone_offset = match keys.integer("timezone_offset")? {
-            None => None,
-            Some(m) if (-14 * 60..=14 * 60).contains(&m) => Some(m as i32),
-            Some(m) => {
-                return Err(keys.error(
-                    "timezone_offset",
-                    format!("{m} minutes is not a UTC offset (-840 to 840)"),
-                ));
-            }
-        };
-        Ok(Options {
-            login_url,
-            refresh_url,
-            login,
-            timezone_offset,
-        })
+impl Described for Nugios {
+    const NAME: &'static str = "nugios";
+    const SECRET: &'static str = "password";
+
+    fn hint(key: &str) -> &'static str {
+        match key {
+            "login_url" => "Nugios does not publish its URLs; ask Nugios for the login endpoint",
+            "refresh_url" => "the refresh endpoint Nugios gave you",
+            _ => "your Nugios user name",
+        }
     }
 }
 
-impl Options {
+impl Nugios {
     /// The `X-nugios-timezone` value: the configured offset, else this machine's now.
-    pub fn timezone_minutes(&self) -> i32 {
-        self.timezone_offset
-            .unwrap_or_else(|| chrono::Local::now().offset().local_minus_utc() / 60)
+    pub fn timezone_minutes(&self) -> i64 {
+        match &self.timezone_offset {
+            Some(m) => *m.get_ref(),
+            None => i64::from(chrono::Local::now().offset().local_minus_utc() / 60),
+        }
     }
 }
 
-impl Provider for Options {
-    fn kind(&self) -> Kind {
-        Kind::Nugios
+impl Provider for Nugios {
+    fn flow(&self) -> Flow<'_> {
+        Flow::Direct(self)
     }
 
-    fn login(&self, secret: &Secret) -> Request {
-        Request {
-            headers: self.extra_headers(),
-            ..Request::post(
-                self.login_url.clone(),
-                Body::Json(json!({"login": self.login, "password": secret.expose()})),
-            )
+    fn endpoints(&self) -> Vec<(&'static str, &Spanned<Endpoint>)> {
+        vec![("login_url", &self.login_url), ("refresh_url", &self.refresh_url)]
+    }
+
+    fn check(&self) -> Result<(), Invalid> {
+        match &self.timezone_offset {
+            Some(m) if m.get_ref().abs() > MAX_OFFSET_MINUTES => Err(Invalid {
+                key: "timezone_offset",
+                span: m.span(),
+                problem: format!("{} minutes is not a UTC offset (-840 to 840)", m.get_ref()),
+            }),
+            _ => Ok(()),
         }
     }
 
-    fn has_refresh(&self) -> bool {
-        true
+    fn api_headers(&self) -> Vec<(&'static str, String)> {
+        vec![("X-nugios-timezone", self.timezone_minutes().to_string())]
+    }
+}
+
+impl Direct for Nugios {
+    fn login(&self, secret: &Secret) -> Request {
+        Request::post(
+            self.login_url.get_ref().0.clone(),
+            Body::Json(fields([("login", &self.login), ("password", secret.expose())])),
+        )
+        .with_headers(self.api_headers())
     }
 
+    /// Nugios wants its timezone header on every call after login; refresh is one.
     fn refresh(&self, refresh_token: &Secret) -> Option<Request> {
-        // Nugios wants its timezone header on every call after login; refresh is one.
-        Some(Request {
-            headers: self.extra_headers(),
-            ..Request::post(
-                self.refresh_url.clone(),
-                Body::Json(json!({"refreshToken": refresh_token.expose()})),
+        Some(
+            Request::post(
+                self.refresh_url.get_ref().0.clone(),
+                Body::Json(fields([("refreshToken", refresh_token.expose())])),
             )
-        })
+            .with_headers(self.api_headers()),
+        )
     }
 
-    /// Login and refresh answer alike: `{accessToken, refreshToken, passwordExpired}`,
-    /// with a new refresh token each time.
-    fn parse(&self, _step: Step, body: &Value) -> std::result::Result<Grant, String> {
-        let token = str_field(body, "accessToken").ok_or("the response has no \"accessToken\"")?;
+    fn read_grant(&self, body: &Value) -> Result<Grant, BadAnswer> {
         Ok(Grant {
-            access_token: Some(token),
+            access_token: required(body, "accessToken")?,
             documented_lifetime: Some(ACCESS_TOKEN_LIFETIME),
-            refresh_token: str_field(body, "refreshToken"),
+            refresh_token: secret_field(body, "refreshToken"),
             password_expired: bool_field(body, "passwordExpired"),
             ..Grant::default()
         })
-    }
-
-    fn extra_headers(&self) -> Vec<(&'static str, String)> {
-        vec![("X-nugios-timezone", self.timezone_minutes().to_string())]
     }
 }

@@ -1,97 +1,110 @@
 //! OAuth2 client credentials (RFC 6749 §4.4) against any token endpoint. `body = "form"`
 //! sends the standard form encoding; `body = "json"` sends the same fields as JSON, as
 //! the partner API of seed 004 wants. A server may send a refresh token; renewal then
-//! tries `grant_type=refresh_token` first.
+//! tries `grant_type=refresh_token` first (without the client secret: a server that
+//! insists on it refuses, and authctl logs in again).
 
-use reqwest::Url;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::Value;
+use toml::Spanned;
 
-use super::{Body, Grant, Kind, Provider, Request, Step, num_field, str_field};
-use crate::config::Keys;
-use crate::error::Result;
+use super::{
+    BadAnswer, Body, Described, Direct, Fields, Flow, Grant, Provider, Request, fields, num_field, required,
+    secret_field, str_field,
+};
 use crate::secret::Secret;
+use crate::settings::{Endpoint, Text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Encoding {
+    #[default]
     Form,
     Json,
 }
 
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub token_url: Url,
-    pub client_id: String,
-    pub encoding: Encoding,
-    pub scope: Option<String>,
+impl<'de> Deserialize<'de> for Encoding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Text::deserialize(d)?.0.as_str() {
+            "form" => Ok(Encoding::Form),
+            "json" => Ok(Encoding::Json),
+            other => Err(serde::de::Error::custom(format!(
+                "expected \"json\" or \"form\", found \"{other}\""
+            ))),
+        }
+    }
 }
 
-impl Options {
-    pub fn parse(keys: &mut Keys<'_>) -> Result<Self> {
-        let token_url = keys.required_url(
-            "token_url",
-            "the server's token endpoint, e.g. https://api.example.com/api/oauth/token",
-        )?;
-        let client_id = keys.required_string("client_id", "the client ID the API gave you")?;
-        let encoding = match keys.string("body")?.as_deref() {
-            None | Some("form") => Encoding::Form,
-            Some("json") => Encoding::Json,
-            Some(other) => return Err(keys.error("body", format!("expected \"json\" or \"form\", found \"{other}\""))),
-        };
-        Ok(Options {
-            token_url,
-            client_id,
-            encoding,
-            scope: keys.string("scope")?,
-        })
-    }
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth2 {
+    pub token_url: Spanned<Endpoint>,
+    pub client_id: Text,
+    /// How the token request's fields are encoded.
+    #[serde(default)]
+    pub body: Encoding,
+    /// The OAuth2 `scope` parameter.
+    pub scope: Option<Text>,
+}
 
-    fn request(&self, fields: Vec<(&'static str, String)>) -> Request {
-        let body = match self.encoding {
+impl Described for OAuth2 {
+    const NAME: &'static str = "oauth2";
+    const SECRET: &'static str = "client secret";
+
+    fn hint(key: &str) -> &'static str {
+        match key {
+            "token_url" => "the server's token endpoint, e.g. https://api.example.com/api/oauth/token",
+            _ => "the client ID the API gave you",
+        }
+    }
+}
+
+impl OAuth2 {
+    fn request(&self, fields: Fields) -> Request {
+        let body = match self.body {
             Encoding::Form => Body::Form(fields),
-            Encoding::Json => Body::Json(Value::Object(
-                fields.into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect(),
-            )),
+            Encoding::Json => Body::Json(fields),
         };
-        Request::post(self.token_url.clone(), body)
+        Request::post(self.token_url.get_ref().0.clone(), body)
     }
 }
 
-impl Provider for Options {
-    fn kind(&self) -> Kind {
-        Kind::Oauth2
+impl Provider for OAuth2 {
+    fn flow(&self) -> Flow<'_> {
+        Flow::Direct(self)
     }
 
+    fn endpoints(&self) -> Vec<(&'static str, &Spanned<Endpoint>)> {
+        vec![("token_url", &self.token_url)]
+    }
+}
+
+impl Direct for OAuth2 {
     fn login(&self, secret: &Secret) -> Request {
-        let mut fields = vec![
-            ("grant_type", "client_credentials".to_string()),
-            ("client_id", self.client_id.clone()),
-            ("client_secret", secret.expose().to_string()),
-        ];
+        let mut fields = fields([
+            ("grant_type", "client_credentials"),
+            ("client_id", &self.client_id),
+            ("client_secret", secret.expose()),
+        ]);
         if let Some(scope) = &self.scope {
-            fields.push(("scope", scope.clone()));
+            fields.extend(super::fields([("scope", scope)]));
         }
         self.request(fields)
     }
 
-    fn has_refresh(&self) -> bool {
-        true
-    }
-
     fn refresh(&self, refresh_token: &Secret) -> Option<Request> {
-        Some(self.request(vec![
-            ("grant_type", "refresh_token".to_string()),
-            ("refresh_token", refresh_token.expose().to_string()),
-            ("client_id", self.client_id.clone()),
-        ]))
+        Some(self.request(fields([
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+            ("client_id", &self.client_id),
+        ])))
     }
 
-    fn parse(&self, _step: Step, body: &Value) -> std::result::Result<Grant, String> {
-        let token = str_field(body, "access_token").ok_or("the response has no \"access_token\" field")?;
+    fn read_grant(&self, body: &Value) -> Result<Grant, BadAnswer> {
         Ok(Grant {
-            access_token: Some(token),
+            access_token: required(body, "access_token")?,
             token_type: str_field(body, "token_type"),
             expires_in: num_field(body, "expires_in"),
-            refresh_token: str_field(body, "refresh_token"),
+            refresh_token: secret_field(body, "refresh_token"),
             ..Grant::default()
         })
     }

@@ -2,16 +2,17 @@
 //! inside it, and no D-Bus session is reachable unless a test asks for the real one, so a
 //! developer's own files and keyring never leak in.
 
-#![allow(dead_code)]
-
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
 
 use assert_cmd::Command;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use httpmock::Mock;
-use httpmock::prelude::*;
 use tempfile::TempDir;
+
+mod providers;
+pub use providers::*;
 
 pub struct TestEnv {
     pub dir: TempDir,
@@ -49,26 +50,37 @@ impl TestEnv {
         serde_json::from_slice(&std::fs::read(self.cache_file(profile)).expect("cache file")).unwrap()
     }
 
-    /// Writes a cache record for `profile` that expired a few minutes ago, with its refresh
-    /// token kept in the cache file, as authctl leaves it when no keyring is reachable.
-    pub fn seed_expired(&self, profile: &str, provider: &str, refresh_token: &str) {
+    /// The long-lived credential (refresh or developer token) kept in the profile's 0600
+    /// credential file, as authctl keeps it when no keyring is reachable.
+    pub fn stored_credential(&self, profile: &str) -> Option<String> {
+        let file = self.cache_dir().join(format!("{profile}+credential.json"));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(file).ok()?).unwrap();
+        Some(v["value"].as_str().expect("a credential value").to_string())
+    }
+
+    fn seed_credential(&self, profile: &str, provider: &str, kind: &str, value: &str) {
         std::fs::create_dir_all(self.cache_dir()).unwrap();
-        let record = serde_json::json!({"format": 1, "provider": provider, "access_token": "old", "token_type": "Bearer",
-            "obtained_at": now() - 4000.0, "expires_at": now() - 400.0,
-            "refresh": {"in": "file", "value": refresh_token}});
+        let v = serde_json::json!({"format": 2, "provider": provider, "kind": kind, "value": value});
+        std::fs::write(
+            self.cache_dir().join(format!("{profile}+credential.json")),
+            v.to_string(),
+        )
+        .unwrap();
+    }
+
+    /// Writes a cache record for `profile` that expired a few minutes ago, with its refresh
+    /// token kept in the credential file, as authctl leaves it when no keyring is reachable.
+    pub fn seed_expired(&self, profile: &str, provider: &str, refresh_token: &str) {
+        self.seed_credential(profile, provider, "refresh_token", refresh_token);
+        let record = serde_json::json!({"format": 2, "provider": provider, "access_token": "old", "token_type": "Bearer",
+            "obtained_at": now() - 4000.0, "expires_at": now() - 400.0, "refreshable": true});
         std::fs::write(self.cache_file(profile), record.to_string()).unwrap();
     }
 
     /// A MidwayPlus developer token kept in the cache, as `midway login` leaves it without
     /// a keyring.
     pub fn seed_developer_token(&self, profile: &str, token: &str) {
-        std::fs::create_dir_all(self.cache_dir()).unwrap();
-        let v = serde_json::json!({"format": 1, "provider": "midway", "value": token, "obtained_at": now() - 100.0});
-        std::fs::write(
-            self.cache_dir().join(format!("{profile}+credential.json")),
-            v.to_string(),
-        )
-        .unwrap();
+        self.seed_credential(profile, "midway", "developer_token", token);
     }
 
     /// The binary with a clean, private environment.
@@ -144,24 +156,6 @@ pub fn std_cmd(env: &TestEnv) -> std::process::Command {
     c
 }
 
-/// Makes `server` answer form-encoded `POST /token` requests carrying all of `fields`
-/// with `status` and the JSON `body`, as an OAuth2 token endpoint.
-pub fn token_endpoint<'a>(
-    server: &'a MockServer,
-    fields: &[(&str, &str)],
-    status: u16,
-    body: serde_json::Value,
-) -> Mock<'a> {
-    let fields: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    server.mock(move |when, then| {
-        let mut when = when.method(POST).path("/token");
-        for (k, v) in &fields {
-            when = when.form_urlencoded_tuple(k, v);
-        }
-        then.status(status).json_body(body);
-    })
-}
-
 /// An unsigned-looking JWT with the given claims (authctl never verifies signatures).
 pub fn jwt(claims: serde_json::Value) -> String {
     let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
@@ -181,24 +175,6 @@ pub fn jwt_expiring_in(secs: i64) -> String {
     jwt(serde_json::json!({"sub": "test", "iat": now() as i64, "exp": now() as i64 + secs}))
 }
 
-pub fn midigator_config(base_url: &str) -> String {
-    format!("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"{base_url}\"\n")
-}
-
-/// A test home whose one profile, `mg`, is a Midigator profile pointing at `server`.
-pub fn midigator_env(server: &MockServer) -> TestEnv {
-    TestEnv::new(&midigator_config(&server.base_url()))
-}
-
-/// Makes `server` answer Midigator's `POST /auth` with `token`, whatever the secret.
-pub fn midigator_auth<'a>(server: &'a MockServer, token: &str) -> Mock<'a> {
-    let token = token.to_string();
-    server.mock(move |when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(serde_json::json!({ "token": token }));
-    })
-}
-
 pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -214,14 +190,30 @@ pub fn keyring_available() -> bool {
             .args(["search", "service", "authctl-probe"])
             .output()
             .is_ok_and(|o| o.status.success() || o.status.code() == Some(1));
-    if !up {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the keyring tests against a real Secret Service (run the tests through scripts/test)"
-        );
-        eprintln!("skipping: no Secret Service on a D-Bus session bus (run through scripts/test)");
+    skip_unless(
+        up,
+        "a Secret Service on a D-Bus session bus (run the tests through scripts/test)",
+    )
+}
+
+/// True when `program` (curl, openssl) can be run. Under CI it must: `.ci/run` installs
+/// it.
+pub fn require(program: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    skip_unless(found, &format!("{program} (install it to run this test)"))
+}
+
+fn skip_unless(present: bool, what: &str) -> bool {
+    if !present {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide {what}");
+        eprintln!("skipping: needs {what}");
     }
-    up
+    present
 }
 
 /// A loopback HTTP server that answers every request with the request's own head (request
@@ -252,13 +244,49 @@ pub fn echo_server() -> String {
     url
 }
 
-/// A loopback port that was free a moment ago.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// `authctl midway browser …` running in the background, and the port it listens on,
+/// read back from what it says on stderr (the profile's return_url names port 0).
+pub struct BrowserRun {
+    pub child: Child,
+    pub port: u16,
+    said: String,
+    rest: BufReader<std::process::ChildStderr>,
+}
+
+impl BrowserRun {
+    pub fn start(env: &TestEnv, args: &[&str]) -> BrowserRun {
+        let mut child = std_cmd(env)
+            .args(["midway", "browser"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut rest = BufReader::new(child.stderr.take().unwrap());
+        let mut said = String::new();
+        let port = loop {
+            let mut line = String::new();
+            assert!(rest.read_line(&mut line).unwrap() > 0, "it exited: {said}");
+            said.push_str(&line);
+            if let Some(url) = line.split("for the redirect to http://127.0.0.1:").nth(1) {
+                break url.split('/').next().unwrap().parse().unwrap();
+            }
+        };
+        BrowserRun {
+            child,
+            port,
+            said,
+            rest,
+        }
+    }
+
+    /// Waits for it to end: its output, with all it said on stderr.
+    pub fn finish(mut self) -> (std::process::Output, String) {
+        let mut tail = String::new();
+        std::io::Read::read_to_string(&mut self.rest, &mut tail).unwrap();
+        let out = self.child.wait_with_output().unwrap();
+        (out, self.said + &tail)
+    }
 }
 
 /// Plays a browser: `GET path` on 127.0.0.1:`port`, retrying the connection until the

@@ -1,0 +1,89 @@
+//! One exchange with a provider: a request sent through the transport, and its answer
+//! made into JSON, into a refusal the lifecycle may act on (a refused refresh or
+//! developer token), or into a `ProviderError` that says what went wrong — with the
+//! provider's own message, or what it documents for the status.
+
+use reqwest::Url;
+use serde_json::Value;
+
+use crate::error::{Error, Problem, ProviderError};
+use crate::http::{Transport, TransportError, provider_message, snippet};
+use crate::providers::{BadAnswer, Kind, Provider, Request};
+use crate::secret::SecretError;
+
+/// The answer to a request whose refusal the caller acts on.
+pub enum Answer {
+    Json(Value),
+    /// A status the caller counts as "that credential is no good".
+    Refused(ProviderError),
+}
+
+/// Talks to one provider through one transport.
+pub struct Exchange<'a> {
+    pub transport: &'a dyn Transport,
+    pub kind: Kind,
+    pub provider: &'a dyn Provider,
+}
+
+impl Exchange<'_> {
+    pub fn error(&self, url: &Url, problem: Problem) -> ProviderError {
+        ProviderError {
+            provider: self.kind,
+            url: url.clone(),
+            problem,
+        }
+    }
+
+    /// Sends `request` and returns the JSON of a 2xx answer.
+    pub fn call(&self, request: &Request) -> Result<Value, Error> {
+        match self.call_refusable(request, |_| false)? {
+            Answer::Json(v) => Ok(v),
+            Answer::Refused(e) => Err(e.into()),
+        }
+    }
+
+    /// Sends `request`; a status for which `refused` holds comes back as `Answer::Refused`.
+    pub fn call_refusable(&self, request: &Request, refused: impl Fn(u16) -> bool) -> Result<Answer, Error> {
+        let response = self.transport.send(request).map_err(|e| match e {
+            TransportError::CaFile(e) => e.into(),
+            TransportError::HeaderUnsafe => SecretError::NotHeaderSafe.into(),
+            e @ (TransportError::Build(_) | TransportError::Runtime(_)) => {
+                Error::io(e.to_string(), std::io::Error::other(e))
+            }
+            other => self.error(&request.url, Problem::Transport(other)).into(),
+        })?;
+        if !response.is_success() {
+            let message = provider_message(&response.body)
+                .or_else(|| self.provider.status_meaning(response.status).map(str::to_string));
+            let error = self.error(
+                &request.url,
+                Problem::Status {
+                    status: response.status,
+                    message,
+                },
+            );
+            return match refused(response.status) {
+                true => Ok(Answer::Refused(error)),
+                false => Err(error.into()),
+            };
+        }
+        serde_json::from_slice(&response.body)
+            .map(Answer::Json)
+            .map_err(|source| {
+                self.error(
+                    &request.url,
+                    Problem::NotJson {
+                        status: response.status,
+                        snippet: snippet(&response.body),
+                        source,
+                    },
+                )
+                .into()
+            })
+    }
+
+    /// Reads an answer with the provider's reader.
+    pub fn read<T>(&self, request: &Request, read: Result<T, BadAnswer>) -> Result<T, Error> {
+        read.map_err(|bad| self.error(&request.url, Problem::BadAnswer(bad)).into())
+    }
+}

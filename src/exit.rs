@@ -1,0 +1,15 @@
+//! The exit codes of the contract, one enum. Clap exits with 2 on its own; `exec` and
+//! `curl` pass their child's code through.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    Success = 0,
+    Failure = 1,
+    Usage = 2,
+    Config = 3,
+    Secret = 4,
+    Rejected = 5,
+    Upstream = 6,
+    Browser = 7,
+}

@@ -1,0 +1,998 @@
+//! The credential lifecycle: how a request for a profile's token is decided and carried
+//! out. It works through seams (`Seams`: transport, clock, token cache, credential store,
+//! secret source), so every decision below has a fast unit test with fakes.
+//!
+//! 1. Serve the cached token while it is fresh (`Record::servable`): no lock, no network.
+//! 2. Otherwise take the profile's lock, and look again: another process may have renewed
+//!    it meanwhile (single flight).
+//! 3. Renew by the provider's flow:
+//!    - direct: a stored refresh token first; if the provider refuses it (400/401), log in
+//!      with the secret. A refresh that fails otherwise (5xx, network) stops, and keeps
+//!      the refresh token. A new refresh token replaces the old (rotation).
+//!    - installations (MidwayPlus): the stored developer token buys the installation's
+//!      token; if refused (401/403), or none is stored, or its JWT has expired, log in for
+//!      a new developer token and ask once more.
+//! 4. Check the new token, work out its expiry, keep any new long-lived credential, cache
+//!    the record.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::cache::{self, CacheError, Lock, Record, Slot, TokenCache};
+use crate::config::{ConfigError, Profile};
+use crate::credentials::{CredentialKind, CredentialSlot, CredentialStore};
+use crate::error::{Error, Problem, ProviderError, RefusalError, Result};
+use crate::exchange::{Answer, Exchange};
+use crate::http::Transport;
+use crate::providers::{Direct, Flow, Grant, Installations, Request};
+use crate::secret::{Secret, SecretSource};
+use crate::time::{Clock, UnixTime};
+use crate::token::{self, AccessToken};
+use crate::{debug, jwt, warn};
+
+/// Statuses that mean "that refresh token is no good" (RFC 6749 `invalid_grant` is 400).
+const REFRESH_REFUSED: [u16; 2] = [400, 401];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Serve from the cache when fresh, else renew.
+    Auto,
+    /// `--force-refresh`: skip the cached access token; a stored credential is still used.
+    ForceRefresh,
+    /// A provider's login command, and `--no-cache`: log in with the secret now.
+    Login,
+    /// A provider's refresh command: renew with the stored refresh token, nothing else.
+    RefreshOnly,
+}
+
+/// What a command asks of the lifecycle.
+#[derive(Debug, Clone)]
+pub struct Ask {
+    pub mode: Mode,
+    /// Renew unless the cached token has at least this long to live.
+    pub min_ttl: Duration,
+    /// A MidwayPlus installation other than the profile's own.
+    pub installation: Option<String>,
+}
+
+impl Ask {
+    pub fn new(mode: Mode) -> Ask {
+        Ask {
+            mode,
+            min_ttl: Duration::ZERO,
+            installation: None,
+        }
+    }
+}
+
+/// Where a token came from this time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSource {
+    Cache,
+    Network,
+}
+
+#[derive(Debug)]
+pub struct Obtained {
+    pub record: Record,
+    pub source: TokenSource,
+}
+
+/// What the lifecycle works through. Production code passes the real ones (see
+/// `commands::seams`); unit tests pass fakes.
+pub struct Seams<'a> {
+    pub transport: &'a dyn Transport,
+    pub clock: &'a dyn Clock,
+    pub cache: &'a dyn TokenCache,
+    pub credentials: &'a dyn CredentialStore,
+    pub secret: &'a dyn SecretSource,
+}
+
+/// A token for the profile: cached, refreshed, or from a new login.
+pub fn obtain(profile: &Profile, ask: &Ask, seams: &Seams) -> Result<Obtained> {
+    let run = Run { profile, ask, seams };
+    let obtained = run.obtain()?;
+    if obtained.record.password_expired {
+        warn!(
+            "profile {}: the {} password has expired; change it before the provider locks the account",
+            profile.name,
+            profile.kind()
+        );
+    }
+    Ok(obtained)
+}
+
+/// Caches a token that arrived outside any request of authctl's (MidwayPlus' browser
+/// redirect), after the same checks as every other token.
+pub fn accept(profile: &Profile, token: String, seams: &Seams) -> Result<Obtained> {
+    let run = Run {
+        profile,
+        ask: &Ask::new(Mode::Login),
+        seams,
+    };
+    let _lock = seams.cache.lock(&profile.name)?;
+    let grant = Grant {
+        access_token: token,
+        ..Grant::default()
+    };
+    let record = run.record(grant, &run.endpoint(), false)?;
+    run.write(&Slot::profile(&profile.name), &record)?;
+    Ok(Obtained {
+        record,
+        source: TokenSource::Network,
+    })
+}
+
+/// Logs in for a new developer token and keeps it (`midway login`).
+pub fn developer_login(profile: &Profile, seams: &Seams) -> Result<Secret> {
+    let run = Run {
+        profile,
+        ask: &Ask::new(Mode::Login),
+        seams,
+    };
+    let Flow::Installations(flow) = profile.provider().flow() else {
+        unreachable!("only MidwayPlus profiles have developer tokens");
+    };
+    let _lock = seams.cache.lock(&profile.name)?;
+    Ok(run.developer_token(flow)?.0)
+}
+
+/// Sends a request that authenticates with the developer token (`midway installations`):
+/// logs in first when none is stored, and once more when the stored one is refused.
+pub fn with_developer_token(profile: &Profile, seams: &Seams, request: impl Fn(&Secret) -> Request) -> Result<Value> {
+    let run = Run {
+        profile,
+        ask: &Ask::new(Mode::Auto),
+        seams,
+    };
+    let Flow::Installations(flow) = profile.provider().flow() else {
+        unreachable!("only MidwayPlus profiles have developer tokens");
+    };
+    let _lock = seams.cache.lock(&profile.name)?;
+    let slot = run.credential_slot(CredentialKind::DeveloperToken);
+    if let Some(developer_token) = run.stored(&slot) {
+        match run
+            .exchange()
+            .call_refusable(&request(&developer_token), |s| flow.developer_token_refused(s))?
+        {
+            Answer::Json(body) => return Ok(body),
+            Answer::Refused(refusal) => run.drop_refused(&slot, &refusal),
+        }
+    }
+    let (developer_token, _) = run.developer_token(flow)?;
+    run.exchange().call(&request(&developer_token))
+}
+
+/// One request's journey through the lifecycle.
+struct Run<'a> {
+    profile: &'a Profile,
+    ask: &'a Ask,
+    seams: &'a Seams<'a>,
+}
+
+impl Run<'_> {
+    fn obtain(&self) -> Result<Obtained> {
+        let slot = self.slot();
+        if let Some(record) = self.fresh(&slot) {
+            debug!(1, "{}: cached token, {}s left", self.profile.name, self.left(&record));
+            return Ok(self.served(record));
+        }
+        self.renewable()?;
+        let _lock: Lock = self.seams.cache.lock(&self.profile.name)?;
+        if let Some(record) = self.fresh(&slot) {
+            debug!(1, "{}: another process renewed the token", self.profile.name);
+            return Ok(self.served(record));
+        }
+        let record = match self.profile.provider().flow() {
+            Flow::Direct(flow) => self.renew_direct(flow, &slot)?,
+            Flow::Installations(flow) => self.renew_installation(flow, &slot)?,
+        };
+        self.write(&slot, &record)?;
+        Ok(Obtained {
+            record,
+            source: TokenSource::Network,
+        })
+    }
+
+    /// The cached record of `slot`, when this ask may be served from the cache and it is
+    /// fresh and this profile's.
+    fn fresh(&self, slot: &Slot) -> Option<Record> {
+        if self.ask.mode != Mode::Auto {
+            return None;
+        }
+        let now = self.seams.clock.now();
+        self.cached(slot)
+            .filter(|r| r.servable(now, self.ask.min_ttl, self.profile.refresh_before))
+    }
+
+    /// The cached record of `slot`, if it belongs to this profile's provider.
+    fn cached(&self, slot: &Slot) -> Option<Record> {
+        self.seams
+            .cache
+            .read(slot)
+            .filter(|r| r.provider == self.profile.kind())
+    }
+
+    fn served(&self, record: Record) -> Obtained {
+        Obtained {
+            record,
+            source: TokenSource::Cache,
+        }
+    }
+
+    fn left(&self, record: &Record) -> i64 {
+        self.seams.clock.now().secs_until(record.expires_at) as i64
+    }
+
+    /// Where the token is cached: per installation for MidwayPlus.
+    fn slot(&self) -> Slot {
+        Slot {
+            profile: self.profile.name.clone(),
+            installation: self.installation().map(str::to_string),
+        }
+    }
+
+    fn installation(&self) -> Option<&str> {
+        match self.profile.provider().flow() {
+            Flow::Installations(flow) => self.ask.installation.as_deref().or(flow.installation()),
+            Flow::Direct(_) => None,
+        }
+    }
+
+    /// A MidwayPlus profile without an installation gets its tokens in a browser: authctl
+    /// can serve a fresh one from the cache, but cannot renew it alone.
+    fn renewable(&self) -> Result<()> {
+        match self.profile.provider().flow() {
+            Flow::Installations(_) if self.installation().is_none() => Err(ConfigError::Profile {
+                profile: self.profile.name.clone(),
+                problem: "this MidwayPlus profile has no `installation`: set one in the profile (list them with \
+                          `authctl midway installations`), use `authctl midway token --installation ID`, \
+                          or sign in with `authctl midway browser`"
+                    .into(),
+            }
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
+    fn exchange(&self) -> Exchange<'_> {
+        Exchange {
+            transport: self.seams.transport,
+            kind: self.profile.kind(),
+            provider: self.profile.provider(),
+        }
+    }
+
+    fn credential_slot(&self, kind: CredentialKind) -> CredentialSlot {
+        CredentialSlot {
+            profile: self.profile.name.clone(),
+            provider: self.profile.kind(),
+            kind,
+        }
+    }
+
+    /// The stored long-lived credential of `slot`, unless this ask logs in afresh or its
+    /// JWT `exp` has visibly passed.
+    fn stored(&self, slot: &CredentialSlot) -> Option<Secret> {
+        if self.ask.mode == Mode::Login {
+            return None;
+        }
+        let credential = self.seams.credentials.read(slot)?;
+        let expired = jwt::decode(credential.expose())
+            .and_then(|d| d.exp())
+            .is_some_and(|exp| exp <= self.seams.clock.now());
+        if expired {
+            debug!(1, "{}: the stored {} has expired; logging in", slot.profile, slot.kind);
+            return None;
+        }
+        Some(credential)
+    }
+
+    fn drop_refused(&self, slot: &CredentialSlot, refusal: &ProviderError) {
+        debug!(
+            1,
+            "{}: the stored {} was refused (HTTP {}); logging in with the {}",
+            slot.profile,
+            slot.kind,
+            refusal.status().unwrap_or(0),
+            self.profile.kind().secret_name()
+        );
+        self.seams.credentials.forget(slot);
+    }
+
+    /// Direct flows: refresh token first, then the secret.
+    fn renew_direct(&self, flow: &dyn Direct, slot: &Slot) -> Result<Record> {
+        let credential = self.credential_slot(CredentialKind::RefreshToken);
+        // A record that says no refresh token was kept spares a look in the keyring.
+        let hint = self.seams.cache.read(slot).is_none_or(|r| r.refreshable);
+        let stored = hint.then(|| self.stored(&credential)).flatten();
+        let mut refused = false;
+        match stored.as_ref().and_then(|refresh_token| flow.refresh(refresh_token)) {
+            Some(request) => {
+                debug!(1, "{}: renewing with the stored refresh token", self.profile.name);
+                match self
+                    .exchange()
+                    .call_refusable(&request, |s| REFRESH_REFUSED.contains(&s))?
+                {
+                    Answer::Json(body) => {
+                        let grant = self.exchange().read(&request, flow.read_grant(&body))?;
+                        return self.record(grant, &request.url, true);
+                    }
+                    Answer::Refused(cause) if self.ask.mode == Mode::RefreshOnly => {
+                        return Err(self.refresh_refused(cause));
+                    }
+                    Answer::Refused(refusal) => {
+                        debug!(
+                            1,
+                            "{}: the stored refresh token was refused (HTTP {}); logging in with the {}",
+                            self.profile.name,
+                            refusal.status().unwrap_or(0),
+                            self.profile.kind().secret_name()
+                        );
+                        refused = true;
+                    }
+                }
+            }
+            None if self.ask.mode == Mode::RefreshOnly => {
+                return Err(RefusalError::NoRefreshToken {
+                    profile: self.profile.name.clone(),
+                    provider: self.profile.kind(),
+                }
+                .into());
+            }
+            None => {}
+        }
+        let (grant, url) = self.log_in(|secret| flow.login(secret), |body| flow.read_grant(body))?;
+        let record = self.record(grant, &url, false)?;
+        // The refused refresh token goes only once the login has replaced it (or has not
+        // needed it): a login that fails keeps everything as it was.
+        if refused && !record.refreshable {
+            self.seams.credentials.forget(&credential);
+        }
+        Ok(record)
+    }
+
+    fn refresh_refused(&self, cause: ProviderError) -> Error {
+        RefusalError::RefreshTokenRefused {
+            profile: self.profile.name.clone(),
+            provider: self.profile.kind(),
+            cause,
+        }
+        .into()
+    }
+
+    /// MidwayPlus: the stored developer token first, then a new login.
+    fn renew_installation(&self, flow: &dyn Installations, slot: &Slot) -> Result<Record> {
+        let installation = slot.installation.as_deref().expect("checked by renewable()");
+        let credential = self.credential_slot(CredentialKind::DeveloperToken);
+        let refused = |s| flow.developer_token_refused(s);
+        if let Some(developer_token) = self.stored(&credential) {
+            let request = flow.token_request(&developer_token, installation);
+            match self.exchange().call_refusable(&request, refused)? {
+                Answer::Json(body) => {
+                    let grant = self.exchange().read(&request, flow.read_installation_token(&body))?;
+                    return self.record(grant, &request.url, true);
+                }
+                Answer::Refused(refusal) => self.drop_refused(&credential, &refusal),
+            }
+        }
+        let (developer_token, kept) = self.developer_token(flow)?;
+        let request = flow.token_request(&developer_token, installation);
+        match self.exchange().call_refusable(&request, refused)? {
+            Answer::Json(body) => {
+                let grant = self.exchange().read(&request, flow.read_installation_token(&body))?;
+                self.record(grant, &request.url, kept)
+            }
+            Answer::Refused(cause) => Err(RefusalError::InstallationRefused {
+                provider: self.profile.kind(),
+                installation: installation.to_string(),
+                cause,
+            }
+            .into()),
+        }
+    }
+
+    /// Logs in for a developer token, checks it and keeps it: it stays good even if the
+    /// installation asked for next is refused. Says too whether it was kept anywhere.
+    fn developer_token(&self, flow: &dyn Installations) -> Result<(Secret, bool)> {
+        let (raw, url) = self.log_in(|secret| flow.login(secret), |body| flow.read_developer_token(body))?;
+        let developer_token = Secret::new(raw);
+        // It goes into `Authorization` headers: it must be as clean as an access token.
+        token::check_bearer(developer_token.expose()).map_err(|why| {
+            self.exchange().error(
+                &url,
+                Problem::UnsafeCredential {
+                    kind: CredentialKind::DeveloperToken,
+                    why,
+                },
+            )
+        })?;
+        let kept = self.keep(&self.credential_slot(CredentialKind::DeveloperToken), &developer_token)?;
+        Ok((developer_token, kept))
+    }
+
+    /// Sends the login request with the profile's secret and reads the answer.
+    fn log_in<T>(
+        &self,
+        request: impl Fn(&Secret) -> Request,
+        read: impl Fn(&Value) -> Result<T, crate::providers::BadAnswer>,
+    ) -> Result<(T, reqwest::Url)> {
+        let (secret, origin) = self.seams.secret.secret()?;
+        debug!(
+            1,
+            "{}: logging in with the {} from {origin}",
+            self.profile.name,
+            self.profile.kind().secret_name()
+        );
+        let request = request(&secret);
+        let body = self.exchange().call(&request)?;
+        Ok((self.exchange().read(&request, read(&body))?, request.url))
+    }
+
+    fn keep(&self, slot: &CredentialSlot, value: &Secret) -> Result<bool> {
+        Ok(self.seams.credentials.store(slot, value)?)
+    }
+
+    /// Checks the new token from `url`, works out its expiry, and keeps a new refresh
+    /// token. `renewable`: a credential already kept can renew this token.
+    fn record(&self, grant: Grant, url: &reqwest::Url, renewable: bool) -> Result<Record> {
+        let now: UnixTime = self.seams.clock.now();
+        let access_token = AccessToken::parse(grant.access_token.clone())
+            .map_err(|why| self.exchange().error(url, Problem::UnsafeToken(why)))?;
+        let expires_at = cache::expiry(&access_token, &grant, now, self.profile.default_ttl);
+        if expires_at <= now {
+            warn!(
+                "{} sent a token that has already expired (clock skew?)",
+                self.profile.kind()
+            );
+        }
+        let refreshable = match &grant.refresh_token {
+            Some(new) => match token::check_refresh_token(new.expose()) {
+                Ok(()) => self.keep(&self.credential_slot(CredentialKind::RefreshToken), new)?,
+                Err(why) => {
+                    debug!(
+                        1,
+                        "warning: {} sent a refresh token authctl cannot keep: {why}",
+                        self.profile.kind()
+                    );
+                    false
+                }
+            },
+            None => renewable,
+        };
+        Ok(Record {
+            provider: self.profile.kind(),
+            access_token,
+            token_type: token::token_type(grant.token_type.as_deref()),
+            obtained_at: now,
+            expires_at,
+            refreshable,
+            password_expired: grant.password_expired,
+        })
+    }
+
+    /// The profile's first URL, for messages about a token that came from elsewhere.
+    fn endpoint(&self) -> reqwest::Url {
+        self.profile.provider().endpoints()[0].1.get_ref().0.clone()
+    }
+
+    fn write(&self, slot: &Slot, record: &Record) -> Result<(), CacheError> {
+        self.seams.cache.write(slot, record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each decision of the lifecycle, against fakes: a scripted transport, a clock that
+    //! stands still, a token cache and a credential store in memory, a secret that counts
+    //! how often it was asked for.
+
+    use std::cell::{Cell, RefCell};
+    use std::collections::{HashMap, VecDeque};
+    use std::path::Path;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::error::Exit;
+    use crate::http::{Response, TransportError};
+    use crate::providers::Body;
+    use crate::secret::{Origin, SecretError};
+
+    const NOW: f64 = 1_700_000_000.0;
+
+    enum Reply {
+        Status(u16, Value),
+        Timeout,
+    }
+
+    /// What a request carried, for assertions.
+    #[derive(Debug)]
+    struct Sent {
+        path: String,
+        bearer: Option<String>,
+        fields: HashMap<String, String>,
+    }
+
+    /// Answers requests in order from a script; a request the script does not expect fails
+    /// the test.
+    #[derive(Default)]
+    struct Script {
+        replies: RefCell<VecDeque<Reply>>,
+        sent: RefCell<Vec<Sent>>,
+    }
+
+    impl Script {
+        fn then(&self, status: u16, body: Value) -> &Self {
+            self.replies.borrow_mut().push_back(Reply::Status(status, body));
+            self
+        }
+
+        fn then_time_out(&self) -> &Self {
+            self.replies.borrow_mut().push_back(Reply::Timeout);
+            self
+        }
+
+        fn paths(&self) -> Vec<String> {
+            self.sent.borrow().iter().map(|s| s.path.clone()).collect()
+        }
+
+        fn field(&self, i: usize, name: &str) -> Option<String> {
+            self.sent.borrow()[i].fields.get(name).cloned()
+        }
+    }
+
+    impl Transport for Script {
+        fn send(&self, request: &Request) -> Result<Response, TransportError> {
+            let fields = match &request.body {
+                Body::Empty => HashMap::new(),
+                Body::Json(f) | Body::Form(f) => f.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            };
+            self.sent.borrow_mut().push(Sent {
+                path: request.url.path().to_string(),
+                bearer: request.bearer.as_ref().map(|b| b.expose().to_string()),
+                fields,
+            });
+            match self.replies.borrow_mut().pop_front() {
+                Some(Reply::Status(status, body)) => Ok(Response {
+                    status,
+                    body: body.to_string().into_bytes(),
+                }),
+                Some(Reply::Timeout) => Err(TransportError::Timeout(Duration::from_secs(1))),
+                None => panic!("unexpected request to {}", request.url),
+            }
+        }
+    }
+
+    struct Frozen(Cell<f64>);
+
+    impl Clock for Frozen {
+        fn now(&self) -> UnixTime {
+            UnixTime::from_secs(self.0.get()).unwrap()
+        }
+    }
+
+    /// A token cache in memory. `meanwhile` runs when the lock is taken: another process
+    /// that renewed the token while this one waited.
+    #[derive(Default)]
+    struct Memory {
+        records: RefCell<HashMap<Slot, Record>>,
+        meanwhile: RefCell<Option<(Slot, Record)>>,
+    }
+
+    impl TokenCache for Memory {
+        fn read(&self, slot: &Slot) -> Option<Record> {
+            self.records.borrow().get(slot).cloned()
+        }
+        fn write(&self, slot: &Slot, record: &Record) -> Result<(), CacheError> {
+            self.records.borrow_mut().insert(slot.clone(), record.clone());
+            Ok(())
+        }
+        fn lock(&self, _: &str) -> Result<Lock, CacheError> {
+            if let Some((slot, record)) = self.meanwhile.borrow_mut().take() {
+                self.records.borrow_mut().insert(slot, record);
+            }
+            Ok(Lock::none())
+        }
+    }
+
+    #[derive(Default)]
+    struct Vault(RefCell<HashMap<CredentialKind, String>>);
+
+    impl Vault {
+        fn holds(&self, kind: CredentialKind) -> Option<String> {
+            self.0.borrow().get(&kind).cloned()
+        }
+    }
+
+    impl CredentialStore for Vault {
+        fn read(&self, slot: &CredentialSlot) -> Option<Secret> {
+            self.holds(slot.kind).map(Secret::new)
+        }
+        fn store(&self, slot: &CredentialSlot, value: &Secret) -> Result<bool, CacheError> {
+            self.0.borrow_mut().insert(slot.kind, value.expose().to_string());
+            Ok(true)
+        }
+        fn forget(&self, slot: &CredentialSlot) {
+            self.0.borrow_mut().remove(&slot.kind);
+        }
+    }
+
+    #[derive(Default)]
+    struct Asked(Cell<u32>);
+
+    impl SecretSource for Asked {
+        fn secret(&self) -> Result<(Secret, Origin), SecretError> {
+            self.0.set(self.0.get() + 1);
+            Ok((
+                Secret::new("unit-lifecycle-pw".into()),
+                Origin::Env("AUTHCTL_SECRET_X".into()),
+            ))
+        }
+    }
+
+    struct World {
+        profile: Profile,
+        script: Script,
+        clock: Frozen,
+        cache: Memory,
+        vault: Vault,
+        secret: Asked,
+    }
+
+    impl World {
+        fn new(toml: &str, name: &str) -> World {
+            World {
+                profile: Config::parse(Path::new("/t.toml"), toml)
+                    .unwrap()
+                    .profile(name)
+                    .unwrap(),
+                script: Script::default(),
+                clock: Frozen(Cell::new(NOW)),
+                cache: Memory::default(),
+                vault: Vault::default(),
+                secret: Asked::default(),
+            }
+        }
+
+        fn oauth2() -> World {
+            World::new(
+                "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"https://o.test/token\"\nclient_id = \"cid\"\n",
+                "o",
+            )
+        }
+
+        fn midway() -> World {
+            World::new(
+                "[profiles.mw]\nprovider = \"midway\"\nbase_url = \"https://mw.test\"\nclient_id = \"cid\"\ninstallation = \"inst-1\"\n",
+                "mw",
+            )
+        }
+
+        fn obtain(&self, mode: Mode) -> Result<Obtained> {
+            let seams = Seams {
+                transport: &self.script,
+                clock: &self.clock,
+                cache: &self.cache,
+                credentials: &self.vault,
+                secret: &self.secret,
+            };
+            obtain(&self.profile, &Ask::new(mode), &seams)
+        }
+
+        fn slot(&self) -> Slot {
+            match self.profile.kind() {
+                crate::providers::Kind::Midway => Slot {
+                    profile: "mw".into(),
+                    installation: Some("inst-1".into()),
+                },
+                _ => Slot::profile(&self.profile.name),
+            }
+        }
+
+        /// A cached record of this profile that ends `left` seconds from now.
+        fn cached(&self, token: &str, left: f64, refreshable: bool) {
+            let record = self.record(token, left, refreshable);
+            self.cache.records.borrow_mut().insert(self.slot(), record);
+        }
+
+        fn record(&self, token: &str, left: f64, refreshable: bool) -> Record {
+            Record {
+                provider: self.profile.kind(),
+                access_token: AccessToken::parse(token.into()).unwrap(),
+                token_type: "Bearer".into(),
+                obtained_at: UnixTime::from_secs(NOW - 3600.0).unwrap(),
+                expires_at: UnixTime::from_secs(NOW + left).unwrap(),
+                refreshable,
+                password_expired: false,
+            }
+        }
+
+        fn stored(&self, kind: CredentialKind, value: &str) {
+            self.vault.0.borrow_mut().insert(kind, value.into());
+        }
+
+        fn token(&self) -> String {
+            self.cache.read(&self.slot()).unwrap().access_token.as_str().to_string()
+        }
+    }
+
+    fn granted(token: &str, refresh_token: Option<&str>) -> Value {
+        match refresh_token {
+            Some(rt) => json!({"access_token": token, "expires_in": 3600, "refresh_token": rt}),
+            None => json!({"access_token": token, "expires_in": 3600}),
+        }
+    }
+
+    const RT: CredentialKind = CredentialKind::RefreshToken;
+    const DEV: CredentialKind = CredentialKind::DeveloperToken;
+
+    #[test]
+    fn a_fresh_cached_token_is_served_without_a_request_or_the_secret() {
+        let w = World::oauth2();
+        w.cached("cached-1", 600.0, false);
+        let got = w.obtain(Mode::Auto).unwrap();
+        assert_eq!(
+            (got.record.access_token.as_str(), got.source),
+            ("cached-1", TokenSource::Cache)
+        );
+        assert!(w.script.paths().is_empty());
+        assert_eq!(w.secret.0.get(), 0);
+    }
+
+    #[test]
+    fn a_token_within_its_margin_is_renewed_with_the_secret() {
+        let w = World::oauth2();
+        w.cached("cached-1", 30.0, false);
+        w.script.then(200, granted("new-1", None));
+        let got = w.obtain(Mode::Auto).unwrap();
+        assert_eq!(
+            (got.record.access_token.as_str(), got.source),
+            ("new-1", TokenSource::Network)
+        );
+        assert_eq!(w.script.field(0, "grant_type").as_deref(), Some("client_credentials"));
+        assert_eq!(w.token(), "new-1");
+        assert_eq!(got.record.expires_at.secs(), NOW + 3600.0);
+    }
+
+    #[test]
+    fn a_record_of_another_provider_is_never_served() {
+        let w = World::oauth2();
+        let mut foreign = w.record("foreign-1", 600.0, false);
+        foreign.provider = crate::providers::Kind::Midigator;
+        w.cache.records.borrow_mut().insert(w.slot(), foreign);
+        w.script.then(200, granted("own-1", None));
+        assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "own-1");
+    }
+
+    #[test]
+    fn another_process_renewing_while_this_one_waited_means_no_request() {
+        let w = World::oauth2();
+        w.cached("stale-1", 10.0, false);
+        *w.cache.meanwhile.borrow_mut() = Some((w.slot(), w.record("theirs-1", 3000.0, false)));
+        let got = w.obtain(Mode::Auto).unwrap();
+        assert_eq!(
+            (got.record.access_token.as_str(), got.source),
+            ("theirs-1", TokenSource::Cache)
+        );
+        assert!(w.script.paths().is_empty());
+    }
+
+    #[test]
+    fn a_stored_refresh_token_goes_first_and_is_kept_when_not_rotated() {
+        let w = World::oauth2();
+        w.cached("stale-1", 10.0, true);
+        w.stored(RT, "rt-1");
+        w.script.then(200, granted("new-1", None));
+        let got = w.obtain(Mode::Auto).unwrap();
+        assert_eq!(w.script.field(0, "refresh_token").as_deref(), Some("rt-1"));
+        assert_eq!(w.secret.0.get(), 0, "no secret needed");
+        assert!(got.record.refreshable);
+        assert_eq!(w.vault.holds(RT).as_deref(), Some("rt-1"));
+    }
+
+    #[test]
+    fn a_new_refresh_token_replaces_the_old() {
+        let w = World::oauth2();
+        w.cached("stale-1", 10.0, true);
+        w.stored(RT, "rt-1");
+        w.script.then(200, granted("new-1", Some("rt-2")));
+        w.obtain(Mode::Auto).unwrap();
+        assert_eq!(w.vault.holds(RT).as_deref(), Some("rt-2"));
+    }
+
+    #[test]
+    fn a_refused_refresh_token_falls_back_to_the_secret_and_goes_when_the_login_gives_none() {
+        let w = World::oauth2();
+        w.cached("stale-1", 10.0, true);
+        w.stored(RT, "rt-1");
+        w.script
+            .then(400, json!({"error": "invalid_grant"}))
+            .then(200, granted("new-1", None));
+        let got = w.obtain(Mode::Auto).unwrap();
+        assert_eq!(w.secret.0.get(), 1);
+        assert_eq!(w.script.field(1, "client_secret").as_deref(), Some("unit-lifecycle-pw"));
+        assert!(!got.record.refreshable);
+        assert_eq!(w.vault.holds(RT), None);
+    }
+
+    #[test]
+    fn a_failing_refresh_stops_and_keeps_the_refresh_token() {
+        for fail in [Reply::Status(503, json!({"error": "busy"})), Reply::Timeout] {
+            let w = World::oauth2();
+            w.cached("stale-1", 10.0, true);
+            w.stored(RT, "rt-1");
+            match fail {
+                Reply::Status(status, body) => w.script.then(status, body),
+                Reply::Timeout => w.script.then_time_out(),
+            };
+            let err = w.obtain(Mode::Auto).unwrap_err();
+            assert_eq!(err.exit(), Exit::Upstream);
+            assert_eq!(w.secret.0.get(), 0, "no fallback to the secret");
+            assert_eq!(w.vault.holds(RT).as_deref(), Some("rt-1"));
+            assert_eq!(w.token(), "stale-1", "the cache is untouched");
+        }
+    }
+
+    #[test]
+    fn a_failed_login_after_a_refused_refresh_keeps_everything_as_it_was() {
+        let w = World::oauth2();
+        w.cached("stale-1", 10.0, true);
+        w.stored(RT, "rt-1");
+        w.script
+            .then(401, json!({"error": "invalid_grant"}))
+            .then(500, json!({"error": "down"}));
+        assert!(w.obtain(Mode::Auto).is_err());
+        assert_eq!(w.vault.holds(RT).as_deref(), Some("rt-1"));
+    }
+
+    #[test]
+    fn refresh_only_never_asks_for_the_secret() {
+        let w = World::oauth2();
+        let err = w.obtain(Mode::RefreshOnly).unwrap_err();
+        assert!(matches!(&err, Error::Refused(r) if matches!(**r, RefusalError::NoRefreshToken { .. })));
+        w.stored(RT, "rt-1");
+        w.script.then(400, json!({"error": "invalid_grant"}));
+        let err = w.obtain(Mode::RefreshOnly).unwrap_err();
+        assert!(matches!(&err, Error::Refused(r) if matches!(**r, RefusalError::RefreshTokenRefused { .. })));
+        assert_eq!(w.secret.0.get(), 0);
+    }
+
+    #[test]
+    fn login_skips_the_cache_and_the_stored_refresh_token() {
+        let w = World::oauth2();
+        w.cached("fresh-1", 3000.0, true);
+        w.stored(RT, "rt-1");
+        w.script.then(200, granted("new-1", Some("rt-2")));
+        w.obtain(Mode::Login).unwrap();
+        assert_eq!(w.script.field(0, "grant_type").as_deref(), Some("client_credentials"));
+        assert_eq!(w.vault.holds(RT).as_deref(), Some("rt-2"));
+    }
+
+    #[test]
+    fn force_refresh_skips_the_cached_token_but_uses_the_refresh_token() {
+        let w = World::oauth2();
+        w.cached("fresh-1", 3000.0, true);
+        w.stored(RT, "rt-1");
+        w.script.then(200, granted("new-1", None));
+        w.obtain(Mode::ForceRefresh).unwrap();
+        assert_eq!(w.script.field(0, "grant_type").as_deref(), Some("refresh_token"));
+    }
+
+    #[test]
+    fn a_record_without_a_refresh_token_spares_the_credential_store() {
+        let w = World::oauth2();
+        w.cached("stale-1", 10.0, false);
+        w.stored(RT, "rt-left-over");
+        w.script.then(200, granted("new-1", None));
+        w.obtain(Mode::Auto).unwrap();
+        assert_eq!(w.script.field(0, "grant_type").as_deref(), Some("client_credentials"));
+    }
+
+    #[test]
+    fn an_unsafe_access_token_is_neither_returned_nor_cached() {
+        let w = World::oauth2();
+        w.script.then(200, json!({"access_token": "evil\r\nX-Injected: 1"}));
+        let err = w.obtain(Mode::Auto).unwrap_err();
+        assert_eq!(err.exit(), Exit::Upstream);
+        assert!(w.cache.records.borrow().is_empty());
+    }
+
+    #[test]
+    fn an_unusable_refresh_token_is_not_kept_but_the_access_token_is_served() {
+        let w = World::oauth2();
+        w.script.then(200, granted("new-1", Some("bad\r\nrefresh")));
+        let got = w.obtain(Mode::Auto).unwrap();
+        assert_eq!(got.record.access_token.as_str(), "new-1");
+        assert!(!got.record.refreshable);
+        assert_eq!(w.vault.holds(RT), None);
+    }
+
+    #[test]
+    fn an_unsafe_developer_token_is_refused_and_not_kept() {
+        let w = World::midway();
+        w.script.then(200, json!({"token": "dev token"}));
+        assert_eq!(w.obtain(Mode::Auto).unwrap_err().exit(), Exit::Upstream);
+        assert_eq!(w.vault.holds(DEV), None);
+    }
+
+    #[test]
+    fn an_installation_token_is_bought_with_the_stored_developer_token() {
+        let w = World::midway();
+        w.stored(DEV, "dev-1");
+        w.script.then(200, json!({"token": "inst-token-1"}));
+        let got = w.obtain(Mode::Auto).unwrap();
+        assert_eq!(w.script.paths(), ["/v1/Developer/Token"]);
+        assert_eq!(w.script.sent.borrow()[0].bearer.as_deref(), Some("dev-1"));
+        assert_eq!(w.script.field(0, "installationId").as_deref(), Some("inst-1"));
+        assert!(got.record.refreshable);
+        assert_eq!(w.secret.0.get(), 0);
+    }
+
+    #[test]
+    fn a_refused_developer_token_means_one_new_login() {
+        let w = World::midway();
+        w.stored(DEV, "dev-old");
+        w.script
+            .then(403, json!({"message": "Developer token expired."}))
+            .then(200, json!({"token": "dev-new"}))
+            .then(200, json!({"token": "inst-token-1"}));
+        w.obtain(Mode::Auto).unwrap();
+        assert_eq!(
+            w.script.paths(),
+            ["/v1/Developer/Token", "/v1/Auth", "/v1/Developer/Token"]
+        );
+        assert_eq!(w.script.sent.borrow()[2].bearer.as_deref(), Some("dev-new"));
+        assert_eq!(w.vault.holds(DEV).as_deref(), Some("dev-new"));
+    }
+
+    #[test]
+    fn an_installation_refused_right_after_a_login_is_a_refusal_that_names_it() {
+        let w = World::midway();
+        w.script
+            .then(200, json!({"token": "dev-new"}))
+            .then(403, json!({"message": "Not an installation of your apps."}));
+        let err = w.obtain(Mode::Auto).unwrap_err();
+        assert_eq!(err.exit(), Exit::Rejected);
+        assert!(err.report().contains("refused installation inst-1"), "{}", err.report());
+        assert_eq!(
+            w.vault.holds(DEV).as_deref(),
+            Some("dev-new"),
+            "the login itself succeeded"
+        );
+    }
+
+    #[test]
+    fn a_developer_token_whose_jwt_has_expired_is_not_tried() {
+        use base64::Engine;
+        let b64 = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        let expired = format!(
+            "{}.{}.sig",
+            b64(json!({"alg": "HS256"})),
+            b64(json!({"exp": NOW - 5.0}))
+        );
+        let w = World::midway();
+        w.stored(DEV, &expired);
+        w.script
+            .then(200, json!({"token": "dev-new"}))
+            .then(200, json!({"token": "inst-token-1"}));
+        w.obtain(Mode::Auto).unwrap();
+        assert_eq!(w.script.paths(), ["/v1/Auth", "/v1/Developer/Token"]);
+    }
+
+    #[test]
+    fn a_midway_profile_without_an_installation_serves_the_cache_but_cannot_renew() {
+        let w = World::new(
+            "[profiles.mw]\nprovider = \"midway\"\nbase_url = \"https://mw.test\"\nclient_id = \"cid\"\n",
+            "mw",
+        );
+        let browser_token = w.record("browser-1", 600.0, false);
+        w.cache.records.borrow_mut().insert(Slot::profile("mw"), browser_token);
+        assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "browser-1");
+        w.clock.0.set(NOW + 1000.0);
+        assert_eq!(w.obtain(Mode::Auto).unwrap_err().exit(), Exit::Config);
+        assert!(w.script.paths().is_empty());
+    }
+}
