@@ -60,15 +60,17 @@ const NO_TOKEN_PAGE: &str = "<!doctype html><meta charset=utf-8><title>authctl</
     <p>This redirect carried no token. authctl is still waiting; try signing in again.</p>";
 const BAD_TOKEN_PAGE: &str = "<!doctype html><meta charset=utf-8><title>authctl</title>\
     <p>The redirect carried a token authctl cannot use. See the terminal.</p>";
+const NOT_A_PAGE: &str = "<!doctype html><meta charset=utf-8><title>authctl</title>\
+    <p>authctl takes the sign-in redirect only as a page your browser opens.</p>";
 const NOT_FOUND_PAGE: &str = "<!doctype html><meta charset=utf-8><title>authctl</title>\
     <p>Not found. authctl is waiting for the sign-in redirect elsewhere.</p>";
 
 /// How a request was answered, and whether the wait is over.
 #[derive(Debug)]
-struct Answer {
-    status: u16,
-    page: &'static str,
-    outcome: Option<Result<String>>,
+pub struct Answer {
+    pub status: u16,
+    pub page: &'static str,
+    pub outcome: Option<Result<String>>,
 }
 
 /// The sockets listening for the redirect, and the URL they answer on: the return URL,
@@ -188,13 +190,14 @@ async fn accept_loop(listener: TcpListener, path: Arc<str>, tx: mpsc::UnboundedS
 
 /// Answers one connection (one request; browsers open several, some idle).
 async fn serve(mut stream: TcpStream, path: Arc<str>, tx: mpsc::UnboundedSender<Result<String>>) {
-    let Ok(Some(request_line)) = tokio::time::timeout(READ_TIMEOUT, read_request_line(&mut stream)).await else {
+    let Ok(Some(head)) = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await else {
         return;
     };
-    let answer = answer(&request_line, &path);
+    let answer = answer(&head, &path);
     let reason = match answer.status {
         200 => "OK",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         _ => "Method Not Allowed",
     };
@@ -215,7 +218,7 @@ async fn serve(mut stream: TcpStream, path: Arc<str>, tx: mpsc::UnboundedSender<
 
 /// Reads the request head and returns its first line, or `None` for a connection that
 /// sent no complete head.
-async fn read_request_line(stream: &mut TcpStream) -> Option<String> {
+async fn read_head(stream: &mut TcpStream) -> Option<String> {
     let mut head = Vec::new();
     let mut chunk = [0u8; 2048];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") && !head.windows(2).any(|w| w == b"\n\n") {
@@ -225,17 +228,29 @@ async fn read_request_line(stream: &mut TcpStream) -> Option<String> {
         }
         head.extend_from_slice(&chunk[..n]);
     }
-    let line = head.split(|b| *b == b'\n').next()?;
-    Some(String::from_utf8_lossy(line).trim_end().to_string())
+    Some(String::from_utf8_lossy(&head).into_owned())
 }
 
-/// Decides what a request line means for the wait.
-fn answer(request_line: &str, path: &str) -> Answer {
+/// A header of a request head, by name.
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().skip(1).find_map(|line| {
+        let (k, v) = line.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// Decides what a request means for the wait. MidwayPlus' redirect carries no state
+/// parameter to tie it to this sign-in, so only a browser opening the return path as a
+/// page counts: a script on some other page that fetches it (`Sec-Fetch-Mode` other than
+/// `navigate`, or a `Sec-Fetch-Dest` other than `document`) is refused, and the first
+/// token ends the wait, so no later request can replace it.
+pub fn answer(head: &str, path: &str) -> Answer {
     let continue_with = |status, page| Answer {
         status,
         page,
         outcome: None,
     };
+    let request_line = head.lines().next().unwrap_or_default();
     let mut parts = request_line.split(' ');
     let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
         return continue_with(400, NOT_FOUND_PAGE);
@@ -253,6 +268,12 @@ fn answer(request_line: &str, path: &str) -> Answer {
     }
     if method != "GET" {
         return continue_with(405, NOT_FOUND_PAGE);
+    }
+    let fetched = header(head, "sec-fetch-mode").is_some_and(|m| !m.eq_ignore_ascii_case("navigate"))
+        || header(head, "sec-fetch-dest").is_some_and(|d| !d.eq_ignore_ascii_case("document"));
+    if fetched {
+        crate::warn!("refused a request for {path} that a page made, not the browser's redirect; still waiting");
+        return continue_with(403, NOT_A_PAGE);
     }
     let Some(token) = url
         .query_pairs()
@@ -292,12 +313,13 @@ fn open_browser(url: &Url) {
         crate::log::emit("No display to open a browser on: open the URL above in a browser yourself.");
         return;
     };
-    let spawned = std::process::Command::new(opener)
-        .arg(url.as_str())
+    let mut cmd = std::process::Command::new(opener);
+    cmd.arg(url.as_str())
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
+        .stderr(std::process::Stdio::null());
+    crate::secret::scrub_child_env(&mut cmd, None);
+    let spawned = cmd.spawn();
     if let Err(e) = spawned {
         crate::log::emit(&format!(
             "Could not start {opener} ({e}): open the URL above in a browser yourself."
@@ -311,20 +333,36 @@ mod tests {
 
     #[test]
     fn only_the_return_path_with_a_token_ends_the_wait() {
-        let a = answer("GET /favicon.ico HTTP/1.1", "/callback");
+        let a = answer("GET /favicon.ico HTTP/1.1\r\n\r\n", "/callback");
         assert_eq!((a.status, a.outcome.is_none()), (404, true));
-        let a = answer("GET /callback HTTP/1.1", "/callback");
+        let a = answer("GET /callback HTTP/1.1\r\n\r\n", "/callback");
         assert_eq!((a.status, a.outcome.is_none()), (400, true));
-        let a = answer("POST /callback?token=abc HTTP/1.1", "/callback");
+        let a = answer("POST /callback?token=abc HTTP/1.1\r\n\r\n", "/callback");
         assert_eq!((a.status, a.outcome.is_none()), (405, true));
-        let a = answer("GET /callback?state=x&token=ab.c%2Dd HTTP/1.1", "/callback");
+        let a = answer(
+            "GET /callback?state=x&token=ab.c%2Dd HTTP/1.1\r\nSec-Fetch-Mode: navigate\r\n\r\n",
+            "/callback",
+        );
         assert_eq!(a.status, 200);
         assert_eq!(a.outcome.unwrap().unwrap(), "ab.c-d");
     }
 
     #[test]
+    fn a_token_fetched_by_a_script_is_refused_and_the_wait_goes_on() {
+        for sent_by_a_page in [
+            "Sec-Fetch-Mode: no-cors",
+            "Sec-Fetch-Mode: cors",
+            "Sec-Fetch-Dest: image",
+        ] {
+            let head = format!("GET /callback?token=attacker HTTP/1.1\r\n{sent_by_a_page}\r\n\r\n");
+            let a = answer(&head, "/callback");
+            assert_eq!((a.status, a.outcome.is_none()), (403, true), "{sent_by_a_page}");
+        }
+    }
+
+    #[test]
     fn an_unsafe_token_ends_the_wait_with_an_error() {
-        let a = answer("GET /callback?token=abc%0D%0AX:%201 HTTP/1.1", "/callback");
+        let a = answer("GET /callback?token=abc%0D%0AX:%201 HTTP/1.1\r\n\r\n", "/callback");
         assert_eq!(a.status, 400);
         assert!(matches!(a.outcome, Some(Err(BrowserError::UnsafeToken(_)))));
     }

@@ -1,22 +1,25 @@
 //! Token records on disk, and every rule about them: when a new token ends (`expiry`),
 //! when a cached one is served (`Record::servable`), where records live (one JSON file per
-//! profile, and per MidwayPlus installation, in a private directory), how they are written
-//! (atomically) and the per-profile lock that lets concurrent processes share one upstream
-//! request. Reading a fresh record is the hot path: one small file read and a JSON parse.
+//! profile, and per MidwayPlus installation, in a directory only the user can write), how
+//! they are written (atomically, through an unpredictable temp file) and read (never
+//! through a link, only if private to the user), and the per-profile lock that lets
+//! concurrent processes share one upstream request — and its failure. Reading a fresh
+//! record is the hot path: one stat, one small file read and a JSON parse.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::debug;
 use crate::exit::Exit;
 use crate::jwt;
-use crate::providers::{Grant, Kind};
+use crate::platform::{self, Untrusted};
+use crate::providers::{Fingerprint, Grant, Kind};
 use crate::time::UnixTime;
-use crate::token::AccessToken;
+use crate::token::{AccessToken, TokenType};
 
 /// The record layout; a record of another format is ignored and replaced.
 const FORMAT: u32 = 2;
@@ -49,12 +52,29 @@ pub enum CacheError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "refusing the token cache {}: {why}; point AUTHCTL_CACHE_DIR at a directory only you can write, or let authctl create one",
+        path.display()
+    )]
+    Untrusted { path: PathBuf, why: Untrusted },
+    #[error("cannot use the token cache {}", path.display())]
+    Inaccessible {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "another authctl process has been renewing the token of {profile} for {}; gave up waiting",
+        humantime::format_duration(*waited)
+    )]
+    LockTimeout { profile: String, waited: Duration },
 }
 
 impl CacheError {
     pub fn exit(&self) -> Exit {
         match self {
-            CacheError::NoHome => Exit::Config,
+            CacheError::NoHome | CacheError::Untrusted { .. } => Exit::Config,
+            CacheError::LockTimeout { .. } => Exit::Upstream,
             _ => Exit::Failure,
         }
     }
@@ -64,8 +84,10 @@ impl CacheError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub provider: Kind,
+    /// The settings it was fetched with; under other settings it is never served.
+    pub bound_to: Fingerprint,
     pub access_token: AccessToken,
-    pub token_type: String,
+    pub token_type: TokenType,
     /// When authctl received the token.
     pub obtained_at: UnixTime,
     /// When the token ends.
@@ -97,23 +119,68 @@ impl Record {
     }
 }
 
+/// The longest lifetime authctl believes; a longer one from any source counts as absent.
+const MAX_LIFETIME: Duration = Duration::from_secs(10 * 366 * 24 * 3600);
+
+/// A freshly issued token whose JWT says it has already ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlreadyExpired {
+    pub exp: UnixTime,
+}
+
 /// When a new token ends, first that applies: the JWT's `exp`, the answer's `expires_in`,
 /// an absolute expiry the answer states, the provider's documented lifetime, and
-/// otherwise the profile's `default_ttl`.
-pub fn expiry(token: &AccessToken, grant: &Grant, now: UnixTime, default_ttl: Duration) -> UnixTime {
+/// otherwise the profile's `default_ttl`. A source whose lifetime is not finite, not
+/// positive, or over ten years counts as absent (said at `-v`); a JWT that has already
+/// ended is refused, since a clock is wrong somewhere.
+pub fn expiry(
+    token: &AccessToken,
+    grant: &Grant,
+    now: UnixTime,
+    default_ttl: Duration,
+) -> Result<UnixTime, AlreadyExpired> {
+    let exp = jwt::decode(token.as_str()).and_then(|d| d.exp());
+    if let Some(exp) = exp
+        && exp <= now
+    {
+        return Err(AlreadyExpired { exp });
+    }
     let from_now = |d: Duration| now.after(d);
-    jwt::decode(token.as_str())
-        .and_then(|d| d.exp())
-        .or_else(|| {
-            grant
-                .expires_in
-                .filter(|s| s.is_finite() && *s > 0.0)
-                .and_then(|s| from_now(Duration::try_from_secs_f64(s).ok()?))
-        })
-        .or(grant.expires_at)
-        .or_else(|| grant.documented_lifetime.and_then(from_now))
+    let expires_in = grant
+        .expires_in
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .and_then(from_now);
+    let candidates = [
+        ("the JWT's exp", exp),
+        ("expires_in", expires_in),
+        ("the stated expiry", grant.expires_at),
+        ("the documented lifetime", grant.documented_lifetime.and_then(from_now)),
+    ];
+    let plausible = |(what, at): (&str, Option<UnixTime>)| {
+        let at = at?;
+        match now.until(at) {
+            Some(life) if life <= MAX_LIFETIME => Some(at),
+            _ => {
+                debug!(
+                    1,
+                    "warning: ignoring {what} of the new token: it is not a lifetime between now and ten years"
+                );
+                None
+            }
+        }
+    };
+    let claimed = grant.expires_in.is_some() && expires_in.is_none();
+    if claimed {
+        debug!(
+            1,
+            "warning: ignoring expires_in {:?} of the new token", grant.expires_in
+        );
+    }
+    Ok(candidates
+        .into_iter()
+        .find_map(plausible)
         .or_else(|| from_now(default_ttl))
-        .unwrap_or(now)
+        .unwrap_or(now))
 }
 
 /// The cache directory: `$AUTHCTL_CACHE_DIR`, else the platform cache dir.
@@ -161,13 +228,32 @@ impl Slot {
 /// Held while renewing; the OS releases it when the file closes, even on a crash.
 pub struct Lock {
     _file: Option<fs::File>,
+    waited: bool,
 }
 
 impl Lock {
     /// A lock that locks nothing, for `--no-cache` and tests.
     pub fn none() -> Lock {
-        Lock { _file: None }
+        Lock {
+            _file: None,
+            waited: false,
+        }
     }
+
+    /// True when another process held it first: this one waited for it.
+    pub fn waited(&self) -> bool {
+        self.waited
+    }
+}
+
+/// A renewal that failed, kept for the processes that were waiting on it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Failure {
+    pub at: UnixTime,
+    /// The exit code it ended with.
+    pub exit: u8,
+    /// What it said, as it said it (already scrubbed of secrets).
+    pub message: String,
 }
 
 /// What the lifecycle needs of a token cache.
@@ -175,9 +261,17 @@ pub trait TokenCache {
     /// The record in `slot`, or `None` when there is none or it cannot be used.
     fn read(&self, slot: &Slot) -> Option<Record>;
     fn write(&self, slot: &Slot, record: &Record) -> Result<(), CacheError>;
-    /// Takes the profile's lock, waiting while another process holds it.
-    fn lock(&self, profile: &str) -> Result<Lock, CacheError>;
+    /// Takes the profile's lock, waiting while another process holds it, at most
+    /// `patience`.
+    fn lock(&self, profile: &str, patience: Duration) -> Result<Lock, CacheError>;
+    /// The last failure of a renewal of the profile, if one is recorded.
+    fn failure(&self, profile: &str) -> Option<Failure>;
+    /// Records the failure of a renewal (`None`: the renewal succeeded).
+    fn set_failure(&self, profile: &str, failure: Option<&Failure>);
 }
+
+/// A cache entry larger than this is not a token record.
+const MAX_ENTRY: usize = 1024 * 1024;
 
 /// The cache directory on disk.
 #[derive(Debug, Clone)]
@@ -186,8 +280,26 @@ pub struct Cache {
 }
 
 impl Cache {
+    /// The cache directory, if it is one authctl may trust: the user's own, writable by no
+    /// one else. A missing one is created (0700) when something is written.
     pub fn open() -> Result<Cache, CacheError> {
-        Ok(Cache { dir: dir()? })
+        let cache = Cache { dir: dir()? };
+        cache.check()?;
+        Ok(cache)
+    }
+
+    fn check(&self) -> Result<(), CacheError> {
+        match platform::check_private_dir(&self.dir) {
+            Ok(None) => Ok(()),
+            Ok(Some(why)) => Err(CacheError::Untrusted {
+                path: self.dir.clone(),
+                why,
+            }),
+            Err(source) => Err(CacheError::Inaccessible {
+                path: self.dir.clone(),
+                source,
+            }),
+        }
     }
 
     pub fn at(dir: PathBuf) -> Cache {
@@ -202,28 +314,45 @@ impl Cache {
         self.dir.join(format!("{}.json", slot.stem()))
     }
 
-    /// Creates the directory if needed, private to the user.
+    /// Creates the directory if needed, private to the user; never changes an existing
+    /// one, and checks it again (another user may have made it first).
     pub fn ensure_dir(&self) -> Result<(), CacheError> {
-        crate::platform::make_private_dir(&self.dir).map_err(|source| CacheError::CreateDir {
+        platform::create_private_dir(&self.dir).map_err(|source| CacheError::CreateDir {
             path: self.dir.clone(),
             source,
-        })
+        })?;
+        self.check()
     }
 
     /// A JSON file of the cache, or `None` (with a warning at `-v`) when it is missing,
-    /// unreadable or not what `T` expects.
+    /// unreadable, not a private regular file of the user's, or not what `T` expects.
     pub fn read_json<T: serde::de::DeserializeOwned>(&self, path: &Path) -> Option<T> {
-        let bytes = match fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-            Err(e) => {
-                debug!(1, "warning: ignoring unreadable cache entry {}: {e}", path.display());
-                return None;
-            }
+        let ignore = |why: &dyn std::fmt::Display| {
+            debug!(1, "warning: ignoring cache entry {}: {why}", path.display());
+            None
         };
-        serde_json::from_slice(&bytes)
-            .map_err(|e| debug!(1, "warning: ignoring corrupt cache entry {}: {e}", path.display()))
-            .ok()
+        let file = match platform::open_no_follow(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) if platform::is_link_refused(&e) => return ignore(&"it is a symbolic link"),
+            Err(e) => return ignore(&format!("unreadable: {e}")),
+        };
+        match platform::check_private_file(&file) {
+            Ok(None) => {}
+            Ok(Some(why)) => return ignore(&why),
+            Err(e) => return ignore(&format!("unreadable: {e}")),
+        }
+        let mut bytes = zeroize::Zeroizing::new(Vec::new());
+        if let Err(e) = file.take(MAX_ENTRY as u64 + 1).read_to_end(&mut bytes) {
+            return ignore(&format!("unreadable: {e}"));
+        }
+        if bytes.len() > MAX_ENTRY {
+            return ignore(&"it is over 1 MiB");
+        }
+        match serde_json::from_slice(&bytes) {
+            Ok(v) => Some(v),
+            Err(e) => ignore(&format!("corrupt: {e}")),
+        }
     }
 
     pub fn write_json(&self, path: &Path, value: &impl Serialize) -> Result<(), CacheError> {
@@ -231,29 +360,20 @@ impl Cache {
         self.write_atomic(path, &bytes)
     }
 
-    /// Writes atomically: a private temp file in the same directory, synced, then renamed
-    /// over the old one. A reader sees the old content or the new, never half.
+    /// Writes atomically: a private temp file with an unpredictable name, created
+    /// exclusively in the same directory, synced, then renamed over the old entry. A
+    /// reader sees the old content or the new, never half.
     pub fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
         self.ensure_dir()?;
-        let tmp = self.dir.join(format!(
-            ".{}.{}.tmp",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("entry"),
-            std::process::id()
-        ));
-        let _ = fs::remove_file(&tmp);
-        let result = (|| -> std::io::Result<()> {
-            let mut f = crate::platform::create_private(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            fs::rename(&tmp, path)
-        })();
-        if let Err(source) = result {
-            let _ = fs::remove_file(&tmp);
-            return Err(CacheError::Write {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+        let write_error = |source| CacheError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(write_error)?;
+        tmp.write_all(bytes)
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(write_error)?;
+        tmp.persist(path).map_err(|e| write_error(e.error))?;
         debug!(2, "cached in {}", path.display());
         Ok(())
     }
@@ -267,6 +387,32 @@ impl Cache {
             }),
             _ => Ok(()),
         }
+    }
+
+    /// Opens the profile's lock file; one that is a link, or not a private regular file
+    /// of the user's, is replaced.
+    fn open_lock(&self, path: &Path) -> Result<fs::File, CacheError> {
+        let lock_error = |source| CacheError::Lock {
+            path: path.to_path_buf(),
+            source,
+        };
+        for _ in 0..2 {
+            let untrusted = match platform::open_lock(path) {
+                Ok(file) => match platform::check_private_file(&file).map_err(lock_error)? {
+                    None => return Ok(file),
+                    Some(why) => why.to_string(),
+                },
+                Err(e) if platform::is_link_refused(&e) => "it is a symbolic link".to_string(),
+                Err(e) => return Err(lock_error(e)),
+            };
+            debug!(1, "warning: replacing lock file {}: {untrusted}", path.display());
+            fs::remove_file(path).map_err(lock_error)?;
+        }
+        Err(lock_error(std::io::Error::other("it keeps being replaced")))
+    }
+
+    fn failure_path(&self, profile: &str) -> PathBuf {
+        self.dir.join(format!("{profile}.failed"))
     }
 
     /// Every file of a profile: its token, its installations' tokens, its credential.
@@ -305,20 +451,46 @@ impl TokenCache for Cache {
     }
 
     /// While held, this process alone talks to the provider for the profile; the others
-    /// wait and then find its token in the cache.
-    fn lock(&self, profile: &str) -> Result<Lock, CacheError> {
+    /// wait, then find its token in the cache, or its failure.
+    fn lock(&self, profile: &str, patience: Duration) -> Result<Lock, CacheError> {
         self.ensure_dir()?;
         let path = self.dir.join(format!("{profile}.lock"));
-        let lock_error = |source| CacheError::Lock {
-            path: path.clone(),
-            source,
-        };
-        let file = crate::platform::open_private(&path).map_err(lock_error)?;
-        if file.try_lock().is_err() {
-            debug!(1, "waiting for another authctl process renewing {profile}");
-            file.lock().map_err(lock_error)?;
+        let file = self.open_lock(&path)?;
+        if file.try_lock().is_ok() {
+            return Ok(Lock {
+                _file: Some(file),
+                waited: false,
+            });
         }
-        Ok(Lock { _file: Some(file) })
+        debug!(1, "waiting for another authctl process renewing {profile}");
+        let started = Instant::now();
+        loop {
+            std::thread::sleep(Duration::from_millis(20));
+            if file.try_lock().is_ok() {
+                return Ok(Lock {
+                    _file: Some(file),
+                    waited: true,
+                });
+            }
+            if started.elapsed() >= patience {
+                return Err(CacheError::LockTimeout {
+                    profile: profile.to_string(),
+                    waited: patience,
+                });
+            }
+        }
+    }
+
+    fn failure(&self, profile: &str) -> Option<Failure> {
+        self.read_json(&self.failure_path(profile))
+    }
+
+    fn set_failure(&self, profile: &str, failure: Option<&Failure>) {
+        let path = self.failure_path(profile);
+        let _ = match failure {
+            Some(f) => self.write_json(&path, f),
+            None => self.remove(&path),
+        };
     }
 }
 
@@ -333,8 +505,9 @@ mod tests {
     fn record(obtained_at: f64, expires_at: f64) -> Record {
         Record {
             provider: Kind::Midigator,
+            bound_to: Fingerprint::of(Kind::Midigator, &[], None),
             access_token: AccessToken::parse("t".into()).unwrap(),
-            token_type: "Bearer".into(),
+            token_type: TokenType::bearer(),
             obtained_at: at(obtained_at),
             expires_at: at(expires_at),
             refreshable: false,
@@ -380,22 +553,33 @@ mod tests {
             documented_lifetime: documented,
             ..Grant::default()
         };
-        assert_eq!(
-            expiry(&opaque, &grant(Some(60.0), Some(at(5e6)), None), now, ttl),
-            at(1_000_060.0)
-        );
-        assert_eq!(
-            expiry(&opaque, &grant(None, Some(at(5e6)), Some(S(5))), now, ttl),
-            at(5e6)
-        );
-        assert_eq!(
-            expiry(&opaque, &grant(None, None, Some(S(5))), now, ttl),
-            at(1_000_005.0)
-        );
-        assert_eq!(
-            expiry(&opaque, &grant(Some(-1.0), None, None), now, ttl),
-            at(1_000_900.0)
-        );
+        let e = |g| expiry(&opaque, &g, now, ttl).unwrap();
+        assert_eq!(e(grant(Some(60.0), Some(at(5e6)), None)), at(1_000_060.0));
+        assert_eq!(e(grant(None, Some(at(5e6)), Some(S(5)))), at(5e6));
+        assert_eq!(e(grant(None, None, Some(S(5)))), at(1_000_005.0));
+        assert_eq!(e(grant(Some(-1.0), None, None)), at(1_000_900.0));
+    }
+
+    #[test]
+    fn an_absurd_lifetime_counts_as_absent() {
+        let now = at(1_000_000.0);
+        let opaque = AccessToken::parse("opaque".into()).unwrap();
+        let in_secs = |s: f64| Grant {
+            expires_in: Some(s),
+            ..Grant::default()
+        };
+        for absurd in [f64::INFINITY, f64::NAN, 1e300, 0.0, -5.0, 11.0 * 366.0 * 86400.0] {
+            assert_eq!(
+                expiry(&opaque, &in_secs(absurd), now, S(900)).unwrap(),
+                at(1_000_900.0),
+                "{absurd}"
+            );
+        }
+        let past = Grant {
+            expires_at: Some(at(999_000.0)),
+            ..Grant::default()
+        };
+        assert_eq!(expiry(&opaque, &past, now, S(900)).unwrap(), at(1_000_900.0));
     }
 
     #[test]

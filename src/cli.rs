@@ -11,6 +11,14 @@ fn duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("{e} (write e.g. 30s, 5m, 1h)"))
 }
 
+/// A duration that must be longer than zero, as the config's `timeout` must.
+fn lasting(s: &str) -> Result<Duration, String> {
+    match duration(s)? {
+        d if d.is_zero() => Err("must be longer than zero".into()),
+        d => Ok(d),
+    }
+}
+
 /// Bearer tokens for the APIs you integrate with: secrets in the OS keyring, tokens
 /// cached until they expire, printed the way scripts, people and CI need them.
 #[derive(Debug, Parser)]
@@ -29,7 +37,7 @@ pub struct Cli {
     pub quiet: bool,
 
     /// Whole-request timeout, over the profile's (e.g. 10s)
-    #[arg(long, global = true, value_name = "DUR", value_parser = duration)]
+    #[arg(long, global = true, value_name = "DUR", value_parser = lasting)]
     pub timeout: Option<Duration>,
 
     #[command(subcommand)]
@@ -217,7 +225,7 @@ pub enum MidwayCommand {
         #[arg(long)]
         no_open: bool,
         /// How long to wait for the redirect
-        #[arg(long, value_name = "DUR", value_parser = duration, default_value = "5m")]
+        #[arg(long, value_name = "DUR", value_parser = lasting, default_value = "5m")]
         wait: Duration,
         #[command(flatten)]
         format: FormatArg,

@@ -643,6 +643,14 @@ impl ProfileReader<'_> {
         let provider = settings.provider();
         for (key, url) in provider.endpoints() {
             check_scheme(url.get_ref(), allow_http).map_err(|msg| section.key_error(key, url.span(), msg))?;
+            if !url.get_ref().username().is_empty() || url.get_ref().password().is_some() {
+                return Err(section.key_error(
+                    key,
+                    url.span(),
+                    "the URL holds a user name or password (user:password@host); secrets never go in a URL: \
+                     keep them with `authctl secret set`, AUTHCTL_SECRET_<PROFILE> or secret_command",
+                ));
+            }
         }
         provider
             .check()

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use crate::cache::{Cache, CacheError};
 use crate::debug;
 use crate::keyring;
-use crate::providers::Kind;
+use crate::providers::{Fingerprint, Kind};
 use crate::secret::Secret;
 
 const FORMAT: u32 = 2;
@@ -42,6 +42,8 @@ pub struct CredentialSlot {
     pub profile: String,
     pub provider: Kind,
     pub kind: CredentialKind,
+    /// The settings it must have been fetched with to be used.
+    pub bound_to: Fingerprint,
 }
 
 impl CredentialSlot {
@@ -74,6 +76,7 @@ struct Envelope {
     format: u32,
     provider: Kind,
     kind: CredentialKind,
+    bound_to: Fingerprint,
     value: Zeroizing<String>,
 }
 
@@ -98,6 +101,15 @@ impl Credentials {
             debug!(
                 1,
                 "warning: ignoring the {} of {} in {place}: it is of another kind", slot.kind, slot.profile
+            );
+            return None;
+        }
+        if envelope.bound_to != slot.bound_to {
+            debug!(
+                1,
+                "{}: ignoring the stored {}: it was fetched with other settings (URL, client or user)",
+                slot.profile,
+                slot.kind
             );
             return None;
         }
@@ -145,6 +157,7 @@ impl CredentialStore for Credentials {
             format: FORMAT,
             provider: slot.provider,
             kind: slot.kind,
+            bound_to: slot.bound_to.clone(),
             value: Zeroizing::new(value.expose().to_string()),
         };
         let text = Zeroizing::new(serde_json::to_string(&envelope).expect("an envelope serializes"));

@@ -20,6 +20,7 @@ use crate::http::TransportError;
 use crate::log::chain;
 use crate::providers::{BadAnswer, Kind};
 use crate::secret::SecretError;
+use crate::time::UnixTime;
 use crate::token::UnsafeToken;
 
 /// Every failure, boxed by domain so that `Result<T>` stays small.
@@ -40,6 +41,13 @@ pub enum Error {
     Browser(Box<BrowserError>),
     #[error(transparent)]
     Cache(Box<CacheError>),
+    /// The renewal this process waited for failed in another process: its report.
+    #[error("{message} (met by another authctl process renewing {profile} just now)")]
+    Shared {
+        profile: String,
+        exit: Exit,
+        message: String,
+    },
     /// Any other I/O failure: `what` says what authctl was doing.
     #[error("{what}")]
     Io {
@@ -78,6 +86,7 @@ impl Error {
             Error::Refused(_) => Exit::Rejected,
             Error::Browser(e) => e.exit(),
             Error::Cache(e) => e.exit(),
+            Error::Shared { exit, .. } => *exit,
             Error::Io { .. } => Exit::Failure,
         }
     }
@@ -130,6 +139,11 @@ pub enum Problem {
     UnsafeCredential {
         kind: CredentialKind,
         why: UnsafeToken,
+    },
+    /// A new token whose JWT says it ended already: a clock is wrong.
+    AlreadyExpired {
+        exp: UnixTime,
+        now: UnixTime,
     },
 }
 
@@ -191,6 +205,11 @@ impl fmt::Display for ProviderError {
             Problem::UnsafeCredential { kind, why } => {
                 write!(f, "{who} sent an unusable {kind}, not kept: {why}")
             }
+            Problem::AlreadyExpired { exp, now } => write!(
+                f,
+                "{who} sent a token that expired {}s ago by this machine's clock; check the clock (date -u) or the provider's",
+                exp.secs_until(*now).ceil() as i64
+            ),
         }
     }
 }

@@ -13,3 +13,22 @@ pub enum Exit {
     Upstream = 6,
     Browser = 7,
 }
+
+impl Exit {
+    /// The exit of a code authctl itself gave (read back from a failure record).
+    pub fn from_code(code: u8) -> Exit {
+        [
+            Exit::Success,
+            Exit::Failure,
+            Exit::Usage,
+            Exit::Config,
+            Exit::Secret,
+            Exit::Rejected,
+            Exit::Upstream,
+            Exit::Browser,
+        ]
+        .into_iter()
+        .find(|e| *e as u8 == code)
+        .unwrap_or(Exit::Failure)
+    }
+}

@@ -1,10 +1,13 @@
 //! The one HTTP client, behind the `Transport` seam the lifecycle sends through. rustls,
 //! connect timeout 10 s, a whole-request timeout, at most two retries (connect errors,
 //! 429, 502, 503, 504), no redirects followed, bodies capped at 1 MiB while streaming.
-//! `LazyClient` builds the client and its runtime on the first request, so the cached
-//! path never does.
+//! Proxies (`HTTPS_PROXY`, `NO_PROXY`) are honoured, except for loopback endpoints: plain
+//! http is allowed there only because the bytes stay on this machine. `localhost` and
+//! `*.localhost` resolve to loopback without asking DNS. `LazyClient` builds a client
+//! and its runtime on the first request, so the cached path never does.
 
 use std::cell::OnceCell;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -16,6 +19,7 @@ use crate::debug;
 use crate::log::{chain, one_line};
 use crate::providers::{Body, Request};
 use crate::redact::{REDACTED, scrub};
+use crate::settings::{is_loopback_host, is_loopback_name};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -86,11 +90,13 @@ pub fn snippet(body: &[u8]) -> String {
     format!("\"{}\"", one_line(&scrub(&text), 80))
 }
 
-/// A `Transport` that builds its `Client` on the first request.
+/// A `Transport` that builds its `Client` on the first request: one through the proxy
+/// settings, another for loopback endpoints, which no proxy may see.
 pub struct LazyClient {
     timeout: Duration,
     ca_file: Option<PathBuf>,
-    client: OnceCell<Client>,
+    proxied: OnceCell<Client>,
+    direct: OnceCell<Client>,
 }
 
 impl LazyClient {
@@ -98,21 +104,45 @@ impl LazyClient {
         LazyClient {
             timeout,
             ca_file,
-            client: OnceCell::new(),
+            proxied: OnceCell::new(),
+            direct: OnceCell::new(),
         }
     }
 }
 
 impl Transport for LazyClient {
     fn send(&self, request: &Request) -> Result<Response, TransportError> {
-        let client = match self.client.get() {
+        let loopback = request.url.host().is_some_and(|h| is_loopback_host(&h));
+        let cell = if loopback { &self.direct } else { &self.proxied };
+        let client = match cell.get() {
             Some(c) => c,
             None => {
-                let built = Client::new(self.timeout, self.ca_file.as_deref())?;
-                self.client.get_or_init(|| built)
+                let built = Client::new(self.timeout, self.ca_file.as_deref(), !loopback)?;
+                cell.get_or_init(|| built)
             }
         };
         client.send(request)
+    }
+}
+
+/// Names RFC 6761 keeps on this machine resolve to loopback without asking DNS; the rest
+/// go to the system resolver.
+struct Resolver;
+
+impl reqwest::dns::Resolve for Resolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_ascii_lowercase();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = if is_loopback_name(&host) {
+                vec![
+                    SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 0),
+                    SocketAddr::new(Ipv6Addr::LOCALHOST.into(), 0),
+                ]
+            } else {
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect()
+            };
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -136,8 +166,9 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, Con
 }
 
 impl Client {
-    /// Builds the client and a current-thread runtime for it.
-    pub fn new(timeout: Duration, ca_file: Option<&std::path::Path>) -> Result<Client, TransportError> {
+    /// Builds the client and a current-thread runtime for it; `proxied` lets it use the
+    /// proxy settings of the environment.
+    pub fn new(timeout: Duration, ca_file: Option<&std::path::Path>, proxied: bool) -> Result<Client, TransportError> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(
@@ -148,7 +179,11 @@ impl Client {
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(timeout)
             .default_headers(headers)
+            .dns_resolver(Resolver)
             .redirect(reqwest::redirect::Policy::none());
+        if !proxied {
+            builder = builder.no_proxy();
+        }
         if let Some(path) = ca_file {
             builder = builder.tls_certs_merge(read_ca_file(path).map_err(TransportError::CaFile)?);
         }

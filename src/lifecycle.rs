@@ -19,16 +19,16 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::cache::{self, CacheError, Lock, Record, Slot, TokenCache};
+use crate::cache::{self, CacheError, Failure, Lock, Record, Slot, TokenCache};
 use crate::config::{ConfigError, Profile};
 use crate::credentials::{CredentialKind, CredentialSlot, CredentialStore};
-use crate::error::{Error, Problem, ProviderError, RefusalError, Result};
+use crate::error::{Error, Exit, Problem, ProviderError, RefusalError, Result};
 use crate::exchange::{Answer, Exchange};
 use crate::http::Transport;
 use crate::providers::{Direct, Flow, Grant, Installations, Request};
 use crate::secret::{Secret, SecretSource};
 use crate::time::{Clock, UnixTime};
-use crate::token::{self, AccessToken};
+use crate::token::{self, AccessToken, TokenType};
 use crate::{debug, jwt, warn};
 
 /// Statuses that mean "that refresh token is no good" (RFC 6749 `invalid_grant` is 400).
@@ -82,11 +82,20 @@ pub struct Obtained {
 /// What the lifecycle works through. Production code passes the real ones (see
 /// `commands::seams`); unit tests pass fakes.
 pub struct Seams<'a> {
+    /// How long to wait for another process renewing the same profile.
+    pub patience: Duration,
     pub transport: &'a dyn Transport,
     pub clock: &'a dyn Clock,
     pub cache: &'a dyn TokenCache,
     pub credentials: &'a dyn CredentialStore,
     pub secret: &'a dyn SecretSource,
+}
+
+/// How long a renewal may take, and so how long to wait for another process's: a
+/// refresh and a login, each up to three attempts of `timeout`, the pauses between, and
+/// a `secret_command` of up to `timeout`.
+pub fn lock_patience(timeout: Duration) -> Duration {
+    timeout * 7 + Duration::from_secs(5)
 }
 
 /// A token for the profile: cached, refreshed, or from a new login.
@@ -111,13 +120,13 @@ pub fn accept(profile: &Profile, token: String, seams: &Seams) -> Result<Obtaine
         ask: &Ask::new(Mode::Login),
         seams,
     };
-    let _lock = seams.cache.lock(&profile.name)?;
+    let _lock = run.lock()?;
     let grant = Grant {
         access_token: token,
         ..Grant::default()
     };
     let record = run.record(grant, &run.endpoint(), false)?;
-    run.write(&Slot::profile(&profile.name), &record)?;
+    run.write(&Slot::profile(&profile.name), &record);
     Ok(Obtained {
         record,
         source: TokenSource::Network,
@@ -134,7 +143,7 @@ pub fn developer_login(profile: &Profile, seams: &Seams) -> Result<Secret> {
     let Flow::Installations(flow) = profile.provider().flow() else {
         unreachable!("only MidwayPlus profiles have developer tokens");
     };
-    let _lock = seams.cache.lock(&profile.name)?;
+    let _lock = run.lock()?;
     Ok(run.developer_token(flow)?.0)
 }
 
@@ -149,7 +158,7 @@ pub fn with_developer_token(profile: &Profile, seams: &Seams, request: impl Fn(&
     let Flow::Installations(flow) = profile.provider().flow() else {
         unreachable!("only MidwayPlus profiles have developer tokens");
     };
-    let _lock = seams.cache.lock(&profile.name)?;
+    let _lock = run.lock()?;
     let slot = run.credential_slot(CredentialKind::DeveloperToken);
     if let Some(developer_token) = run.stored(&slot) {
         match run
@@ -179,19 +188,61 @@ impl Run<'_> {
             return Ok(self.served(record));
         }
         self.renewable()?;
-        let _lock: Lock = self.seams.cache.lock(&self.profile.name)?;
+        let waiting_since = self.seams.clock.now();
+        let lock = self.lock()?;
         if let Some(record) = self.fresh(&slot) {
             debug!(1, "{}: another process renewed the token", self.profile.name);
             return Ok(self.served(record));
         }
-        let record = match self.profile.provider().flow() {
-            Flow::Direct(flow) => self.renew_direct(flow, &slot)?,
-            Flow::Installations(flow) => self.renew_installation(flow, &slot)?,
+        if let Some(failure) = self.shared_failure(&lock, waiting_since) {
+            return Err(failure);
+        }
+        let renewed = match self.profile.provider().flow() {
+            Flow::Direct(flow) => self.renew_direct(flow, &slot),
+            Flow::Installations(flow) => self.renew_installation(flow, &slot),
         };
-        self.write(&slot, &record)?;
+        let failure = renewed.as_ref().err().map(|e| Failure {
+            at: self.seams.clock.now(),
+            exit: e.exit() as u8,
+            message: e.report(),
+        });
+        self.seams.cache.set_failure(&self.profile.name, failure.as_ref());
+        let record = renewed?;
+        self.write(&slot, &record);
         Ok(Obtained {
             record,
             source: TokenSource::Network,
+        })
+    }
+
+    /// The profile's lock, waited for as long as a renewal may take (see
+    /// `lock_patience`). A lock that cannot be taken at all (a read-only cache) does not
+    /// stop the renewal.
+    fn lock(&self) -> Result<Lock> {
+        match self.seams.cache.lock(&self.profile.name, self.seams.patience) {
+            Ok(lock) => Ok(lock),
+            Err(e @ (CacheError::LockTimeout { .. } | CacheError::Untrusted { .. } | CacheError::NoHome)) => {
+                Err(e.into())
+            }
+            Err(e) => {
+                warn!("{}; renewing without it", crate::log::chain(&e));
+                Ok(Lock::none())
+            }
+        }
+    }
+
+    /// When this process waited for another that then failed to renew, that failure:
+    /// the waiters report it instead of each trying again at once. (An explicit login or
+    /// refresh always tries for itself.)
+    fn shared_failure(&self, lock: &Lock, waiting_since: UnixTime) -> Option<Error> {
+        if !lock.waited() || self.ask.mode != Mode::Auto {
+            return None;
+        }
+        let failure = self.seams.cache.failure(&self.profile.name)?;
+        (failure.at >= waiting_since).then(|| Error::Shared {
+            profile: self.profile.name.clone(),
+            exit: Exit::from_code(failure.exit),
+            message: failure.message,
         })
     }
 
@@ -206,12 +257,19 @@ impl Run<'_> {
             .filter(|r| r.servable(now, self.ask.min_ttl, self.profile.refresh_before))
     }
 
-    /// The cached record of `slot`, if it belongs to this profile's provider.
+    /// The cached record of `slot`, if it belongs to this profile: its provider, and the
+    /// settings it was fetched with.
     fn cached(&self, slot: &Slot) -> Option<Record> {
-        self.seams
-            .cache
-            .read(slot)
-            .filter(|r| r.provider == self.profile.kind())
+        let record = self.seams.cache.read(slot)?;
+        let bound_to = self.profile.settings.fingerprint(slot.installation.as_deref());
+        if record.provider != self.profile.kind() || record.bound_to != bound_to {
+            debug!(
+                1,
+                "{}: ignoring the cached token: it was fetched with other settings", self.profile.name
+            );
+            return None;
+        }
+        Some(record)
     }
 
     fn served(&self, record: Record) -> Obtained {
@@ -269,6 +327,7 @@ impl Run<'_> {
             profile: self.profile.name.clone(),
             provider: self.profile.kind(),
             kind,
+            bound_to: self.profile.settings.fingerprint(None),
         }
     }
 
@@ -305,7 +364,7 @@ impl Run<'_> {
     fn renew_direct(&self, flow: &dyn Direct, slot: &Slot) -> Result<Record> {
         let credential = self.credential_slot(CredentialKind::RefreshToken);
         // A record that says no refresh token was kept spares a look in the keyring.
-        let hint = self.seams.cache.read(slot).is_none_or(|r| r.refreshable);
+        let hint = self.cached(slot).is_none_or(|r| r.refreshable);
         let stored = hint.then(|| self.stored(&credential)).flatten();
         let mut refused = false;
         match stored.as_ref().and_then(|refresh_token| flow.refresh(refresh_token)) {
@@ -430,8 +489,21 @@ impl Run<'_> {
         Ok((self.exchange().read(&request, read(&body))?, request.url))
     }
 
+    /// Keeps a long-lived credential; one that cannot be kept (a full disk) costs the
+    /// next renewal a login, not this token.
     fn keep(&self, slot: &CredentialSlot, value: &Secret) -> Result<bool> {
-        Ok(self.seams.credentials.store(slot, value)?)
+        match self.seams.credentials.store(slot, value) {
+            Ok(kept) => Ok(kept),
+            Err(e) => {
+                warn!(
+                    "could not keep the {} of {}: {}",
+                    slot.kind,
+                    slot.profile,
+                    crate::log::chain(&e)
+                );
+                Ok(false)
+            }
+        }
     }
 
     /// Checks the new token from `url`, works out its expiry, and keeps a new refresh
@@ -440,13 +512,8 @@ impl Run<'_> {
         let now: UnixTime = self.seams.clock.now();
         let access_token = AccessToken::parse(grant.access_token.clone())
             .map_err(|why| self.exchange().error(url, Problem::UnsafeToken(why)))?;
-        let expires_at = cache::expiry(&access_token, &grant, now, self.profile.default_ttl);
-        if expires_at <= now {
-            warn!(
-                "{} sent a token that has already expired (clock skew?)",
-                self.profile.kind()
-            );
-        }
+        let expires_at = cache::expiry(&access_token, &grant, now, self.profile.default_ttl)
+            .map_err(|e| self.exchange().error(url, Problem::AlreadyExpired { exp: e.exp, now }))?;
         let refreshable = match &grant.refresh_token {
             Some(new) => match token::check_refresh_token(new.expose()) {
                 Ok(()) => self.keep(&self.credential_slot(CredentialKind::RefreshToken), new)?,
@@ -463,8 +530,9 @@ impl Run<'_> {
         };
         Ok(Record {
             provider: self.profile.kind(),
+            bound_to: self.profile.settings.fingerprint(self.installation()),
             access_token,
-            token_type: token::token_type(grant.token_type.as_deref()),
+            token_type: TokenType::from_answer(grant.token_type.as_deref()),
             obtained_at: now,
             expires_at,
             refreshable,
@@ -477,8 +545,15 @@ impl Run<'_> {
         self.profile.provider().endpoints()[0].1.get_ref().0.clone()
     }
 
-    fn write(&self, slot: &Slot, record: &Record) -> Result<(), CacheError> {
-        self.seams.cache.write(slot, record)
+    /// Caches the record; a cache that cannot be written still leaves the token to print.
+    fn write(&self, slot: &Slot, record: &Record) {
+        if let Err(e) = self.seams.cache.write(slot, record) {
+            warn!(
+                "could not cache the new token of {}: {}",
+                slot.profile,
+                crate::log::chain(&e)
+            );
+        }
     }
 }
 
@@ -498,7 +573,7 @@ mod tests {
     use crate::config::Config;
     use crate::error::Exit;
     use crate::http::{Response, TransportError};
-    use crate::providers::Body;
+    use crate::providers::{Body, Fingerprint};
     use crate::secret::{Origin, SecretError};
 
     const NOW: f64 = 1_700_000_000.0;
@@ -590,29 +665,38 @@ mod tests {
             self.records.borrow_mut().insert(slot.clone(), record.clone());
             Ok(())
         }
-        fn lock(&self, _: &str) -> Result<Lock, CacheError> {
+        fn lock(&self, _: &str, _: Duration) -> Result<Lock, CacheError> {
             if let Some((slot, record)) = self.meanwhile.borrow_mut().take() {
                 self.records.borrow_mut().insert(slot, record);
             }
             Ok(Lock::none())
         }
+        fn failure(&self, _: &str) -> Option<Failure> {
+            None
+        }
+        fn set_failure(&self, _: &str, _: Option<&Failure>) {}
     }
 
+    /// Credentials in memory, each with the settings it was stored under; like the real
+    /// store, it gives one back only under the same settings.
     #[derive(Default)]
-    struct Vault(RefCell<HashMap<CredentialKind, String>>);
+    struct Vault(RefCell<HashMap<CredentialKind, (Option<Fingerprint>, String)>>);
 
     impl Vault {
         fn holds(&self, kind: CredentialKind) -> Option<String> {
-            self.0.borrow().get(&kind).cloned()
+            self.0.borrow().get(&kind).map(|(_, v)| v.clone())
         }
     }
 
     impl CredentialStore for Vault {
         fn read(&self, slot: &CredentialSlot) -> Option<Secret> {
-            self.holds(slot.kind).map(Secret::new)
+            let held = self.0.borrow().get(&slot.kind).cloned();
+            held.filter(|(bound_to, _)| bound_to.as_ref().is_none_or(|b| *b == slot.bound_to))
+                .map(|(_, v)| Secret::new(v))
         }
         fn store(&self, slot: &CredentialSlot, value: &Secret) -> Result<bool, CacheError> {
-            self.0.borrow_mut().insert(slot.kind, value.expose().to_string());
+            let held = (Some(slot.bound_to.clone()), value.expose().to_string());
+            self.0.borrow_mut().insert(slot.kind, held);
             Ok(true)
         }
         fn forget(&self, slot: &CredentialSlot) {
@@ -673,6 +757,7 @@ mod tests {
 
         fn obtain(&self, mode: Mode) -> Result<Obtained> {
             let seams = Seams {
+                patience: Duration::from_secs(1),
                 transport: &self.script,
                 clock: &self.clock,
                 cache: &self.cache,
@@ -683,12 +768,13 @@ mod tests {
         }
 
         fn slot(&self) -> Slot {
-            match self.profile.kind() {
-                crate::providers::Kind::Midway => Slot {
-                    profile: "mw".into(),
-                    installation: Some("inst-1".into()),
-                },
-                _ => Slot::profile(&self.profile.name),
+            let installation = match &self.profile.settings {
+                crate::providers::Settings::Midway(m) => m.installation.as_ref().map(|i| i.0.clone()),
+                _ => None,
+            };
+            Slot {
+                profile: self.profile.name.clone(),
+                installation,
             }
         }
 
@@ -701,8 +787,9 @@ mod tests {
         fn record(&self, token: &str, left: f64, refreshable: bool) -> Record {
             Record {
                 provider: self.profile.kind(),
+                bound_to: self.profile.settings.fingerprint(self.slot().installation.as_deref()),
                 access_token: AccessToken::parse(token.into()).unwrap(),
-                token_type: "Bearer".into(),
+                token_type: TokenType::bearer(),
                 obtained_at: UnixTime::from_secs(NOW - 3600.0).unwrap(),
                 expires_at: UnixTime::from_secs(NOW + left).unwrap(),
                 refreshable,
@@ -710,8 +797,10 @@ mod tests {
             }
         }
 
+        /// A credential stored under this profile's settings.
         fn stored(&self, kind: CredentialKind, value: &str) {
-            self.vault.0.borrow_mut().insert(kind, value.into());
+            let bound_to = self.profile.settings.fingerprint(None);
+            self.vault.0.borrow_mut().insert(kind, (Some(bound_to), value.into()));
         }
 
         fn token(&self) -> String {
@@ -740,6 +829,34 @@ mod tests {
         );
         assert!(w.script.paths().is_empty());
         assert_eq!(w.secret.0.get(), 0);
+    }
+
+    #[test]
+    fn a_token_or_refresh_token_fetched_with_other_settings_is_never_used() {
+        let staging = World::oauth2();
+        staging.cached("staging-token", 3000.0, true);
+        staging.stored(RT, "staging-rt");
+        let production = World::new(
+            "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"https://o.test/token\"\nclient_id = \"other-client\"\n",
+            "o",
+        );
+        // The same profile name, now pointing at another client: nothing of the old one.
+        let old_record = staging.cache.read(&staging.slot()).unwrap();
+        production
+            .cache
+            .records
+            .borrow_mut()
+            .insert(production.slot(), old_record);
+        let old_rt = staging.vault.0.borrow().get(&RT).cloned().unwrap();
+        production.vault.0.borrow_mut().insert(RT, old_rt);
+        production.script.then(200, granted("production-token", None));
+        let got = production.obtain(Mode::Auto).unwrap();
+        assert_eq!(got.record.access_token.as_str(), "production-token");
+        assert_eq!(
+            production.script.field(0, "grant_type").as_deref(),
+            Some("client_credentials")
+        );
+        assert_eq!(production.script.field(0, "client_id").as_deref(), Some("other-client"));
     }
 
     #[test]

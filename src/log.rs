@@ -78,17 +78,30 @@ pub fn labelled(label: &str, code: &str, msg: &str) {
 }
 
 /// Keeps outside text (a provider's message, a command's stderr) to one line of sane
-/// length: it ends up in a terminal.
+/// length: it ends up in a terminal. White space folds to single spaces; control
+/// characters and the invisible ones that reorder or hide text (bidi overrides, zero
+/// widths) are shown as `\u{…}` escapes, so none can move the cursor, recolour the
+/// terminal or disguise what the line says.
 pub fn one_line(text: &str, max_chars: usize) -> String {
     let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let cleaned: String = joined.chars().filter(|c| !c.is_control()).collect();
-    if cleaned.chars().count() > max_chars {
-        let mut cut: String = cleaned.chars().take(max_chars).collect();
-        cut.push('…');
-        cut
-    } else {
-        cleaned
+    let mut out = String::new();
+    for (i, c) in joined.chars().enumerate() {
+        if i == max_chars {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || is_invisible(c) {
+            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
     }
+    out
+}
+
+/// Format characters that change how text is shown without being seen.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 /// An error's message and, when it has one, its innermost cause — the one that says what
@@ -117,5 +130,11 @@ mod tests {
     fn one_line_folds_whitespace_and_truncates() {
         assert_eq!(one_line("bad\r\n  secret\tgiven", 100), "bad secret given");
         assert_eq!(one_line("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn one_line_shows_control_and_bidi_characters_as_escapes() {
+        assert_eq!(one_line("red\u{1b}[31m", 100), "red\\u{001b}[31m");
+        assert_eq!(one_line("abc\u{202e}fed", 100), "abc\\u{202e}fed");
     }
 }

@@ -3,6 +3,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Secrets pass through this process: no core dump may keep them.
+    authctl::platform::forbid_core_dumps();
     let cli = authctl::cli::Cli::parse();
     authctl::log::init(cli.verbose, cli.quiet);
     match authctl::run(cli) {

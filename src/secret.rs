@@ -5,14 +5,17 @@
 //! `redact` the moment it exists.
 
 use std::fmt;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
 use crate::debug;
 use crate::keyring::{self, KeyringError};
 use crate::log::one_line;
+use crate::platform;
 
 /// A secret-bearing value. `Debug` never shows it and there is no `Display`: the only
 /// way to the text is `expose`, which makes every use easy to find.
@@ -70,6 +73,8 @@ pub enum SecretError {
     },
     #[error("no secret on standard input (expected one line)")]
     NoStdinLine,
+    #[error("standard input holds more than 64 KiB before its first line ends; that is no secret")]
+    StdinTooLong,
     #[error("cannot read the secret from standard input")]
     Stdin(#[source] std::io::Error),
     #[error("profile {profile}: secret_command `{program}` could not be started")]
@@ -90,7 +95,7 @@ pub enum SecretError {
     CommandOutput {
         profile: String,
         program: String,
-        problem: &'static str,
+        problem: String,
     },
     #[error("{source}; without one, give the secret as ${var} or with secret_command")]
     KeyringNeeded {
@@ -139,6 +144,8 @@ pub struct Lookup<'a> {
     pub spec: &'a SecretSpec,
     /// `--secret-stdin`.
     pub stdin: bool,
+    /// How long `secret_command` may take.
+    pub timeout: Duration,
 }
 
 impl SecretSource for Lookup<'_> {
@@ -155,7 +162,7 @@ impl SecretSource for Lookup<'_> {
         }
         if let Some(argv) = &spec.command {
             return Ok((
-                run_secret_command(&spec.profile, argv)?,
+                run_secret_command(spec, argv, self.timeout)?,
                 Origin::Command(argv[0].clone()),
             ));
         }
@@ -178,13 +185,20 @@ impl SecretSource for Lookup<'_> {
     }
 }
 
-/// Reads one line from standard input, without its line ending.
+/// The longest secret authctl reads from standard input.
+pub const MAX_STDIN_SECRET: usize = 64 * 1024;
+
+/// Reads one line (at most 64 KiB) from standard input, without its line ending.
 pub fn read_stdin_line() -> Result<Secret, SecretError> {
     let mut line = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
+        .take(MAX_STDIN_SECRET as u64 + 1)
         .read_line(&mut line)
         .map_err(SecretError::Stdin)?;
+    if line.len() > MAX_STDIN_SECRET {
+        return Err(SecretError::StdinTooLong);
+    }
     let trimmed = line.trim_end_matches(['\r', '\n']);
     if trimmed.is_empty() {
         return Err(SecretError::NoStdinLine);
@@ -192,42 +206,106 @@ pub fn read_stdin_line() -> Result<Secret, SecretError> {
     Ok(Secret::new(trimmed.to_string()))
 }
 
-/// Runs `secret_command` without a shell; its stdout, less the trailing newline, is the
-/// secret.
-fn run_secret_command(profile: &str, argv: &[String]) -> Result<Secret, SecretError> {
-    debug!(1, "profile {profile}: running secret_command {}", argv[0]);
-    let program = || argv[0].clone();
-    let output = Command::new(&argv[0])
-        .args(&argv[1..])
-        .stdin(Stdio::inherit())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::piped())
-        .output()
-        .map_err(|source| SecretError::CommandStart {
-            profile: profile.to_string(),
-            program: program(),
-            source,
-        })?;
-    let stdout = Zeroizing::new(output.stdout);
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(SecretError::CommandFailed {
-            profile: profile.to_string(),
-            program: program(),
-            status: output.status,
-            stderr: one_line(&crate::redact::scrub(&stderr), 300),
-        });
+/// All of standard input if it is at most `cap` bytes; `None` when there is more.
+pub fn read_stdin_all(cap: usize) -> Result<Option<Zeroizing<Vec<u8>>>, SecretError> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    std::io::stdin()
+        .lock()
+        .take(cap as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(SecretError::Stdin)?;
+    Ok((bytes.len() <= cap).then_some(bytes))
+}
+
+/// More than this on a `secret_command`'s stdout is not a secret.
+const MAX_COMMAND_OUTPUT: usize = 64 * 1024;
+/// Enough of a failing `secret_command`'s stderr to say why.
+const MAX_COMMAND_STDERR: usize = 16 * 1024;
+
+/// Keeps secrets out of a child's environment: every `AUTHCTL_SECRET_*`, and the
+/// variable a profile's `secret_env` names.
+pub fn scrub_child_env(cmd: &mut Command, secret_env: Option<&str>) {
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("AUTHCTL_SECRET_") || Some(name.as_ref()) == secret_env {
+            cmd.env_remove(name.as_ref());
+        }
     }
-    let bad = |problem| SecretError::CommandOutput {
-        profile: profile.to_string(),
-        program: program(),
+}
+
+/// Reads at most `cap + 1` bytes of `from` on a thread of its own; the channel gets them
+/// when the stream ends or the cap is passed.
+fn read_capped(from: impl Read + Send + 'static, cap: usize) -> mpsc::Receiver<Zeroizing<Vec<u8>>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Zeroizing::new(Vec::new());
+        let _ = from.take(cap as u64 + 1).read_to_end(&mut bytes);
+        let _ = tx.send(bytes);
+    });
+    rx
+}
+
+/// Runs `secret_command` without a shell, with stdin closed, no secrets in its
+/// environment, for at most `timeout`; its stdout, less the trailing newline, is the
+/// secret.
+fn run_secret_command(spec: &SecretSpec, argv: &[String], timeout: Duration) -> Result<Secret, SecretError> {
+    let profile = &spec.profile;
+    debug!(1, "profile {profile}: running secret_command {}", argv[0]);
+    let fail = |problem: String| SecretError::CommandOutput {
+        profile: profile.clone(),
+        program: argv[0].clone(),
         problem,
     };
-    let text = std::str::from_utf8(&stdout).map_err(|_| bad("printed something that is not UTF-8"))?;
+    let mut cmd = Command::new(&argv[0]);
+    cmd.args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    scrub_child_env(&mut cmd, Some(&spec.env));
+    let mut child = platform::spawn_group(&mut cmd).map_err(|source| SecretError::CommandStart {
+        profile: profile.clone(),
+        program: argv[0].clone(),
+        source,
+    })?;
+    let stdout = read_capped(child.stdout.take().expect("piped"), MAX_COMMAND_OUTPUT);
+    let stderr = read_capped(child.stderr.take().expect("piped"), MAX_COMMAND_STDERR);
+    let deadline = Instant::now() + timeout;
+    let too_slow = |child: &mut std::process::Child| {
+        platform::kill_group(child);
+        fail(format!(
+            "did not finish within {} (the profile's timeout) and was stopped",
+            humantime::format_duration(timeout)
+        ))
+    };
+    let Ok(out) = stdout.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
+        return Err(too_slow(&mut child));
+    };
+    if out.len() > MAX_COMMAND_OUTPUT {
+        platform::kill_group(&mut child);
+        return Err(fail("printed more than 64 KiB, which is no secret".into()));
+    }
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() >= deadline => return Err(too_slow(&mut child)),
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(fail(format!("could not be waited for: {e}"))),
+        }
+    };
+    if !status.success() {
+        let said = stderr.recv_timeout(Duration::from_millis(100)).unwrap_or_default();
+        return Err(SecretError::CommandFailed {
+            profile: profile.clone(),
+            program: argv[0].clone(),
+            status,
+            stderr: one_line(&crate::redact::scrub(&String::from_utf8_lossy(&said)), 300),
+        });
+    }
+    let text = std::str::from_utf8(&out).map_err(|_| fail("printed something that is not UTF-8".into()))?;
     let text = text.strip_suffix('\n').unwrap_or(text);
     let text = text.strip_suffix('\r').unwrap_or(text);
     if text.is_empty() {
-        return Err(bad("printed nothing"));
+        return Err(fail("printed nothing".into()));
     }
     Ok(Secret::new(text.to_string()))
 }

@@ -112,18 +112,25 @@ impl Endpoint {
 }
 
 impl Endpoint {
-    /// True for 127.0.0.0/8, ::1, `localhost` and `*.localhost` (RFC 6761 keeps those
-    /// on this machine).
+    /// True for 127.0.0.0/8, ::1, `localhost` and `*.localhost`.
     pub fn is_loopback(&self) -> bool {
-        match self.host() {
-            Some(url::Host::Domain(d)) => {
-                let d = d.to_ascii_lowercase();
-                d == "localhost" || d.ends_with(".localhost")
-            }
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
-        }
+        self.host().is_some_and(|h| is_loopback_host(&h))
+    }
+}
+
+/// `localhost` and `*.localhost`: RFC 6761 keeps them on this machine, and authctl
+/// resolves them so without asking DNS.
+pub fn is_loopback_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
+}
+
+/// A loopback address, or a name that stands for one.
+pub fn is_loopback_host<S: AsRef<str>>(host: &url::Host<S>) -> bool {
+    match host {
+        url::Host::Domain(d) => is_loopback_name(d.as_ref()),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
     }
 }
 
@@ -139,7 +146,20 @@ impl<'de> Deserialize<'de> for Endpoint {
         let raw = Text::deserialize(d)?;
         Url::parse(raw.trim())
             .map(Endpoint)
-            .map_err(|e| de::Error::custom(format!("invalid URL \"{}\": {e}", raw.0)))
+            .map_err(|e| de::Error::custom(format!("invalid URL \"{}\": {e}", without_userinfo(&raw))))
+    }
+}
+
+/// `raw` with whatever stands between `://` and the last `@` of the authority replaced,
+/// for messages about a URL that may hold a password.
+fn without_userinfo(raw: &str) -> String {
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return raw.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://[redacted]{}", &rest[at..]),
+        None => raw.to_string(),
     }
 }
 
@@ -311,6 +331,8 @@ mod tests {
                 .unwrap_err()
                 .starts_with("invalid URL")
         );
+        let bad_with_password = parse::<Endpoint>("\"https://me:hunter2@exa mple.com/x\"").unwrap_err();
+        assert!(!bad_with_password.contains("hunter2"), "{bad_with_password}");
         assert!(
             parse::<Argv>("\"pass show x\"")
                 .unwrap_err()

@@ -108,12 +108,43 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// A `token_type` as providers send it ("Bearer", "bearer"): letters only, short, so it
-/// is safe in JSON output; anything else is read as "Bearer".
-pub fn token_type(raw: Option<&str>) -> String {
-    match raw {
-        Some(t) if !t.is_empty() && t.len() <= 32 && t.chars().all(|c| c.is_ascii_alphabetic()) => t.to_string(),
-        _ => "Bearer".to_string(),
+/// A `token_type` ("Bearer", "bearer"): letters only and short, so it is safe anywhere
+/// it is printed. Checked again when a record is read back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TokenType(String);
+
+impl TokenType {
+    pub fn bearer() -> TokenType {
+        TokenType("Bearer".into())
+    }
+
+    /// What a provider sent, or "Bearer" when it sent nothing usable.
+    pub fn from_answer(raw: Option<&str>) -> TokenType {
+        raw.and_then(|t| TokenType::try_from(t.to_string()).ok())
+            .unwrap_or_else(TokenType::bearer)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for TokenType {
+    type Error = String;
+
+    fn try_from(t: String) -> Result<Self, Self::Error> {
+        if !t.is_empty() && t.len() <= 32 && t.chars().all(|c| c.is_ascii_alphabetic()) {
+            Ok(TokenType(t))
+        } else {
+            Err("a token_type is a short word of letters".into())
+        }
+    }
+}
+
+impl From<TokenType> for String {
+    fn from(t: TokenType) -> String {
+        t.0
     }
 }
 
@@ -155,8 +186,9 @@ mod tests {
 
     #[test]
     fn token_type_is_a_short_word_or_bearer() {
-        assert_eq!(token_type(Some("bearer")), "bearer");
-        assert_eq!(token_type(Some("Bearer\r\nX: 1")), "Bearer");
-        assert_eq!(token_type(None), "Bearer");
+        assert_eq!(TokenType::from_answer(Some("bearer")).as_str(), "bearer");
+        assert_eq!(TokenType::from_answer(Some("Bearer\r\nX: 1")).as_str(), "Bearer");
+        assert_eq!(TokenType::from_answer(None).as_str(), "Bearer");
+        assert!(serde_json::from_str::<TokenType>("\"Bearer\\r\\nX\"").is_err());
     }
 }

@@ -243,10 +243,10 @@ fn plain_http_to_a_remote_host_is_refused_before_any_connection() {
 fn http_proxy_settings_are_honoured() {
     let proxy = MockServer::start();
     let token = jwt_expiring_in(3600);
-    // The proxy sees the request for the unreachable origin and answers it.
+    // The proxy sees the request for the remote origin and answers it.
     let via_proxy = midigator_auth(&proxy, &token);
-    let origin = "http://127.0.0.2:9";
-    let env = TestEnv::new(&midigator_config(origin));
+    let remote = "http://proxy-test.example.invalid";
+    let env = TestEnv::new(&format!("{}allow_http = true\n", midigator_config(remote)));
     env.cmd()
         .args(["token", "mg", "--no-cache"])
         .env("AUTHCTL_SECRET_MG", "test-secret")
@@ -255,15 +255,14 @@ fn http_proxy_settings_are_honoured() {
         .success()
         .stdout(format!("{token}\n"));
     via_proxy.assert_calls(1);
-    // NO_PROXY sends it straight to the origin, where nothing listens.
+    // NO_PROXY sends it straight to the origin, which does not exist.
     env.cmd()
         .args(["token", "mg", "--no-cache"])
         .env("AUTHCTL_SECRET_MG", "test-secret")
         .env("HTTP_PROXY", proxy.base_url())
-        .env("NO_PROXY", "127.0.0.2")
+        .env("NO_PROXY", "proxy-test.example.invalid")
         .assert()
-        .code(6)
-        .stderr(predicate::str::contains("cannot connect"));
+        .code(6);
     via_proxy.assert_calls(1);
 }
 

@@ -16,3 +16,4 @@ mod redaction;
 mod secrets;
 mod tls;
 mod token;
+mod trust;

@@ -14,11 +14,18 @@ use crate::time::UnixTime;
 
 use super::{Context, Live};
 
+/// The most `inspect -` reads.
+const MAX_INSPECT: usize = 1024 * 1024;
+
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     let (token, known_expiry, label) = if args.profile.as_deref() == Some("-") {
-        let line = crate::secret::read_stdin_line()
-            .map_err(|_| Error::Usage("no token on standard input (expected one line)".into()))?;
-        let token = line.expose().trim().to_string();
+        let bytes = crate::secret::read_stdin_all(MAX_INSPECT)?
+            .ok_or_else(|| Error::Usage("standard input holds more than 1 MiB; a token is far shorter".into()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let token = text.lines().next().unwrap_or_default().trim().to_string();
+        if token.is_empty() {
+            return Err(Error::Usage("no token on standard input (expected one line)".into()));
+        }
         (token, None, "token from standard input".to_string())
     } else {
         let config = ctx.config()?;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cache::{Cache, CacheError, Lock, Record, Slot, TokenCache};
+use crate::cache::{Cache, CacheError, Failure, Lock, Record, Slot, TokenCache};
 use crate::cli::{Cli, Command, MidigatorCommand, Oauth2Command};
 use crate::config::{Config, Profile};
 use crate::credentials::{CredentialSlot, CredentialStore, Credentials};
@@ -85,26 +85,31 @@ pub struct Live<'a> {
     profile: &'a Profile,
     cache: Option<(Cache, Credentials)>,
     transport: LazyClient,
+    timeout: Duration,
     secret_stdin: bool,
 }
 
 impl<'a> Live<'a> {
     pub fn new(profile: &'a Profile, ctx: &Context, secret_stdin: bool) -> Result<Live<'a>> {
         let cache = Cache::open()?;
+        let timeout = ctx.timeout.unwrap_or(profile.timeout);
         Ok(Live {
             profile,
             cache: Some((cache.clone(), Credentials::new(cache))),
-            transport: LazyClient::new(ctx.timeout.unwrap_or(profile.timeout), profile.ca_file.clone()),
+            transport: LazyClient::new(timeout, profile.ca_file.clone()),
+            timeout,
             secret_stdin,
         })
     }
 
     /// For `--no-cache`: reads nothing from the cache and keeps nothing.
     pub fn without_cache(profile: &'a Profile, ctx: &Context, secret_stdin: bool) -> Live<'a> {
+        let timeout = ctx.timeout.unwrap_or(profile.timeout);
         Live {
             profile,
             cache: None,
-            transport: LazyClient::new(ctx.timeout.unwrap_or(profile.timeout), profile.ca_file.clone()),
+            transport: LazyClient::new(timeout, profile.ca_file.clone()),
+            timeout,
             secret_stdin,
         }
     }
@@ -114,12 +119,14 @@ impl<'a> Live<'a> {
         let lookup = Lookup {
             spec: &self.profile.secret,
             stdin: self.secret_stdin,
+            timeout: self.timeout,
         };
         let (cache, credentials): (&dyn TokenCache, &dyn CredentialStore) = match &self.cache {
             Some((cache, credentials)) => (cache, credentials),
             None => (&Nowhere, &Nowhere),
         };
         f(&Seams {
+            patience: crate::lifecycle::lock_patience(self.timeout),
             transport: &self.transport,
             clock: &SystemClock,
             cache,
@@ -139,9 +146,13 @@ impl TokenCache for Nowhere {
     fn write(&self, _: &Slot, _: &Record) -> Result<(), CacheError> {
         Ok(())
     }
-    fn lock(&self, _: &str) -> Result<Lock, CacheError> {
+    fn lock(&self, _: &str, _: Duration) -> Result<Lock, CacheError> {
         Ok(Lock::none())
     }
+    fn failure(&self, _: &str) -> Option<Failure> {
+        None
+    }
+    fn set_failure(&self, _: &str, _: Option<&Failure>) {}
 }
 
 impl CredentialStore for Nowhere {

@@ -30,7 +30,7 @@ fn needed(profile: &Profile) -> impl FnOnce(KeyringError) -> Error + '_ {
 fn set(profile: &Profile, stdin: bool) -> Result<()> {
     let what = profile.kind().secret_name();
     let value = if stdin {
-        secret::read_stdin_line()?
+        only_line(&profile.name)?
     } else if std::io::stdin().is_terminal() {
         let typed = rpassword::prompt_password(format!("{what} for {}: ", profile.name))
             .map_err(|e| Error::io("cannot read from the terminal", e))?;
@@ -66,6 +66,28 @@ fn delete(profile: &Profile) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// `secret set --stdin`: standard input must hold the secret and nothing else — one line,
+/// its line ending optional — so a pasted file is never half stored.
+fn only_line(profile: &str) -> Result<Secret> {
+    let too_much = || {
+        Error::Usage(format!(
+            "standard input holds more than one line; `authctl secret set {profile} --stdin` stores exactly one line, the secret"
+        ))
+    };
+    let bytes = secret::read_stdin_all(secret::MAX_STDIN_SECRET)?.ok_or_else(too_much)?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| Error::Usage("the secret on standard input is not UTF-8".into()))?;
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    if text.contains(['\n', '\r']) {
+        return Err(too_much());
+    }
+    if text.is_empty() {
+        return Err(SecretError::NoStdinLine.into());
+    }
+    Ok(Secret::new(text.to_string()))
 }
 
 /// Where a profile's secret would come from, place by place in lookup order, never its

@@ -79,7 +79,7 @@ pub fn print_token(profile: &Profile, obtained: &Obtained, format: Format) -> Re
         profile: &profile.name,
         provider: profile.kind().name(),
         token: r.access_token.as_str(),
-        token_type: &r.token_type,
+        token_type: r.token_type.as_str(),
         expires_at: Some(r.expires_at),
         refreshable: r.refreshable,
         source: obtained.source,

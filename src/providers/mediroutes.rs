@@ -53,6 +53,13 @@ impl Provider for MediRoutes {
         vec![("base_url", &self.base_url)]
     }
 
+    fn identity(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("base_url", self.base_url.get_ref().to_string()),
+            ("username", self.username.0.clone()),
+        ]
+    }
+
     /// The meanings MediRoutes documents for its token endpoint.
     fn status_meaning(&self, status: u16) -> Option<&'static str> {
         match status {

@@ -35,6 +35,10 @@ impl Provider for Midigator {
     fn endpoints(&self) -> Vec<(&'static str, &Spanned<Endpoint>)> {
         vec![("base_url", &self.base_url)]
     }
+
+    fn identity(&self) -> Vec<(&'static str, String)> {
+        vec![("base_url", self.base_url.get_ref().to_string())]
+    }
 }
 
 impl Direct for Midigator {

@@ -82,6 +82,19 @@ impl Provider for Midway {
         all
     }
 
+    /// The installation is not here: the developer token serves them all, and each
+    /// installation's token is cached and bound on its own.
+    fn identity(&self) -> Vec<(&'static str, String)> {
+        let mut id = vec![
+            ("base_url", self.base_url.get_ref().to_string()),
+            ("app_url", self.app_url.get_ref().to_string()),
+            ("client_id", self.client_id.0.clone()),
+        ];
+        id.extend(self.app_id.as_ref().map(|a| ("app_id", a.0.clone())));
+        id.extend(self.return_url.as_ref().map(|u| ("return_url", u.get_ref().to_string())));
+        id
+    }
+
     /// authctl listens for the browser redirect itself: the return URL must be here.
     fn check(&self) -> Result<(), Invalid> {
         match &self.return_url {

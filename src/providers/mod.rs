@@ -90,6 +90,12 @@ macro_rules! providers {
                     $(Settings::$variant(p) => p),*
                 }
             }
+
+            /// What a token or credential fetched with these settings is bound to: the
+            /// provider and its identity settings, and the installation it is for.
+            pub fn fingerprint(&self, installation: Option<&str>) -> Fingerprint {
+                Fingerprint::of(self.kind(), &self.provider().identity(), installation)
+            }
         }
     };
 }
@@ -136,6 +142,34 @@ impl<'de> Deserialize<'de> for Kind {
     }
 }
 
+/// A digest of the settings a token or credential was fetched with (FNV-1a, 64 bits: it
+/// tells settings apart, it guards against no adversary — the cache is private).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Fingerprint(String);
+
+impl Fingerprint {
+    pub fn of(kind: Kind, identity: &[(&'static str, String)], installation: Option<&str>) -> Fingerprint {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for b in bytes.iter().chain(b"\0") {
+                hash ^= u64::from(*b);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        feed(kind.name().as_bytes());
+        for (key, value) in identity {
+            feed(key.as_bytes());
+            feed(value.as_bytes());
+        }
+        if let Some(id) = installation {
+            feed(b"installation");
+            feed(id.as_bytes());
+        }
+        Fingerprint(format!("{hash:016x}"))
+    }
+}
+
 /// What a provider is called, and what its secret is called. (Separate from `Provider`,
 /// which must stay object-safe.)
 pub trait Described {
@@ -159,6 +193,11 @@ pub trait Provider: fmt::Debug {
 
     /// Every URL setting, for the checks of scheme and userinfo.
     fn endpoints(&self) -> Vec<(&'static str, &Spanned<Endpoint>)>;
+
+    /// The settings that decide whose tokens these are and which server issues them:
+    /// every URL, the client or user, the scope, the body format — never timeouts or
+    /// headers. A token or credential fetched with other values is never used.
+    fn identity(&self) -> Vec<(&'static str, String)>;
 
     /// Checks that a value's type alone cannot make.
     fn check(&self) -> Result<(), Invalid> {

@@ -63,6 +63,14 @@ impl Provider for Nugios {
         vec![("login_url", &self.login_url), ("refresh_url", &self.refresh_url)]
     }
 
+    fn identity(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("login_url", self.login_url.get_ref().to_string()),
+            ("refresh_url", self.refresh_url.get_ref().to_string()),
+            ("login", self.login.0.clone()),
+        ]
+    }
+
     fn check(&self) -> Result<(), Invalid> {
         match &self.timezone_offset {
             Some(m) if m.get_ref().abs() > MAX_OFFSET_MINUTES => Err(Invalid {

@@ -76,6 +76,16 @@ impl Provider for OAuth2 {
     fn endpoints(&self) -> Vec<(&'static str, &Spanned<Endpoint>)> {
         vec![("token_url", &self.token_url)]
     }
+
+    fn identity(&self) -> Vec<(&'static str, String)> {
+        let mut id = vec![
+            ("token_url", self.token_url.get_ref().to_string()),
+            ("client_id", self.client_id.0.clone()),
+            ("body", format!("{:?}", self.body)),
+        ];
+        id.extend(self.scope.as_ref().map(|s| ("scope", s.0.clone())));
+        id
+    }
 }
 
 impl Direct for OAuth2 {

@@ -58,23 +58,43 @@ impl TestEnv {
         Some(v["value"].as_str().expect("a credential value").to_string())
     }
 
+    /// Writes a cache file as authctl would: 0600 in a 0700 directory.
+    pub fn write_private(&self, name: &str, content: &str) {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        let _ = std::fs::DirBuilder::new().mode(0o700).create(self.cache_dir());
+        let path = self.cache_dir().join(name);
+        let _ = std::fs::remove_file(&path);
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .unwrap();
+        std::io::Write::write_all(&mut f, content.as_bytes()).unwrap();
+    }
+
+    /// The fingerprint of `profile`'s settings in this home's config, as authctl binds
+    /// its tokens (a credential with no installation) to them.
+    pub fn fingerprint(&self, profile: &str) -> String {
+        let config = authctl::config::Config::load(Some(&self.config_path())).unwrap();
+        let fingerprint = config.profile(profile).unwrap().settings.fingerprint(None);
+        serde_json::to_value(fingerprint).unwrap().as_str().unwrap().to_string()
+    }
+
     fn seed_credential(&self, profile: &str, provider: &str, kind: &str, value: &str) {
-        std::fs::create_dir_all(self.cache_dir()).unwrap();
-        let v = serde_json::json!({"format": 2, "provider": provider, "kind": kind, "value": value});
-        std::fs::write(
-            self.cache_dir().join(format!("{profile}+credential.json")),
-            v.to_string(),
-        )
-        .unwrap();
+        let v = serde_json::json!({"format": 2, "provider": provider, "kind": kind,
+            "bound_to": self.fingerprint(profile), "value": value});
+        self.write_private(&format!("{profile}+credential.json"), &v.to_string());
     }
 
     /// Writes a cache record for `profile` that expired a few minutes ago, with its refresh
     /// token kept in the credential file, as authctl leaves it when no keyring is reachable.
     pub fn seed_expired(&self, profile: &str, provider: &str, refresh_token: &str) {
         self.seed_credential(profile, provider, "refresh_token", refresh_token);
-        let record = serde_json::json!({"format": 2, "provider": provider, "access_token": "old", "token_type": "Bearer",
+        let record = serde_json::json!({"format": 2, "provider": provider, "bound_to": self.fingerprint(profile),
+            "access_token": "old", "token_type": "Bearer",
             "obtained_at": now() - 4000.0, "expires_at": now() - 400.0, "refreshable": true});
-        std::fs::write(self.cache_file(profile), record.to_string()).unwrap();
+        self.write_private(&format!("{profile}.json"), &record.to_string());
     }
 
     /// A MidwayPlus developer token kept in the cache, as `midway login` leaves it without
