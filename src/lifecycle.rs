@@ -95,7 +95,7 @@ pub struct Seams<'a> {
 /// refresh and a login, each up to three attempts of `timeout`, the pauses between, and
 /// a `secret_command` of up to `timeout`.
 pub fn lock_patience(timeout: Duration) -> Duration {
-    timeout * 7 + Duration::from_secs(5)
+    timeout.saturating_mul(7).saturating_add(Duration::from_secs(3))
 }
 
 /// A token for the profile: cached, refreshed, or from a new login.

@@ -269,7 +269,8 @@ fn run_secret_command(spec: &SecretSpec, argv: &[String], timeout: Duration) -> 
     })?;
     let stdout = read_capped(child.stdout.take().expect("piped"), MAX_COMMAND_OUTPUT);
     let stderr = read_capped(child.stderr.take().expect("piped"), MAX_COMMAND_STDERR);
-    let deadline = Instant::now() + timeout;
+    // A timeout of centuries is as good as none, and must not overflow the clock.
+    let deadline = Instant::now() + timeout.min(Duration::from_secs(86_400 * 365));
     let too_slow = |child: &mut std::process::Child| {
         platform::kill_group(child);
         fail(format!(

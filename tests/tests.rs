@@ -12,6 +12,7 @@ mod mediroutes;
 mod midway;
 mod nugios;
 mod output;
+mod properties;
 mod redaction;
 mod secrets;
 mod tls;

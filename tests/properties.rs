@@ -1,0 +1,175 @@
+//! Property tests: every parser of outside input — JWTs, each provider's answers, the
+//! config file, cache records, `Retry-After`, the browser callback — given arbitrary
+//! input, never panics and either accepts something safe or says no cleanly. A bounded
+//! number of cases each, so they run in every `cargo test`.
+
+use std::path::Path;
+
+use authctl::browser;
+use authctl::cache::Record;
+use authctl::config::Config;
+use authctl::http::parse_retry_after;
+use authctl::jwt;
+use authctl::log::one_line;
+use authctl::providers::Flow;
+use authctl::redact;
+use authctl::token::{AccessToken, check_bearer};
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Arbitrary JSON, nested a few levels, with the field names providers read mixed in.
+fn json() -> impl Strategy<Value = Value> {
+    let key = prop_oneof![
+        Just("token".to_string()),
+        Just("access_token".to_string()),
+        Just("accessToken".to_string()),
+        Just("refresh_token".to_string()),
+        Just("refreshToken".to_string()),
+        Just("expires_in".to_string()),
+        Just(".expires".to_string()),
+        Just("token_type".to_string()),
+        Just("passwordExpired".to_string()),
+        Just("message".to_string()),
+        ".{0,8}",
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        ".{0,40}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 32, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((key.clone(), inner), 0..6).prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+/// One profile of every provider.
+fn profiles() -> Vec<authctl::config::Profile> {
+    let text = "[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://x.test\"\n\
+        [profiles.mw]\nprovider = \"midway\"\nclient_id = \"c\"\ninstallation = \"i\"\n\
+        [profiles.mr]\nprovider = \"mediroutes\"\nusername = \"u\"\n\
+        [profiles.ng]\nprovider = \"nugios\"\nlogin_url = \"https://x.test/l\"\nrefresh_url = \"https://x.test/r\"\nlogin = \"l\"\n\
+        [profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"https://x.test/t\"\nclient_id = \"c\"\n";
+    Config::parse(Path::new("/p.toml"), text).unwrap().profiles().unwrap()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn jwt_decoding_takes_any_text(text in ".{0,200}", parts in prop::collection::vec("[A-Za-z0-9_=-]{0,40}", 0..5)) {
+        let _ = jwt::decode(&text);
+        if let Some(d) = jwt::decode(&parts.join(".")) {
+            let _ = (d.exp(), d.iat());
+        }
+    }
+
+    #[test]
+    fn a_checked_bearer_token_holds_only_rfc_6750_characters(text in ".{0,100}") {
+        if check_bearer(&text).is_ok() {
+            prop_assert!(text.chars().all(|c| c.is_ascii_alphanumeric() || "-._~+/=".contains(c)));
+            prop_assert!(AccessToken::parse(text).is_ok());
+        }
+    }
+
+    #[test]
+    fn every_provider_reads_any_json_answer_without_panicking(body in json()) {
+        for profile in profiles() {
+            match profile.provider().flow() {
+                Flow::Direct(flow) => {
+                    let _ = flow.read_grant(&body);
+                }
+                Flow::Installations(flow) => {
+                    let _ = flow.read_developer_token(&body);
+                    let _ = flow.read_installation_token(&body);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn any_config_text_parses_or_is_refused(text in "(\\[[a-z.]{0,12}\\]\n|[a-z_]{1,10} = (\"[^\"\n]{0,20}\"|[0-9]{1,5}|true|\\[\\])\n|.{0,20}\n){0,12}") {
+        if let Ok(cfg) = Config::parse(Path::new("/p.toml"), &text) {
+            let names: Vec<String> = cfg.names().into_iter().map(str::to_string).collect();
+            for name in names {
+                let _ = cfg.profile(&name);
+            }
+            let _ = cfg.profiles();
+            let _ = cfg.resolve(None);
+        }
+    }
+
+    #[test]
+    fn a_profile_of_arbitrary_values_is_read_or_refused(key in "(base_url|token_url|client_id|timeout|refresh_before|default_ttl|allow_http|secret_command|body|scope|timezone_offset|return_url|installation)", value in "(\"[^\"\n\\\\]{0,30}\"|-?[0-9]{1,20}|true|\\[\"[a-z ]{0,8}\"\\]|1e9|\\{\\})") {
+        for provider in ["midigator", "midway", "mediroutes", "nugios", "oauth2"] {
+            let text = format!("[profiles.p]\nprovider = \"{provider}\"\n{key} = {value}\n");
+            if let Ok(cfg) = Config::parse(Path::new("/p.toml"), &text) {
+                let _ = cfg.profile("p");
+            }
+        }
+    }
+
+    #[test]
+    fn a_cache_record_is_read_only_when_safe(bytes in prop::collection::vec(any::<u8>(), 0..300), token in ".{0,30}", expires in any::<f64>()) {
+        let _ = serde_json::from_slice::<Record>(&bytes);
+        let record = serde_json::json!({"provider": "midigator", "bound_to": "00", "access_token": token,
+            "token_type": "Bearer", "obtained_at": 1.0, "expires_at": expires});
+        if let Ok(r) = serde_json::from_value::<Record>(record) {
+            prop_assert!(check_bearer(r.access_token.as_str()).is_ok());
+            prop_assert!(r.expires_at.secs().is_finite() && r.expires_at.secs() > 0.0);
+        }
+    }
+
+    #[test]
+    fn retry_after_takes_any_header_value(value in ".{0,60}") {
+        let _ = parse_retry_after(&value);
+    }
+
+    #[test]
+    fn any_timeout_gives_a_bounded_lock_wait(secs in any::<u64>(), nanos in 0u32..1_000_000_000) {
+        let timeout = std::time::Duration::new(secs, nanos);
+        prop_assert!(authctl::lifecycle::lock_patience(timeout) >= timeout);
+    }
+
+    #[test]
+    fn the_browser_callback_takes_any_request(head in ".{0,300}", query in "[A-Za-z0-9%=&._~+/ -]{0,80}") {
+        for head in [head, format!("GET /callback?{query} HTTP/1.1\r\nHost: x\r\n\r\n")] {
+            let a = browser::answer(&head, "/callback");
+            prop_assert!([200, 400, 403, 404, 405].contains(&a.status));
+            if let Some(Ok(token)) = &a.outcome {
+                prop_assert!(check_bearer(token).is_ok());
+                prop_assert_eq!(a.status, 200);
+            }
+        }
+    }
+
+    #[test]
+    fn outside_text_reaches_the_terminal_on_one_safe_line(text in "\\PC{0,80}|.{0,80}", secret in "[a-zA-Z0-9]{8,16}") {
+        let line = one_line(&text, 50);
+        prop_assert!(!line.chars().any(|c| c.is_control()));
+        prop_assert!(line.chars().count() <= 50 * 10 + 1);
+        redact::register(&secret);
+        let surrounded = [text.as_str(), secret.as_str(), text.as_str()].concat();
+        prop_assert!(!redact::scrub(&surrounded).contains(&secret));
+    }
+}
+
+#[test]
+fn every_provider_is_covered() {
+    let kinds: Vec<_> = profiles().iter().map(|p| p.kind()).collect();
+    for kind in authctl::providers::Kind::ALL {
+        assert!(kinds.contains(kind), "{kind} has no profile in the property tests");
+    }
+}
