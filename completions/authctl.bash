@@ -22,6 +22,15 @@ _authctl() {
             authctl,config)
                 cmd="authctl__subcmd__config"
                 ;;
+            authctl,curl)
+                cmd="authctl__subcmd__curl"
+                ;;
+            authctl,demo)
+                cmd="authctl__subcmd__demo"
+                ;;
+            authctl,exec)
+                cmd="authctl__subcmd__exec"
+                ;;
             authctl,help)
                 cmd="authctl__subcmd__help"
                 ;;
@@ -30,6 +39,9 @@ _authctl() {
                 ;;
             authctl,logout)
                 cmd="authctl__subcmd__logout"
+                ;;
+            authctl,man)
+                cmd="authctl__subcmd__man"
                 ;;
             authctl,mediroutes)
                 cmd="authctl__subcmd__mediroutes"
@@ -49,8 +61,14 @@ _authctl() {
             authctl,secret)
                 cmd="authctl__subcmd__secret"
                 ;;
+            authctl,status)
+                cmd="authctl__subcmd__status"
+                ;;
             authctl,token)
                 cmd="authctl__subcmd__token"
+                ;;
+            authctl,watch)
+                cmd="authctl__subcmd__watch"
                 ;;
             authctl__subcmd__config,check)
                 cmd="authctl__subcmd__config__subcmd__check"
@@ -82,6 +100,15 @@ _authctl() {
             authctl__subcmd__help,config)
                 cmd="authctl__subcmd__help__subcmd__config"
                 ;;
+            authctl__subcmd__help,curl)
+                cmd="authctl__subcmd__help__subcmd__curl"
+                ;;
+            authctl__subcmd__help,demo)
+                cmd="authctl__subcmd__help__subcmd__demo"
+                ;;
+            authctl__subcmd__help,exec)
+                cmd="authctl__subcmd__help__subcmd__exec"
+                ;;
             authctl__subcmd__help,help)
                 cmd="authctl__subcmd__help__subcmd__help"
                 ;;
@@ -90,6 +117,9 @@ _authctl() {
                 ;;
             authctl__subcmd__help,logout)
                 cmd="authctl__subcmd__help__subcmd__logout"
+                ;;
+            authctl__subcmd__help,man)
+                cmd="authctl__subcmd__help__subcmd__man"
                 ;;
             authctl__subcmd__help,mediroutes)
                 cmd="authctl__subcmd__help__subcmd__mediroutes"
@@ -109,8 +139,14 @@ _authctl() {
             authctl__subcmd__help,secret)
                 cmd="authctl__subcmd__help__subcmd__secret"
                 ;;
+            authctl__subcmd__help,status)
+                cmd="authctl__subcmd__help__subcmd__status"
+                ;;
             authctl__subcmd__help,token)
                 cmd="authctl__subcmd__help__subcmd__token"
+                ;;
+            authctl__subcmd__help,watch)
+                cmd="authctl__subcmd__help__subcmd__watch"
                 ;;
             authctl__subcmd__help__subcmd__config,check)
                 cmd="authctl__subcmd__help__subcmd__config__subcmd__check"
@@ -281,7 +317,7 @@ _authctl() {
 
     case "${cmd}" in
         authctl)
-            opts="-v -q -h -V --config --verbose --quiet --timeout --help --version token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help"
+            opts="-v -q -h -V --config --verbose --quiet --timeout --help --version token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -482,8 +518,82 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__curl)
+            opts="-v -q -h -V --secret-stdin --config --verbose --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__demo)
+            opts="-v -q -h -V --serve --port --config --verbose --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__exec)
+            opts="-v -q -h -V --env --secret-stdin --config --verbose --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__help)
-            opts="token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help"
+            opts="token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,6 +676,48 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__help__subcmd__curl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -595,6 +747,20 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -874,7 +1040,35 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__help__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -912,6 +1106,28 @@ _authctl() {
             ;;
         authctl__subcmd__logout)
             opts="-v -q -h -V --all --config --verbose --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__man)
+            opts="-v -q -h -V --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1788,6 +2004,28 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__status)
+            opts="-v -q -h -V --json --config --verbose --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__token)
             opts="-v -q -h -V --format --secret-stdin --min-ttl --force-refresh --no-cache --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1801,6 +2039,36 @@ _authctl() {
                     ;;
                 --min-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__watch)
+            opts="-v -q -h -V --file --format --config --verbose --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -28,14 +28,20 @@ complete -c authctl -n "__fish_authctl_needs_command" -l config -d 'Config file 
 complete -c authctl -n "__fish_authctl_needs_command" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_needs_command" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_needs_command" -s q -l quiet -d 'Print no warnings, only errors'
-complete -c authctl -n "__fish_authctl_needs_command" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_needs_command" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "token" -d 'Print a valid token for a profile: cached, refreshed, or from a new login'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "inspect" -d 'Decode a profile\'s token (or one read from stdin with `-`) and show its expiry'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "secret" -d 'Store, delete or locate a profile\'s secret (never prints it)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "logout" -d 'Drop the cached tokens and refresh tokens of a profile'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "config" -d 'Show, check or create the config file'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "status" -d 'Show every profile (or one): its provider, cached token, expiry, whether it can be renewed, and where its secret would come from. No network'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "exec" -d 'Run a command with the profile\'s token in its environment (never in any argv)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "curl" -d 'Run curl with the profile\'s headers, handed over a pipe (never in curl\'s argv)'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "watch" -d 'Keep a file holding a fresh token, renewed before it expires, until stopped'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "demo" -d 'Run every provider\'s flow against a built-in sandbox, offline'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c authctl -n "__fish_authctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "midigator" -d 'Midigator: request a bearer token from POST /auth'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "midway" -d 'MidwayPlus: developer login, installations, installation tokens, browser sign-in'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "mediroutes" -d 'MediRoutes: password grant and refresh token'
@@ -137,12 +143,60 @@ complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config file'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented starter config (never overwrites)'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand status" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand status" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand status" -l json -d 'Print a JSON array'
+complete -c authctl -n "__fish_authctl_using_subcommand status" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand status" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand status" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand exec" -l env -d 'The variable that holds the token' -r
+complete -c authctl -n "__fish_authctl_using_subcommand exec" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand exec" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand exec" -l secret-stdin -d 'Read the secret from the first line of stdin (when a new token is needed)'
+complete -c authctl -n "__fish_authctl_using_subcommand exec" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand exec" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand curl" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand curl" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand curl" -l secret-stdin -d 'Read the secret from the first line of stdin (when a new token is needed)'
+complete -c authctl -n "__fish_authctl_using_subcommand curl" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand curl" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand curl" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand curl" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand watch" -l file -d 'The file to keep the token in (written 0600, replaced atomically)' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand watch" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
+header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
+curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
+json\t'A JSON object with the token, its expiry and its headers'
+env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+complete -c authctl -n "__fish_authctl_using_subcommand watch" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand watch" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand watch" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand watch" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authctl -n "__fish_authctl_using_subcommand watch" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand demo" -l port -d 'The sandbox\'s port with --serve [default: any free port]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand demo" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand demo" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand demo" -l serve -d 'Keep the sandbox running and print a config for it, until Ctrl-C'
+complete -c authctl -n "__fish_authctl_using_subcommand demo" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand demo" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand man" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand man" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand man" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand man" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand man" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -330,18 +384,24 @@ complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from help" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "token" -d 'Print a valid token for a profile: cached, refreshed, or from a new login'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "inspect" -d 'Decode a profile\'s token (or one read from stdin with `-`) and show its expiry'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "secret" -d 'Store, delete or locate a profile\'s secret (never prints it)'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "logout" -d 'Drop the cached tokens and refresh tokens of a profile'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "config" -d 'Show, check or create the config file'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "completions" -d 'Print a shell completion script'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "midigator" -d 'Midigator: request a bearer token from POST /auth'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "midway" -d 'MidwayPlus: developer login, installations, installation tokens, browser sign-in'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "mediroutes" -d 'MediRoutes: password grant and refresh token'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "nugios" -d 'Nugios: login and refresh token'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "oauth2" -d 'OAuth2 client credentials: request a token from the token endpoint'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config completions midigator midway mediroutes nugios oauth2 help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "token" -d 'Print a valid token for a profile: cached, refreshed, or from a new login'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "inspect" -d 'Decode a profile\'s token (or one read from stdin with `-`) and show its expiry'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "secret" -d 'Store, delete or locate a profile\'s secret (never prints it)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "logout" -d 'Drop the cached tokens and refresh tokens of a profile'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "config" -d 'Show, check or create the config file'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "status" -d 'Show every profile (or one): its provider, cached token, expiry, whether it can be renewed, and where its secret would come from. No network'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "exec" -d 'Run a command with the profile\'s token in its environment (never in any argv)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "curl" -d 'Run curl with the profile\'s headers, handed over a pipe (never in curl\'s argv)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "watch" -d 'Keep a file holding a fresh token, renewed before it expires, until stopped'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "demo" -d 'Run every provider\'s flow against a built-in sandbox, offline'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "man" -d 'Print the man page (roff)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "midigator" -d 'Midigator: request a bearer token from POST /auth'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "midway" -d 'MidwayPlus: developer login, installations, installation tokens, browser sign-in'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "mediroutes" -d 'MediRoutes: password grant and refresh token'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "nugios" -d 'Nugios: login and refresh token'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "oauth2" -d 'OAuth2 client credentials: request a token from the token endpoint'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Store a profile\'s secret in the OS keyring (prompts without echo)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "delete" -d 'Delete a profile\'s secret from the OS keyring'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "status" -d 'Say where the profile\'s secret would come from (never its value)'

@@ -21,8 +21,8 @@ _authctl() {
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '(-v --verbose)-q[Print no warnings, only errors]' \
 '(-v --verbose)--quiet[Print no warnings, only errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
 ":: :_authctl_commands" \
@@ -295,6 +295,94 @@ esac
     ;;
 esac
 ;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--json[Print a JSON array]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::profile -- Only this profile \[default\: every profile\]:_default' \
+&& ret=0
+;;
+(exec)
+_arguments "${_arguments_options[@]}" : \
+'--env=[The variable that holds the token]:NAME:_default' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--secret-stdin[Read the secret from the first line of stdin (when a new token is needed)]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':profile -- Profile name, or a provider name used by exactly one profile:_default' \
+'*::command -- The command and its arguments, after `--`:_default' \
+&& ret=0
+;;
+(curl)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--secret-stdin[Read the secret from the first line of stdin (when a new token is needed)]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':profile -- Profile name, or a provider name used by exactly one profile:_default' \
+'*::args -- curl'\''s own arguments, after `--`:_default' \
+&& ret=0
+;;
+(watch)
+_arguments "${_arguments_options[@]}" : \
+'--file=[The file to keep the token in (written 0600, replaced atomically)]:PATH:_files' \
+'--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
+header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
+curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
+json\:"A JSON object with the token, its expiry and its headers"
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':profile -- Profile name, or a provider name used by exactly one profile:_default' \
+&& ret=0
+;;
+(demo)
+_arguments "${_arguments_options[@]}" : \
+'--port=[The sandbox'\''s port with --serve \[default\: any free port\]]:N:_default' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--serve[Keep the sandbox running and print a config for it, until Ctrl-C]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
@@ -308,6 +396,20 @@ _arguments "${_arguments_options[@]}" : \
 '-V[Print version]' \
 '--version[Print version]' \
 ':shell:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
 && ret=0
 ;;
 (midigator)
@@ -867,7 +969,31 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(exec)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(curl)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(watch)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(demo)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(man)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -1012,7 +1138,13 @@ _authctl_commands() {
 'secret:Store, delete or locate a profile'\''s secret (never prints it)' \
 'logout:Drop the cached tokens and refresh tokens of a profile' \
 'config:Show, check or create the config file' \
+'status:Show every profile (or one)\: its provider, cached token, expiry, whether it can be renewed, and where its secret would come from. No network' \
+'exec:Run a command with the profile'\''s token in its environment (never in any argv)' \
+'curl:Run curl with the profile'\''s headers, handed over a pipe (never in curl'\''s argv)' \
+'watch:Keep a file holding a fresh token, renewed before it expires, until stopped' \
+'demo:Run every provider'\''s flow against a built-in sandbox, offline' \
 'completions:Print a shell completion script' \
+'man:Print the man page (roff)' \
 'midigator:Midigator\: request a bearer token from POST /auth' \
 'midway:MidwayPlus\: developer login, installations, installation tokens, browser sign-in' \
 'mediroutes:MediRoutes\: password grant and refresh token' \
@@ -1082,6 +1214,21 @@ _authctl__subcmd__config__subcmd__path_commands() {
     local commands; commands=()
     _describe -t commands 'authctl config path commands' commands "$@"
 }
+(( $+functions[_authctl__subcmd__curl_commands] )) ||
+_authctl__subcmd__curl_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl curl commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__demo_commands] )) ||
+_authctl__subcmd__demo_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl demo commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__exec_commands] )) ||
+_authctl__subcmd__exec_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl exec commands' commands "$@"
+}
 (( $+functions[_authctl__subcmd__help_commands] )) ||
 _authctl__subcmd__help_commands() {
     local commands; commands=(
@@ -1090,7 +1237,13 @@ _authctl__subcmd__help_commands() {
 'secret:Store, delete or locate a profile'\''s secret (never prints it)' \
 'logout:Drop the cached tokens and refresh tokens of a profile' \
 'config:Show, check or create the config file' \
+'status:Show every profile (or one)\: its provider, cached token, expiry, whether it can be renewed, and where its secret would come from. No network' \
+'exec:Run a command with the profile'\''s token in its environment (never in any argv)' \
+'curl:Run curl with the profile'\''s headers, handed over a pipe (never in curl'\''s argv)' \
+'watch:Keep a file holding a fresh token, renewed before it expires, until stopped' \
+'demo:Run every provider'\''s flow against a built-in sandbox, offline' \
 'completions:Print a shell completion script' \
+'man:Print the man page (roff)' \
 'midigator:Midigator\: request a bearer token from POST /auth' \
 'midway:MidwayPlus\: developer login, installations, installation tokens, browser sign-in' \
 'mediroutes:MediRoutes\: password grant and refresh token' \
@@ -1129,6 +1282,21 @@ _authctl__subcmd__help__subcmd__config__subcmd__path_commands() {
     local commands; commands=()
     _describe -t commands 'authctl help config path commands' commands "$@"
 }
+(( $+functions[_authctl__subcmd__help__subcmd__curl_commands] )) ||
+_authctl__subcmd__help__subcmd__curl_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help curl commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__demo_commands] )) ||
+_authctl__subcmd__help__subcmd__demo_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help demo commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__exec_commands] )) ||
+_authctl__subcmd__help__subcmd__exec_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help exec commands' commands "$@"
+}
 (( $+functions[_authctl__subcmd__help__subcmd__help_commands] )) ||
 _authctl__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
@@ -1143,6 +1311,11 @@ _authctl__subcmd__help__subcmd__inspect_commands() {
 _authctl__subcmd__help__subcmd__logout_commands() {
     local commands; commands=()
     _describe -t commands 'authctl help logout commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__man_commands] )) ||
+_authctl__subcmd__help__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help man commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__help__subcmd__mediroutes_commands] )) ||
 _authctl__subcmd__help__subcmd__mediroutes_commands() {
@@ -1258,10 +1431,20 @@ _authctl__subcmd__help__subcmd__secret__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'authctl help secret status commands' commands "$@"
 }
+(( $+functions[_authctl__subcmd__help__subcmd__status_commands] )) ||
+_authctl__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help status commands' commands "$@"
+}
 (( $+functions[_authctl__subcmd__help__subcmd__token_commands] )) ||
 _authctl__subcmd__help__subcmd__token_commands() {
     local commands; commands=()
     _describe -t commands 'authctl help token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__watch_commands] )) ||
+_authctl__subcmd__help__subcmd__watch_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help watch commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__inspect_commands] )) ||
 _authctl__subcmd__inspect_commands() {
@@ -1272,6 +1455,11 @@ _authctl__subcmd__inspect_commands() {
 _authctl__subcmd__logout_commands() {
     local commands; commands=()
     _describe -t commands 'authctl logout commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__man_commands] )) ||
+_authctl__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl man commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__mediroutes_commands] )) ||
 _authctl__subcmd__mediroutes_commands() {
@@ -1543,10 +1731,20 @@ _authctl__subcmd__secret__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'authctl secret status commands' commands "$@"
 }
+(( $+functions[_authctl__subcmd__status_commands] )) ||
+_authctl__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl status commands' commands "$@"
+}
 (( $+functions[_authctl__subcmd__token_commands] )) ||
 _authctl__subcmd__token_commands() {
     local commands; commands=()
     _describe -t commands 'authctl token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__watch_commands] )) ||
+_authctl__subcmd__watch_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl watch commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_authctl" ]; then

@@ -62,6 +62,8 @@ const BAD_TOKEN_PAGE: &str = "<!doctype html><meta charset=utf-8><title>authctl<
     <p>The redirect carried a token authctl cannot use. See the terminal.</p>";
 const NOT_A_PAGE: &str = "<!doctype html><meta charset=utf-8><title>authctl</title>\
     <p>authctl takes the sign-in redirect only as a page your browser opens.</p>";
+const NOT_YOURS_PAGE: &str = "<!doctype html><meta charset=utf-8><title>authctl</title>\
+    <p>authctl takes the sign-in redirect only from its own user's browser.</p>";
 const NOT_FOUND_PAGE: &str = "<!doctype html><meta charset=utf-8><title>authctl</title>\
     <p>Not found. authctl is waiting for the sign-in redirect elsewhere.</p>";
 
@@ -83,7 +85,9 @@ pub struct Listening {
 
 impl Listening {
     /// Binds every loopback address the return URL's host stands for (`localhost` is both
-    /// 127.0.0.1 and ::1; one is enough), without asking DNS.
+    /// 127.0.0.1 and ::1), without asking DNS. Another program on any of them could take
+    /// the redirect meant for authctl, so that is an error; only an address this machine
+    /// does not have (IPv6 turned off) is skipped.
     pub fn bind(return_url: &Url) -> Result<Listening> {
         let port = return_url.port_or_known_default().unwrap_or(80);
         let addrs = loopback_addrs(return_url, port);
@@ -92,7 +96,22 @@ impl Listening {
         for addr in addrs {
             match std::net::TcpListener::bind(addr) {
                 Ok(l) => listeners.push(l),
-                Err(source) => last_error = Some((addr.to_string(), source)),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::AddrNotAvailable | std::io::ErrorKind::Unsupported
+                    ) =>
+                {
+                    debug!(1, "{addr} is not available here: {e}");
+                    last_error = Some((addr.to_string(), e));
+                }
+                Err(source) => {
+                    return Err(BrowserError::Bind {
+                        return_url: return_url.clone(),
+                        addr: addr.to_string(),
+                        source,
+                    });
+                }
             }
             // Port 0 gives each address a port of its own: the first one will do.
             if port == 0 && !listeners.is_empty() {
@@ -124,20 +143,29 @@ impl Listening {
     /// Tells the user to visit `visit` (opening a browser when `open`), and returns the
     /// token of the first redirect that carries one.
     pub fn receive(self, visit: &Url, open: bool, wait: Duration) -> Result<String> {
+        self.wait_for_token(Some((visit, open)), wait)
+    }
+
+    /// Returns the token of the first redirect that carries one; `invite` is where to
+    /// send the user, and whether to open a browser there (none when something else
+    /// plays the browser, as the demo does).
+    pub fn wait_for_token(self, invite: Option<(&Url, bool)>, wait: Duration) -> Result<String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(BrowserError::Runtime)?;
         let url = self.url.clone();
         runtime.block_on(async {
-            crate::log::emit(&format!("Sign in to MidwayPlus at this URL:\n  {visit}"));
-            if open {
-                open_browser(visit);
+            if let Some((visit, open)) = invite {
+                crate::log::emit(&format!("Sign in to MidwayPlus at this URL:\n  {visit}"));
+                if open {
+                    open_browser(visit);
+                }
+                crate::note!(
+                    "Waiting up to {} for the redirect to {url} (Ctrl-C to cancel)…",
+                    humantime::format_duration(wait)
+                );
             }
-            crate::note!(
-                "Waiting up to {} for the redirect to {url} (Ctrl-C to cancel)…",
-                humantime::format_duration(wait)
-            );
             let (tx, mut rx) = mpsc::unbounded_channel();
             let path: Arc<str> = url.path().into();
             for listener in self.listeners {
@@ -193,7 +221,17 @@ async fn serve(mut stream: TcpStream, path: Arc<str>, tx: mpsc::UnboundedSender<
     let Ok(Some(head)) = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await else {
         return;
     };
-    let answer = answer(&head, &path);
+    let answer = match from_another_user(&stream) {
+        Some(owner) => {
+            crate::warn!("refused a request from another user of this machine (uid {owner}); still waiting");
+            Answer {
+                status: 403,
+                page: NOT_YOURS_PAGE,
+                outcome: None,
+            }
+        }
+        None => answer(&head, &path),
+    };
     let reason = match answer.status {
         200 => "OK",
         400 => "Bad Request",
@@ -229,6 +267,15 @@ async fn read_head(stream: &mut TcpStream) -> Option<String> {
         head.extend_from_slice(&chunk[..n]);
     }
     Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// The user behind a connection when it is not the user authctl runs as: your browser
+/// runs as you, another user's program does not. (Where the system cannot tell, every
+/// connection is taken as yours.)
+fn from_another_user(stream: &TcpStream) -> Option<u32> {
+    let (local, peer) = (stream.local_addr().ok()?, stream.peer_addr().ok()?);
+    let owner = crate::platform::peer_user(local, peer)?;
+    (Some(owner) != crate::platform::current_user()).then_some(owner)
 }
 
 /// A header of a request head, by name.
@@ -318,7 +365,7 @@ fn open_browser(url: &Url) {
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
-    crate::secret::scrub_child_env(&mut cmd, None);
+    crate::secret::scrub_child_env(&mut cmd, &[]);
     let spawned = cmd.spawn();
     if let Err(e) = spawned {
         crate::log::emit(&format!(

@@ -113,9 +113,19 @@ impl Record {
     /// and the margin, where the margin is `refresh_before` capped at half the token's
     /// whole lifetime (so a 2-minute token is not refetched on every call).
     pub fn servable(&self, now: UnixTime, min_ttl: Duration, refresh_before: Duration) -> bool {
-        let lifetime = self.obtained_at.until(self.expires_at).unwrap_or_default();
-        let margin = refresh_before.min(lifetime / 2).max(min_ttl);
+        let margin = self.margin(refresh_before).max(min_ttl);
         now.until(self.expires_at).is_some_and(|left| left > margin)
+    }
+
+    /// When the token stops being served and is renewed instead (with no `--min-ttl`).
+    pub fn renew_at(&self, refresh_before: Duration) -> UnixTime {
+        let margin = self.margin(refresh_before).as_secs_f64();
+        UnixTime::from_secs(self.expires_at.secs() - margin).unwrap_or(self.obtained_at)
+    }
+
+    fn margin(&self, refresh_before: Duration) -> Duration {
+        let lifetime = self.obtained_at.until(self.expires_at).unwrap_or_default();
+        refresh_before.min(lifetime / 2)
     }
 }
 
@@ -237,6 +247,14 @@ impl Lock {
         Lock {
             _file: None,
             waited: false,
+        }
+    }
+
+    /// A lock this process had to wait for, holding nothing: for fakes of the cache.
+    pub fn waited_for() -> Lock {
+        Lock {
+            _file: None,
+            waited: true,
         }
     }
 

@@ -19,10 +19,41 @@ fn lasting(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// What `--help` and the man page add after the options.
+const LONG_HELP: &str = "\
+Environment:
+  AUTHCTL_CONFIG            config file (as --config)
+  AUTHCTL_PROFILE           the profile used when a command names none
+  AUTHCTL_SECRET_<PROFILE>  a profile's secret (AUTHCTL_SECRET_MIDIGATOR_PROD for midigator-prod)
+  AUTHCTL_CACHE_DIR         token cache directory; must be yours and writable by no one else
+  HTTPS_PROXY, NO_PROXY     proxies, never used for loopback endpoints
+  NO_COLOR                  no colour, even on a terminal
+
+exec gives the child AUTHCTL_TOKEN (or --env NAME) and AUTHCTL_HEADER_<NAME> for each
+other header the provider needs (Nugios: AUTHCTL_HEADER_X_NUGIOS_TIMEZONE).
+
+Exit status:
+  0 success; 1 other failure; 2 usage; 3 config; 4 no secret or keyring failure;
+  5 the provider rejected the credentials or token; 6 the provider could not be reached
+  or answered badly; 7 the browser sign-in timed out or was cancelled. exec and curl exit
+  with their child's code (128+N when signal N ended it), or 127 when it is not found.
+
+Files:
+  ~/.config/authctl/config.toml  profiles (config.example.toml documents every key)
+  ~/.cache/authctl/              cached tokens (0600 files in a 0700 directory)
+
+Secrets are never taken as arguments and never printed. See SECURITY.md for the threat model.";
+
 /// Bearer tokens for the APIs you integrate with: secrets in the OS keyring, tokens
 /// cached until they expire, printed the way scripts, people and CI need them.
 #[derive(Debug, Parser)]
-#[command(name = "authctl", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "authctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100,
+    after_long_help = LONG_HELP
+)]
 pub struct Cli {
     /// Config file [default: ~/.config/authctl/config.toml]
     #[arg(long, global = true, value_name = "PATH", env = "AUTHCTL_CONFIG")]
@@ -58,11 +89,24 @@ pub enum Command {
     /// Show, check or create the config file
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Show every profile (or one): its provider, cached token, expiry, whether it can be
+    /// renewed, and where its secret would come from. No network.
+    Status(StatusArgs),
+    /// Run a command with the profile's token in its environment (never in any argv)
+    Exec(ExecArgs),
+    /// Run curl with the profile's headers, handed over a pipe (never in curl's argv)
+    Curl(CurlArgs),
+    /// Keep a file holding a fresh token, renewed before it expires, until stopped
+    Watch(WatchArgs),
+    /// Run every provider's flow against a built-in sandbox, offline
+    Demo(DemoArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff)
+    Man,
     /// Midigator: request a bearer token from POST /auth
     #[command(subcommand)]
     Midigator(MidigatorCommand),
@@ -115,6 +159,76 @@ pub struct FormatArg {
     /// How to print the token
     #[arg(long, value_enum, default_value_t = Format::Raw)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Only this profile [default: every profile]
+    pub profile: Option<String>,
+    /// Print a JSON array
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Profile name, or a provider name used by exactly one profile
+    pub profile: String,
+    /// The variable that holds the token
+    #[arg(long, value_name = "NAME", default_value = "AUTHCTL_TOKEN", value_parser = variable_name)]
+    pub env: String,
+    /// Read the secret from the first line of stdin (when a new token is needed)
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// The command and its arguments, after `--`
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// An environment variable name a child can be given: not one of authctl's secrets.
+fn variable_name(s: &str) -> Result<String, String> {
+    let valid = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err("a variable name is letters, digits and `_`, not starting with a digit".into());
+    }
+    if s.starts_with("AUTHCTL_SECRET_") {
+        return Err("AUTHCTL_SECRET_* names hold secrets; choose another name".into());
+    }
+    Ok(s.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct CurlArgs {
+    /// Profile name, or a provider name used by exactly one profile
+    pub profile: String,
+    /// Read the secret from the first line of stdin (when a new token is needed)
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// curl's own arguments, after `--`
+    #[arg(last = true, value_name = "CURL-ARGS")]
+    pub args: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Profile name, or a provider name used by exactly one profile
+    pub profile: String,
+    /// The file to keep the token in (written 0600, replaced atomically)
+    #[arg(long, value_name = "PATH")]
+    pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the sandbox running and print a config for it, until Ctrl-C
+    #[arg(long)]
+    pub serve: bool,
+    /// The sandbox's port with --serve [default: any free port]
+    #[arg(long, requires = "serve", value_name = "N")]
+    pub port: Option<u16>,
 }
 
 #[derive(Debug, Args)]

@@ -226,6 +226,22 @@ impl Config {
         }
     }
 
+    /// The variables the profiles' `secret_env` keys name, read without validating the
+    /// profiles: they are kept out of every child's environment.
+    pub fn secret_envs(&self) -> Vec<String> {
+        let Some(doc) = &self.doc else { return Vec::new() };
+        doc.profiles
+            .iter()
+            .filter_map(|(_, v)| match v.get_ref() {
+                DeValue::Table(t) => match t.get("secret_env")?.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Every profile, each validated: for `config check`, `status` and `logout --all`.
     pub fn profiles(&self) -> Result<Vec<Profile>> {
         let Some(doc) = &self.doc else { return Ok(Vec::new()) };

@@ -83,11 +83,18 @@ struct Envelope {
 /// The keyring, else files in the cache directory.
 pub struct Credentials {
     cache: Cache,
+    keyring: bool,
 }
 
 impl Credentials {
     pub fn new(cache: Cache) -> Credentials {
-        Credentials { cache }
+        Credentials { cache, keyring: true }
+    }
+
+    /// Files only, never the keyring: for the demo, which must leave the user's keyring
+    /// alone.
+    pub fn files_only(cache: Cache) -> Credentials {
+        Credentials { cache, keyring: false }
     }
 
     fn file(&self, slot: &CredentialSlot) -> PathBuf {
@@ -148,7 +155,8 @@ impl CredentialStore for Credentials {
         let file = self.file(slot);
         match self.cache.read_json::<Envelope>(&file) {
             Some(envelope) => Self::open(slot, envelope, &file.display().to_string()),
-            None => self.in_keyring(slot),
+            None if self.keyring => self.in_keyring(slot),
+            None => None,
         }
     }
 
@@ -161,6 +169,10 @@ impl CredentialStore for Credentials {
             value: Zeroizing::new(value.expose().to_string()),
         };
         let text = Zeroizing::new(serde_json::to_string(&envelope).expect("an envelope serializes"));
+        if !self.keyring {
+            self.cache.write_atomic(&self.file(slot), text.as_bytes())?;
+            return Ok(true);
+        }
         match keyring::set(&slot.keyring_user(), &text) {
             Ok(()) => {
                 self.cache.remove(&self.file(slot))?;
@@ -182,6 +194,8 @@ impl CredentialStore for Credentials {
 
     fn forget(&self, slot: &CredentialSlot) {
         let _ = self.cache.remove(&self.file(slot));
-        let _ = keyring::delete(&slot.keyring_user());
+        if self.keyring {
+            let _ = keyring::delete(&slot.keyring_user());
+        }
     }
 }

@@ -48,6 +48,14 @@ pub enum Error {
         exit: Exit,
         message: String,
     },
+    /// A command authctl was asked to run (`exec`, `curl`) could not be started.
+    #[error("cannot run `{program}`{hint}")]
+    Run {
+        program: String,
+        hint: &'static str,
+        #[source]
+        source: io::Error,
+    },
     /// Any other I/O failure: `what` says what authctl was doing.
     #[error("{what}")]
     Io {
@@ -87,6 +95,8 @@ impl Error {
             Error::Browser(e) => e.exit(),
             Error::Cache(e) => e.exit(),
             Error::Shared { exit, .. } => *exit,
+            Error::Run { source, .. } if source.kind() == io::ErrorKind::NotFound => Exit::NotFound,
+            Error::Run { .. } => Exit::NotExecutable,
             Error::Io { .. } => Exit::Failure,
         }
     }

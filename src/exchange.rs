@@ -7,7 +7,7 @@ use reqwest::Url;
 use serde_json::Value;
 
 use crate::error::{Error, Problem, ProviderError};
-use crate::http::{Transport, TransportError, provider_message, snippet};
+use crate::http::{Transport, TransportError, provider_message};
 use crate::providers::{BadAnswer, Kind, Provider, Request};
 use crate::secret::SecretError;
 
@@ -67,23 +67,43 @@ impl Exchange<'_> {
                 false => Err(error.into()),
             };
         }
-        serde_json::from_slice(&response.body)
-            .map(Answer::Json)
-            .map_err(|source| {
-                self.error(
-                    &request.url,
-                    Problem::NotJson {
-                        status: response.status,
-                        snippet: snippet(&response.body),
-                        source,
-                    },
-                )
-                .into()
-            })
+        // .NET servers may put a UTF-8 byte-order mark before their JSON.
+        let body = response.body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&response.body);
+        serde_json::from_slice(body).map(Answer::Json).map_err(|source| {
+            self.error(
+                &request.url,
+                Problem::NotJson {
+                    status: response.status,
+                    // A successful answer in another shape (form-encoded, say) may hold
+                    // tokens that were never registered for scrubbing: it is not shown.
+                    snippet: shape(&response.body),
+                    source,
+                },
+            )
+            .into()
+        })
     }
 
     /// Reads an answer with the provider's reader.
     pub fn read<T>(&self, request: &Request, read: Result<T, BadAnswer>) -> Result<T, Error> {
         read.map_err(|bad| self.error(&request.url, Problem::BadAnswer(bad)).into())
     }
+}
+
+/// What a body that is not JSON looks like, without a word of what it says.
+fn shape(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let start = text.trim_start().to_ascii_lowercase();
+    let kind = if body.is_empty() {
+        "an empty body"
+    } else if start.starts_with("<!doctype html") || start.starts_with("<html") {
+        "an HTML page"
+    } else if start.starts_with('<') {
+        "XML or HTML"
+    } else if !text.contains(char::is_whitespace) && text.contains('=') {
+        "form-encoded data"
+    } else {
+        "text"
+    };
+    format!("{kind} of {} bytes, not shown", body.len())
 }

@@ -12,6 +12,10 @@ pub enum Exit {
     Rejected = 5,
     Upstream = 6,
     Browser = 7,
+    /// A command to run was found but could not be run (as a shell says).
+    NotExecutable = 126,
+    /// A command to run was not found (as a shell says).
+    NotFound = 127,
 }
 
 impl Exit {
@@ -26,6 +30,8 @@ impl Exit {
             Exit::Rejected,
             Exit::Upstream,
             Exit::Browser,
+            Exit::NotExecutable,
+            Exit::NotFound,
         ]
         .into_iter()
         .find(|e| *e as u8 == code)

@@ -30,6 +30,7 @@ pub mod output;
 pub mod platform;
 pub mod providers;
 pub mod redact;
+pub mod sandbox;
 pub mod secret;
 pub mod settings;
 pub mod time;

@@ -173,6 +173,48 @@ pub fn with_developer_token(profile: &Profile, seams: &Seams, request: impl Fn(&
     run.exchange().call(&request(&developer_token))
 }
 
+/// The profile's cached record, if it is this profile's (its provider, the settings it
+/// was fetched with), fresh or not: what `status` shows.
+pub fn cached_record(profile: &Profile, cache: &dyn TokenCache) -> Option<Record> {
+    let slot = Slot {
+        profile: profile.name.clone(),
+        installation: default_installation(profile).map(str::to_string),
+    };
+    cache.read(&slot).filter(|r| belongs(profile, &slot, r))
+}
+
+/// True when a refresh token or developer token is kept for the profile, under its
+/// present settings.
+pub fn credential_kept(profile: &Profile, store: &dyn CredentialStore) -> bool {
+    let kind = match profile.provider().flow() {
+        Flow::Direct(_) => CredentialKind::RefreshToken,
+        Flow::Installations(_) => CredentialKind::DeveloperToken,
+    };
+    store.read(&credential_slot(profile, kind)).is_some()
+}
+
+fn default_installation(profile: &Profile) -> Option<&str> {
+    match profile.provider().flow() {
+        Flow::Installations(flow) => flow.installation(),
+        Flow::Direct(_) => None,
+    }
+}
+
+/// A record of `slot` belongs to the profile when it is of its provider and was fetched
+/// with its present settings.
+fn belongs(profile: &Profile, slot: &Slot, record: &Record) -> bool {
+    record.provider == profile.kind() && record.bound_to == profile.settings.fingerprint(slot.installation.as_deref())
+}
+
+fn credential_slot(profile: &Profile, kind: CredentialKind) -> CredentialSlot {
+    CredentialSlot {
+        profile: profile.name.clone(),
+        provider: profile.kind(),
+        kind,
+        bound_to: profile.settings.fingerprint(None),
+    }
+}
+
 /// One request's journey through the lifecycle.
 struct Run<'a> {
     profile: &'a Profile,
@@ -261,8 +303,7 @@ impl Run<'_> {
     /// settings it was fetched with.
     fn cached(&self, slot: &Slot) -> Option<Record> {
         let record = self.seams.cache.read(slot)?;
-        let bound_to = self.profile.settings.fingerprint(slot.installation.as_deref());
-        if record.provider != self.profile.kind() || record.bound_to != bound_to {
+        if !belongs(self.profile, slot, &record) {
             debug!(
                 1,
                 "{}: ignoring the cached token: it was fetched with other settings", self.profile.name
@@ -293,7 +334,7 @@ impl Run<'_> {
 
     fn installation(&self) -> Option<&str> {
         match self.profile.provider().flow() {
-            Flow::Installations(flow) => self.ask.installation.as_deref().or(flow.installation()),
+            Flow::Installations(_) => self.ask.installation.as_deref().or(default_installation(self.profile)),
             Flow::Direct(_) => None,
         }
     }
@@ -323,12 +364,7 @@ impl Run<'_> {
     }
 
     fn credential_slot(&self, kind: CredentialKind) -> CredentialSlot {
-        CredentialSlot {
-            profile: self.profile.name.clone(),
-            provider: self.profile.kind(),
-            kind,
-            bound_to: self.profile.settings.fingerprint(None),
-        }
+        credential_slot(self.profile, kind)
     }
 
     /// The stored long-lived credential of `slot`, unless this ask logs in afresh or its
@@ -655,6 +691,9 @@ mod tests {
     struct Memory {
         records: RefCell<HashMap<Slot, Record>>,
         meanwhile: RefCell<Option<(Slot, Record)>>,
+        /// Another process holds the lock and fails with this while we wait.
+        fails_meanwhile: RefCell<Option<Failure>>,
+        failure: RefCell<Option<Failure>>,
     }
 
     impl TokenCache for Memory {
@@ -669,12 +708,18 @@ mod tests {
             if let Some((slot, record)) = self.meanwhile.borrow_mut().take() {
                 self.records.borrow_mut().insert(slot, record);
             }
+            if let Some(failure) = self.fails_meanwhile.borrow_mut().take() {
+                *self.failure.borrow_mut() = Some(failure);
+                return Ok(Lock::waited_for());
+            }
             Ok(Lock::none())
         }
         fn failure(&self, _: &str) -> Option<Failure> {
-            None
+            self.failure.borrow().clone()
         }
-        fn set_failure(&self, _: &str, _: Option<&Failure>) {}
+        fn set_failure(&self, _: &str, failure: Option<&Failure>) {
+            *self.failure.borrow_mut() = failure.cloned();
+        }
     }
 
     /// Credentials in memory, each with the settings it was stored under; like the real
@@ -895,6 +940,36 @@ mod tests {
             ("theirs-1", TokenSource::Cache)
         );
         assert!(w.script.paths().is_empty());
+    }
+
+    #[test]
+    fn a_failure_met_by_the_process_waited_for_is_reported_without_a_request() {
+        let w = World::oauth2();
+        *w.cache.fails_meanwhile.borrow_mut() = Some(Failure {
+            at: UnixTime::from_secs(NOW + 1.0).unwrap(),
+            exit: 6,
+            message: "oauth2 (https://o.test/token) answered HTTP 503".into(),
+        });
+        let err = w.obtain(Mode::Auto).unwrap_err();
+        assert_eq!(err.exit(), Exit::Upstream);
+        assert!(err.report().contains("HTTP 503") && err.report().contains("another authctl process"));
+        assert!(w.script.paths().is_empty());
+        // An explicit login tries for itself.
+        *w.cache.fails_meanwhile.borrow_mut() = w.cache.failure.borrow().clone();
+        w.script.then(200, granted("new-1", None));
+        assert!(w.obtain(Mode::Login).is_ok());
+    }
+
+    #[test]
+    fn a_failed_renewal_is_recorded_for_the_waiters_and_a_success_clears_it() {
+        let w = World::oauth2();
+        w.script.then(500, json!({"error": "down"}));
+        assert!(w.obtain(Mode::Auto).is_err());
+        let recorded = w.cache.failure.borrow().clone().expect("a failure recorded");
+        assert_eq!(recorded.exit, 6);
+        w.script.then(200, granted("new-1", None));
+        w.obtain(Mode::Auto).unwrap();
+        assert!(w.cache.failure.borrow().is_none());
     }
 
     #[test]

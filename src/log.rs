@@ -28,13 +28,40 @@ pub fn color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
-/// Writes `text` and a newline to stderr, scrubbed of every registered secret. A failed
-/// write is ignored: diagnostics must never change what authctl does.
+/// Writes `text` and a newline to stderr, scrubbed of every registered secret, control
+/// and invisible characters escaped. A failed write is ignored: diagnostics must never
+/// change what authctl does.
 pub fn emit(text: &str) {
+    write_line("", text);
+}
+
+/// `prefix` is authctl's own (a coloured label) and goes out as it is.
+fn write_line(prefix: &str, text: &str) {
     let scrubbed = crate::redact::scrub(text);
+    let safe = escape_invisible(&scrubbed);
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(scrubbed.as_bytes());
+    let _ = err.write_all(prefix.as_bytes());
+    let _ = err.write_all(safe.as_bytes());
     let _ = err.write_all(b"\n");
+}
+
+/// `text` with control characters (but line breaks and tabs) and the invisible ones
+/// that reorder or hide text shown as `\u{…}` escapes: outside text cannot move the
+/// cursor, recolour the terminal or disguise what a line says.
+pub fn escape_invisible(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_invisible(c);
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `-v` and up: what authctl is doing.
@@ -71,9 +98,9 @@ macro_rules! note {
 /// `label: msg`, the label coloured (ANSI colour `code`) when colour is wanted.
 pub fn labelled(label: &str, code: &str, msg: &str) {
     if color() {
-        emit(&format!("\x1b[{code}m{label}:\x1b[0m {msg}"));
+        write_line(&format!("\x1b[{code}m{label}:\x1b[0m "), msg);
     } else {
-        emit(&format!("{label}: {msg}"));
+        write_line(&format!("{label}: "), msg);
     }
 }
 

@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     let cli = authctl::cli::Cli::parse();
     authctl::log::init(cli.verbose, cli.quiet);
     match authctl::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             authctl::log::labelled("error", "31", &e.report());

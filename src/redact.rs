@@ -15,38 +15,62 @@ use zeroize::Zeroizing;
 
 pub const REDACTED: &str = "[redacted]";
 
-/// The registered values and their encodings, longest first so that the longest match
-/// wins where one form contains another.
-static PATTERNS: Mutex<Vec<Zeroizing<String>>> = Mutex::new(Vec::new());
+/// A run this long (or longer) taken from a secret is redacted too: servers cut, quote
+/// and reshape what they echo. Shorter secrets are redacted only whole.
+const FRAGMENT: usize = 10;
+
+struct Registry {
+    /// Every registered value and its encodings, lower-cased, longest first.
+    forms: Vec<Zeroizing<String>>,
+    /// The registered values themselves, lower-cased, for fragments.
+    values: Vec<Zeroizing<String>>,
+}
+
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
+    forms: Vec::new(),
+    values: Vec::new(),
+});
+
+fn registry() -> std::sync::MutexGuard<'static, Registry> {
+    REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// From now on, `value` and its encodings are replaced wherever text is scrubbed.
 pub fn register(value: &str) {
     if value.is_empty() {
         return;
     }
-    let mut patterns = PATTERNS.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut registry = registry();
     for form in encodings(value) {
-        if !patterns.iter().any(|p| **p == *form) {
-            patterns.push(form);
+        let form = Zeroizing::new(form.to_ascii_lowercase());
+        if !registry.forms.contains(&form) {
+            registry.forms.push(form);
         }
     }
-    patterns.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    registry.forms.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    let lower = Zeroizing::new(value.to_ascii_lowercase());
+    if lower.len() >= FRAGMENT && !registry.values.contains(&lower) {
+        registry.values.push(lower);
+    }
 }
 
-/// `text` with every registered value replaced by `[redacted]`.
+/// `text` with every registered value replaced by `[redacted]`: whole or encoded (any
+/// ASCII case), or a run of at least `FRAGMENT` characters of one.
 pub fn scrub(text: &str) -> Cow<'_, str> {
-    let patterns = PATTERNS.lock().unwrap_or_else(PoisonError::into_inner);
-    if patterns.is_empty() || !patterns.iter().any(|p| text.contains(p.as_str())) {
+    let registry = registry();
+    if registry.forms.is_empty() {
         return Cow::Borrowed(text);
     }
     // One pass, so that `[redacted]` itself is never searched again.
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    let mut changed = false;
     while let Some(c) = rest.chars().next() {
-        match patterns.iter().find(|p| rest.starts_with(p.as_str())) {
-            Some(p) => {
+        match registry.longest_match(rest) {
+            Some(len) => {
                 out.push_str(REDACTED);
-                rest = &rest[p.len()..];
+                rest = &rest[len..];
+                changed = true;
             }
             None => {
                 out.push(c);
@@ -54,11 +78,45 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
             }
         }
     }
-    Cow::Owned(out)
+    if changed { Cow::Owned(out) } else { Cow::Borrowed(text) }
+}
+
+impl Registry {
+    /// The length in bytes of the longest registered thing `text` starts with.
+    fn longest_match(&self, text: &str) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let whole = self.forms.iter().map(|f| f.as_bytes()).find(|f| {
+            bytes.len() >= f.len() && text.is_char_boundary(f.len()) && bytes[..f.len()].eq_ignore_ascii_case(f)
+        });
+        let fragment = self
+            .values
+            .iter()
+            .filter_map(|v| common_run(bytes, v.as_bytes()))
+            .max()
+            .filter(|&len| len >= FRAGMENT && text.is_char_boundary(len));
+        match (whole.map(<[u8]>::len), fragment) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// The longest run at the start of `text` that occurs somewhere in `value`.
+fn common_run(text: &[u8], value: &[u8]) -> Option<usize> {
+    (0..value.len())
+        .map(|start| {
+            text.iter()
+                .zip(&value[start..])
+                .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+                .count()
+        })
+        .max()
 }
 
 /// The forms in which a server may quote a value it was sent.
-fn encodings(value: &str) -> Vec<Zeroizing<String>> {
+fn encodings(value: &str) -> Vec<String> {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
     let json = serde_json::to_string(value).unwrap_or_default();
     let json = json.get(1..json.len().saturating_sub(1)).unwrap_or_default();
     let mut forms = vec![
@@ -67,6 +125,10 @@ fn encodings(value: &str) -> Vec<Zeroizing<String>> {
         percent_encoded(value),
         json.to_string(),
         json.replace('/', "\\/"),
+        STANDARD_NO_PAD.encode(value),
+        URL_SAFE_NO_PAD.encode(value),
+        numeric_entities(value, |c| format!("&#{};", c as u32)),
+        numeric_entities(value, |c| format!("&#x{:x};", c as u32)),
     ];
     let html = value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let html_quoted = html.replace('"', "&quot;");
@@ -74,20 +136,31 @@ fn encodings(value: &str) -> Vec<Zeroizing<String>> {
     forms.push(html_quoted.replace('\'', "&#x27;"));
     forms.push(html_quoted);
     forms.push(html);
-    forms
-        .into_iter()
-        .filter(|f| !f.is_empty())
-        .map(Zeroizing::new)
-        .collect()
+    forms.into_iter().filter(|f| !f.is_empty()).collect()
 }
 
 /// RFC 3986 percent-encoding: unreserved characters stay, every other byte is `%XX`.
+/// (Lower-case hex is matched too: matching ignores ASCII case.)
 fn percent_encoded(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `value` with every character but letters and digits written as an HTML entity.
+fn numeric_entities(value: &str, entity: impl Fn(char) -> String) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_string()
+            } else {
+                entity(c)
+            }
         })
         .collect()
 }
@@ -113,6 +186,31 @@ mod tests {
             let text = format!("denied: {echoed} (try again)");
             assert_eq!(scrub(&text), "denied: [redacted] (try again)", "{echoed}");
         }
+    }
+
+    #[test]
+    fn case_base64_entities_and_cut_echoes_are_replaced_too() {
+        register("unit-S3cr3t-Client/Secret+Value");
+        for echoed in [
+            "UNIT-S3CR3T-CLIENT/SECRET+VALUE",
+            "unit-S3cr3t-Client%2fSecret%2bValue",
+            "dW5pdC1TM2NyM3QtQ2xpZW50L1NlY3JldCtWYWx1ZQ",
+            "unit&#45;S3cr3t&#45;Client&#47;Secret&#43;Value",
+            "unit-S3cr3t-Client/Secret+Va",
+            "3cr3t-Client/Sec",
+        ] {
+            let text = format!("denied: {echoed} (try again)");
+            let scrubbed = scrub(&text);
+            assert!(
+                scrubbed.starts_with("denied: [redacted]") && !scrubbed.contains("Client"),
+                "{echoed}: {scrubbed}"
+            );
+        }
+        assert_eq!(
+            scrub("a Client of ours"),
+            "a Client of ours",
+            "short runs are ordinary words"
+        );
     }
 
     #[test]

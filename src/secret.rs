@@ -46,6 +46,8 @@ pub enum Origin {
     Env(String),
     Command(String),
     Keyring,
+    /// The demo's sandbox credentials.
+    Sandbox,
 }
 
 impl fmt::Display for Origin {
@@ -55,6 +57,7 @@ impl fmt::Display for Origin {
             Origin::Env(name) => write!(f, "environment variable {name}"),
             Origin::Command(prog) => write!(f, "secret_command ({prog})"),
             Origin::Keyring => f.write_str("the OS keyring"),
+            Origin::Sandbox => f.write_str("the sandbox's demo credentials"),
         }
     }
 }
@@ -146,6 +149,8 @@ pub struct Lookup<'a> {
     pub stdin: bool,
     /// How long `secret_command` may take.
     pub timeout: Duration,
+    /// The variables every profile's `secret_env` names, kept from `secret_command`.
+    pub secret_envs: &'a dyn Fn() -> Vec<String>,
 }
 
 impl SecretSource for Lookup<'_> {
@@ -162,7 +167,7 @@ impl SecretSource for Lookup<'_> {
         }
         if let Some(argv) = &spec.command {
             return Ok((
-                run_secret_command(spec, argv, self.timeout)?,
+                run_secret_command(spec, argv, self.timeout, self.secret_envs)?,
                 Origin::Command(argv[0].clone()),
             ));
         }
@@ -223,11 +228,11 @@ const MAX_COMMAND_OUTPUT: usize = 64 * 1024;
 const MAX_COMMAND_STDERR: usize = 16 * 1024;
 
 /// Keeps secrets out of a child's environment: every `AUTHCTL_SECRET_*`, and the
-/// variable a profile's `secret_env` names.
-pub fn scrub_child_env(cmd: &mut Command, secret_env: Option<&str>) {
+/// variables the profiles' `secret_env` keys name.
+pub fn scrub_child_env(cmd: &mut Command, secret_envs: &[String]) {
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
-        if name.starts_with("AUTHCTL_SECRET_") || Some(name.as_ref()) == secret_env {
+        if name.starts_with("AUTHCTL_SECRET_") || secret_envs.iter().any(|s| *s == name) {
             cmd.env_remove(name.as_ref());
         }
     }
@@ -248,7 +253,12 @@ fn read_capped(from: impl Read + Send + 'static, cap: usize) -> mpsc::Receiver<Z
 /// Runs `secret_command` without a shell, with stdin closed, no secrets in its
 /// environment, for at most `timeout`; its stdout, less the trailing newline, is the
 /// secret.
-fn run_secret_command(spec: &SecretSpec, argv: &[String], timeout: Duration) -> Result<Secret, SecretError> {
+fn run_secret_command(
+    spec: &SecretSpec,
+    argv: &[String],
+    timeout: Duration,
+    scrub: &dyn Fn() -> Vec<String>,
+) -> Result<Secret, SecretError> {
     let profile = &spec.profile;
     debug!(1, "profile {profile}: running secret_command {}", argv[0]);
     let fail = |problem: String| SecretError::CommandOutput {
@@ -261,7 +271,9 @@ fn run_secret_command(spec: &SecretSpec, argv: &[String], timeout: Duration) -> 
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    scrub_child_env(&mut cmd, Some(&spec.env));
+    let mut secret_envs = (scrub)();
+    secret_envs.push(spec.env.clone());
+    scrub_child_env(&mut cmd, &secret_envs);
     let mut child = platform::spawn_group(&mut cmd).map_err(|source| SecretError::CommandStart {
         profile: profile.clone(),
         program: argv[0].clone(),

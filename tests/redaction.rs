@@ -184,3 +184,37 @@ fn a_provider_message_still_shows_around_the_redacted_value() {
         .code(5)
         .stderr(predicate::str::contains("HTTP 401").and(predicate::str::contains("Bearer [redacted]")));
 }
+
+#[test]
+fn a_secret_echoed_cut_upper_cased_or_base64_encoded_is_still_redacted() {
+    use base64::Engine;
+    let secret = "S3cr3t-Client/Secret+Value";
+    let b64 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(secret);
+    let echoes = [
+        "S3cr3t-Client/Secret+Va".to_string(),
+        secret.to_uppercase(),
+        b64,
+        "S3cr3t-Client%2fSecret%2bValue".to_string(),
+        "S3cr3t&#45;Client&#47;Secret&#43;Value".to_string(),
+    ];
+    for echo in echoes {
+        let server = httpmock::MockServer::start();
+        midigator_answer(
+            &server,
+            401,
+            "application/json",
+            &serde_json::json!({"message": format!("unknown secret {echo}, sorry")}).to_string(),
+        );
+        let env = midigator_env(&server);
+        let out = env
+            .cmd()
+            .args(["-vvv", "token", "mg"])
+            .env("AUTHCTL_SECRET_MG", secret)
+            .output()
+            .unwrap();
+        let said = stderr(&out);
+        assert_eq!(out.status.code(), Some(5));
+        assert!(said.contains("unknown secret [redacted], sorry"), "{echo}: {said}");
+        assert!(!said.contains(&echo) && !said.contains("Client"), "{echo}: {said}");
+    }
+}

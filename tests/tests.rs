@@ -6,6 +6,7 @@ mod cache;
 mod completions;
 mod config;
 mod errors;
+mod everyday;
 mod inspect;
 mod keyring;
 mod mediroutes;

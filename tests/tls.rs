@@ -1,5 +1,5 @@
 //! `ca_file` against a real TLS server: a private root made with the openssl CLI, a
-//! leaf it signs, and the sandbox token server behind Python's ssl module.
+//! leaf it signs, and a small Midigator stand-in behind Python's ssl module.
 
 use std::path::Path;
 use std::process::{Child, Command};
@@ -17,18 +17,19 @@ fn openssl(dir: &Path, args: &[&str]) {
     assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
 }
 
-/// The sandbox process, killed when the test ends however it ends.
-struct Sandbox(Child);
+/// The server process, killed when the test ends however it ends.
+struct Server(Child);
 
-impl Drop for Sandbox {
+impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
 
-/// Starts `scripts/sandbox.py` over TLS with a leaf for localhost; returns it and its port.
-fn tls_sandbox(dir: &Path) -> (Sandbox, u16) {
+/// Starts a TLS server for localhost that answers Midigator's `POST /auth` with a JWT;
+/// returns it and its port.
+fn tls_server(dir: &Path) -> (Server, u16) {
     openssl(
         dir,
         &[
@@ -87,24 +88,31 @@ fn tls_sandbox(dir: &Path) -> (Sandbox, u16) {
             "ext.cnf",
         ],
     );
-    let wrapper = format!(
-        r#"import runpy, ssl, sys
-from http.server import HTTPServer
-base = HTTPServer.__init__
-def init(self, *a, **k):
-    base(self, *a, **k)
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain("{0}/leaf.pem", "{0}/leaf.key")
-    self.socket = ctx.wrap_socket(self.socket, server_side=True)
-HTTPServer.__init__ = init
-sys.argv = ["sandbox", "{0}/port"]
-runpy.run_path("{1}/scripts/sandbox.py", run_name="__main__")
+    let server = format!(
+        r#"import json, ssl
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class Auth(BaseHTTPRequestHandler):
+    def do_POST(self):
+        ok = self.path == "/auth" and self.headers.get("Authorization") == "Bearer sandbox-api-secret"
+        body = json.dumps({{"token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0bHMifQ.c2ln"}} if ok else {{"message": "no"}}).encode()
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = HTTPServer(("127.0.0.1", 0), Auth)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain("{0}/leaf.pem", "{0}/leaf.key")
+server.socket = ctx.wrap_socket(server.socket, server_side=True)
+open("{0}/port", "w").write(str(server.server_port))
+server.serve_forever()
 "#,
-        dir.display(),
-        env!("CARGO_MANIFEST_DIR")
+        dir.display()
     );
-    std::fs::write(dir.join("tls.py"), wrapper).unwrap();
-    let child = Sandbox(
+    std::fs::write(dir.join("tls.py"), server).unwrap();
+    let child = Server(
         Command::new("python3")
             .arg(dir.join("tls.py"))
             .spawn()
@@ -119,7 +127,7 @@ runpy.run_path("{1}/scripts/sandbox.py", run_name="__main__")
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    panic!("the TLS sandbox did not start");
+    panic!("the TLS server did not start");
 }
 
 #[test]
@@ -131,7 +139,7 @@ fn ca_file_adds_a_trusted_root() {
         return;
     }
     let env = TestEnv::empty();
-    let (_server, port) = tls_sandbox(env.dir.path());
+    let (_server, port) = tls_server(env.dir.path());
     let base = format!("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://localhost:{port}\"\n");
     let run = || {
         env.cmd()

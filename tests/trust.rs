@@ -373,7 +373,7 @@ fn the_wait_for_a_lock_holder_is_bounded() {
     env.cmd()
         .args(["token", "mg", "--timeout", "100ms"])
         .env("AUTHCTL_SECRET_MG", "test-secret")
-        .timeout(std::time::Duration::from_secs(60))
+        .timeout(std::time::Duration::from_secs(20))
         .assert()
         .code(6)
         .stderr(predicate::str::contains(
@@ -613,4 +613,288 @@ fn control_and_bidi_characters_from_a_server_are_shown_escaped() {
     let err = stderr(&out);
     assert!(!err.contains('\u{1b}') && !err.contains('\u{202e}'), "{err:?}");
     assert!(err.contains("\\u{001b}[2J") && err.contains("\\u{202e}"), "{err}");
+}
+
+// Found by attacking the change: each test fails without its fix.
+
+#[test]
+fn a_successful_answer_that_is_not_json_is_never_shown() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/token");
+        then.status(200)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("access_token=ACCESS-VISIBLE-4711&refresh_token=REFRESH-VISIBLE-4711&expires_in=3600");
+    });
+    let env = TestEnv::new(&oauth2_config("o", &server.url("/token"), ""));
+    env.cmd()
+        .args(["-vvv", "token", "o"])
+        .env("AUTHCTL_SECRET_O", "test-secret")
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("form-encoded data").and(predicate::str::contains("VISIBLE-4711").not()));
+}
+
+#[test]
+fn json_after_a_byte_order_mark_is_read() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/token");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body("\u{feff}{\"access_token\": \"after-bom\", \"expires_in\": 3600}");
+    });
+    let env = TestEnv::new(&oauth2_config("o", &server.url("/token"), ""));
+    env.cmd()
+        .args(["token", "o"])
+        .env("AUTHCTL_SECRET_O", "test-secret")
+        .assert()
+        .success()
+        .stdout("after-bom\n");
+}
+
+/// A browser-flow profile on `return_url`.
+fn browser_profile(return_url: &str) -> TestEnv {
+    TestEnv::new(&format!(
+        "[profiles.mw]\nprovider = \"midway\"\nclient_id = \"cid\"\napp_id = \"app-7\"\nreturn_url = \"{return_url}\"\n"
+    ))
+}
+
+#[test]
+fn another_user_cannot_hand_the_browser_flow_a_token() {
+    let root = std::process::Command::new("id").arg("-u").output().unwrap();
+    if stdout(&root).trim() != "0" || !require("setpriv") || !require("curl") {
+        eprintln!("skipping: needs root, setpriv and curl to play another user");
+        return;
+    }
+    let env = browser_profile("http://127.0.0.1:0/callback");
+    let run = BrowserRun::start(&env, &["--no-open", "--wait", "60s", "--format", "json"]);
+    let callback = |token: &str| format!("http://127.0.0.1:{}/callback?token={token}", run.port);
+    // As user 65534, the way another account on the machine would.
+    let theirs = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+        ])
+        .args(["-w", "%{http_code}", &callback("mallorys.token")])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&theirs), "403");
+    let ours = jwt_expiring_in(1800);
+    let (status, _) = browser_get(run.port, &format!("/callback?token={ours}"));
+    assert_eq!(status, 200);
+    let (out, said) = run.finish();
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("another user of this machine"), "{said}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["access_token"], ours.as_str());
+}
+
+#[test]
+fn localhost_is_listened_on_whole_or_not_at_all() {
+    // Someone else holds 127.0.0.1 on the port; ::1 alone would let them take the redirect.
+    let squatter = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = squatter.local_addr().unwrap().port();
+    let env = browser_profile(&format!("http://localhost:{port}/callback"));
+    env.cmd()
+        .args(["midway", "browser", "--no-open", "--wait", "5s"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("127.0.0.1:{port}")).and(predicate::str::contains("another program")));
+}
+
+#[test]
+fn a_token_from_another_app_id_is_not_served_for_the_profiles_app() {
+    let env = browser_profile("http://127.0.0.1:0/callback");
+    let run = BrowserRun::start(&env, &["--no-open", "--wait", "60s", "--app-id", "another-app"]);
+    let token = jwt_expiring_in(1800);
+    assert_eq!(browser_get(run.port, &format!("/callback?token={token}")).0, 200);
+    let (out, said) = run.finish();
+    assert!(out.status.success(), "{said}");
+    env.cmd()
+        .args(["token", "mw"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::contains("no `installation`"));
+}
+
+#[test]
+fn a_cache_dir_reached_through_another_users_link_or_parent_is_refused() {
+    let env = TestEnv::new(&midigator_config("https://mg.example.invalid"));
+    let mine = env.dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    let link = env.dir.path().join("link");
+    std::os::unix::fs::symlink(&mine, &link).unwrap();
+    let theirs = env.dir.path().join("theirs");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::set_permissions(&theirs, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let given_away = std::os::unix::fs::lchown(&link, Some(65534), Some(65534))
+        .and_then(|()| std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)));
+    if given_away.is_err() {
+        eprintln!("skipping: only root can give files to another user here");
+        return;
+    }
+    let refused = |dir: &std::path::Path, why: &str| {
+        env.cmd()
+            .args(["token", "mg"])
+            .env("AUTHCTL_CACHE_DIR", dir)
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains(why.to_string()));
+    };
+    refused(&link, "belongs to user 65534, who could point it elsewhere");
+    refused(&theirs.join("cache"), "above it belongs to user 65534");
+}
+
+#[test]
+fn a_planted_record_in_a_shared_dir_is_never_served() {
+    let env = TestEnv::new(&midigator_config("https://mg.example.invalid"));
+    let shared = env.dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    let record = fresh_record(&env, "planted-token");
+    std::fs::write(shared.join("mg.json"), record).unwrap();
+    std::fs::set_permissions(
+        shared.join("mg.json"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_CACHE_DIR", &shared)
+        .assert()
+        .code(3)
+        .stdout("");
+}
+
+#[test]
+fn a_lock_file_others_could_write_is_replaced() {
+    let server = MockServer::start();
+    midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
+    env.write_private("mg.lock", "");
+    std::fs::set_permissions(
+        env.cache_dir().join("mg.lock"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o666),
+    )
+    .unwrap();
+    env.cmd()
+        .args(["-v", "token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("replacing lock file"));
+    assert_eq!(mode(&env.cache_dir().join("mg.lock")), 0o600);
+}
+
+#[test]
+fn a_stopped_secret_command_takes_what_it_started_with_it() {
+    let marker = tempfile::tempdir().unwrap();
+    let made = marker.path().join("made");
+    let (_server, env) = secret_command_env(&format!(
+        r#"["sh", "-c", "(sleep 3; touch {}) & wait"]"#,
+        made.display()
+    ));
+    env.cmd()
+        .args(["token", "mg"])
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(4);
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    assert!(!made.exists(), "the command's own children were stopped too");
+}
+
+#[test]
+fn no_profiles_secret_variable_reaches_a_child() {
+    let server = MockServer::start();
+    midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = TestEnv::new(&format!(
+        "{}\n[profiles.other]\nprovider = \"midigator\"\nbase_url = \"https://x.invalid\"\nsecret_env = \"OTHER_PROFILES_KEY\"\n",
+        midigator_config(&server.base_url())
+    ));
+    let out = env
+        .cmd()
+        .args(["exec", "mg", "--", "sh", "-c", "env | grep -c '^OTHER_PROFILES_KEY='"])
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .env("OTHER_PROFILES_KEY", "other-profiles-secret")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).trim(), "0", "{}", stderr(&out));
+}
+
+#[test]
+fn a_retry_after_too_large_to_count_stops_the_retries() {
+    let server = MockServer::start();
+    let limited = server.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(429)
+            .header("retry-after", "99999999999999999999999")
+            .json_body(json!({"message": "slow down"}));
+    });
+    let env = midigator_env(&server);
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .assert()
+        .code(6);
+    limited.assert_calls(1);
+}
+
+#[test]
+fn a_lifetime_of_more_than_ten_years_counts_as_absent() {
+    let server = MockServer::start();
+    token_endpoint(
+        &server,
+        &[],
+        200,
+        json!({"access_token": "tok", "expires_in": 11 * 366 * 86400}),
+    );
+    let env = TestEnv::new(&oauth2_config("o", &server.url("/token"), "default_ttl = \"10m\"\n"));
+    let out = env
+        .cmd()
+        .args(["token", "o", "--format", "json"])
+        .env("AUTHCTL_SECRET_O", "test-secret")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!((590..=600).contains(&v["expires_in"].as_i64().unwrap()), "{v}");
+}
+
+#[test]
+fn claims_and_vvv_bodies_cannot_act_on_the_terminal() {
+    let claims = json!({"sub": "evil\u{202e}gnirts\u{9b}31m", "exp": now() as i64 + 600});
+    let token = jwt(claims);
+    let env = TestEnv::empty();
+    let out = env
+        .cmd()
+        .args(["inspect", "-"])
+        .write_stdin(token.clone())
+        .output()
+        .unwrap();
+    let shown = stdout(&out);
+    assert!(!shown.contains('\u{202e}') && !shown.contains('\u{9b}'), "{shown:?}");
+    assert!(shown.contains("\\u{202e}"), "{shown}");
+
+    let server = MockServer::start();
+    midigator_answer(
+        &server,
+        401,
+        "application/json",
+        "{\"message\": \"no \\u202e\\u009b2J\"}",
+    );
+    let env = midigator_env(&server);
+    let out = env
+        .cmd()
+        .args(["-vvv", "token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .output()
+        .unwrap();
+    let said = stderr(&out);
+    assert!(!said.contains('\u{202e}') && !said.contains('\u{9b}'), "{said:?}");
 }

@@ -75,7 +75,8 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
         }
         None => text.push_str("expires: unknown\n"),
     }
-    super::print(&text)
+    // Claims are the issuer's text: nothing in them may act on the terminal.
+    super::print(&crate::log::escape_invisible(&text))
 }
 
 fn pretty(map: &serde_json::Map<String, Value>) -> String {

@@ -109,7 +109,7 @@ fn installations(ctx: &Context, profile: &Profile, secret_stdin: bool, json: boo
 
 /// A readable table: id, app, party, installed version, install date. Every cell is
 /// provider text, so it is scrubbed of secrets and cut to one line.
-fn table(list: &[Value]) -> String {
+pub fn table(list: &[Value]) -> String {
     let text = |v: &Value, key: &str| match v.get(key) {
         Some(Value::String(s)) => one_line(&crate::redact::scrub(s), 60),
         Some(Value::Number(n)) => n.to_string(),
@@ -190,7 +190,13 @@ fn sign_in(
     })?;
     let listening = browser::Listening::bind(return_url.get_ref())?;
     let token = listening.receive(&midway.authenticate_url(&app_id), open, wait)?;
-    let live = Live::new(profile, ctx, false)?;
-    let obtained = live.with(|seams| lifecycle::accept(profile, token, seams))?;
-    print_token(profile, &obtained, format)
+    // The token is of the app it was asked for: with --app-id, bound to that app, so the
+    // profile's own app never gets it from the cache.
+    let mut signed_in = profile.clone();
+    if let Settings::Midway(m) = &mut signed_in.settings {
+        m.app_id = Some(crate::settings::Text(app_id));
+    }
+    let live = Live::new(&signed_in, ctx, false)?;
+    let obtained = live.with(|seams| lifecycle::accept(&signed_in, token, seams))?;
+    print_token(&signed_in, &obtained, format)
 }

@@ -17,35 +17,71 @@ use crate::secret::{Lookup, Secret};
 use crate::time::SystemClock;
 
 pub mod config;
+pub mod demo;
+pub mod exec;
 pub mod inspect;
 pub mod logout;
 pub mod midway;
 pub mod secret;
+pub mod status;
 pub mod token;
+pub mod watch;
 
 /// What every command may need besides its own arguments.
 pub struct Context {
     pub config: Option<PathBuf>,
     /// `--timeout`, over the profile's.
     pub timeout: Option<Duration>,
+    loaded: std::cell::OnceCell<Config>,
 }
 
 impl Context {
-    pub fn config(&self) -> Result<Config> {
-        Ok(Config::load(self.config.as_deref())?)
+    /// The config file, read once.
+    pub fn config(&self) -> Result<&Config> {
+        if let Some(config) = self.loaded.get() {
+            return Ok(config);
+        }
+        let config = Config::load(self.config.as_deref())?;
+        Ok(self.loaded.get_or_init(|| config))
+    }
+
+    /// Every variable a profile's `secret_env` names: none may reach a child.
+    fn secret_envs(&self) -> Vec<String> {
+        self.config().map(Config::secret_envs).unwrap_or_default()
     }
 }
 
-pub fn run(cli: Cli) -> Result<()> {
+/// Runs the command; the exit code is 0, or the child's for `exec` and `curl`.
+pub fn run(cli: Cli) -> Result<i32> {
     let ctx = Context {
         config: cli.config,
         timeout: cli.timeout,
+        loaded: std::cell::OnceCell::new(),
     };
     match cli.command {
-        Command::Token(args) => token::token(&ctx, &args),
-        Command::Inspect(args) => inspect::run(&ctx, &args),
-        Command::Secret(cmd) => secret::run(&ctx.config()?, cmd),
-        Command::Logout(args) => logout::run(&ctx.config()?, &args),
+        Command::Exec(args) => exec::exec(&ctx, &args),
+        Command::Curl(args) => exec::curl(&ctx, &args),
+        other => run_to_end(&ctx, other).map(|()| 0),
+    }
+}
+
+fn run_to_end(ctx: &Context, command: Command) -> Result<()> {
+    match command {
+        Command::Exec(_) | Command::Curl(_) => unreachable!("run hands these over"),
+        Command::Status(args) => status::run(ctx, &args),
+        Command::Watch(args) => watch::run(ctx, &args),
+        Command::Demo(args) => demo::run(&args),
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| Error::io("cannot render the man page", e))?;
+            print(&String::from_utf8_lossy(&out))
+        }
+        Command::Token(args) => token::token(ctx, &args),
+        Command::Inspect(args) => inspect::run(ctx, &args),
+        Command::Secret(cmd) => secret::run(ctx.config()?, cmd),
+        Command::Logout(args) => logout::run(ctx.config()?, &args),
         Command::Config(cmd) => config::run(ctx.config.as_deref(), cmd),
         Command::Completions { shell } => {
             let mut out = Vec::new();
@@ -58,14 +94,14 @@ pub fn run(cli: Cli) -> Result<()> {
             print(&String::from_utf8_lossy(&out))
         }
         Command::Midigator(MidigatorCommand::Auth { profile, print }) => {
-            token::login_now(&ctx, Kind::Midigator, &profile, &print)
+            token::login_now(ctx, Kind::Midigator, &profile, &print)
         }
         Command::Oauth2(Oauth2Command::Token { profile, print }) => {
-            token::login_now(&ctx, Kind::Oauth2, &profile, &print)
+            token::login_now(ctx, Kind::Oauth2, &profile, &print)
         }
-        Command::Midway(cmd) => midway::run(&ctx, cmd),
-        Command::Mediroutes(cmd) => token::renew_command(&ctx, Kind::Mediroutes, &cmd),
-        Command::Nugios(cmd) => token::renew_command(&ctx, Kind::Nugios, &cmd),
+        Command::Midway(cmd) => midway::run(ctx, cmd),
+        Command::Mediroutes(cmd) => token::renew_command(ctx, Kind::Mediroutes, &cmd),
+        Command::Nugios(cmd) => token::renew_command(ctx, Kind::Nugios, &cmd),
     }
 }
 
@@ -82,6 +118,7 @@ pub fn print(text: &str) -> Result<()> {
 /// keyring-else-files credential store, the secret lookup chain, and an HTTP client
 /// built only if a request is sent.
 pub struct Live<'a> {
+    ctx: &'a Context,
     profile: &'a Profile,
     cache: Option<(Cache, Credentials)>,
     transport: LazyClient,
@@ -90,10 +127,11 @@ pub struct Live<'a> {
 }
 
 impl<'a> Live<'a> {
-    pub fn new(profile: &'a Profile, ctx: &Context, secret_stdin: bool) -> Result<Live<'a>> {
+    pub fn new(profile: &'a Profile, ctx: &'a Context, secret_stdin: bool) -> Result<Live<'a>> {
         let cache = Cache::open()?;
         let timeout = ctx.timeout.unwrap_or(profile.timeout);
         Ok(Live {
+            ctx,
             profile,
             cache: Some((cache.clone(), Credentials::new(cache))),
             transport: LazyClient::new(timeout, profile.ca_file.clone()),
@@ -103,9 +141,10 @@ impl<'a> Live<'a> {
     }
 
     /// For `--no-cache`: reads nothing from the cache and keeps nothing.
-    pub fn without_cache(profile: &'a Profile, ctx: &Context, secret_stdin: bool) -> Live<'a> {
+    pub fn without_cache(profile: &'a Profile, ctx: &'a Context, secret_stdin: bool) -> Live<'a> {
         let timeout = ctx.timeout.unwrap_or(profile.timeout);
         Live {
+            ctx,
             profile,
             cache: None,
             transport: LazyClient::new(timeout, profile.ca_file.clone()),
@@ -116,10 +155,12 @@ impl<'a> Live<'a> {
 
     /// Runs `f` with the seams borrowed from here.
     pub fn with<T>(&self, f: impl FnOnce(&Seams) -> T) -> T {
+        let secret_envs = || self.ctx.secret_envs();
         let lookup = Lookup {
             spec: &self.profile.secret,
             stdin: self.secret_stdin,
             timeout: self.timeout,
+            secret_envs: &secret_envs,
         };
         let (cache, credentials): (&dyn TokenCache, &dyn CredentialStore) = match &self.cache {
             Some((cache, credentials)) => (cache, credentials),

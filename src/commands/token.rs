@@ -73,6 +73,11 @@ pub fn renew_command(ctx: &Context, kind: Kind, cmd: &RenewCommand) -> Result<()
 }
 
 pub fn print_token(profile: &Profile, obtained: &Obtained, format: Format) -> Result<()> {
+    super::print(&render(profile, obtained, format, UnixTime::now()))
+}
+
+/// The token in `format`, with the profile's other headers.
+pub fn render(profile: &Profile, obtained: &Obtained, format: Format, now: UnixTime) -> String {
     let headers = profile.provider().api_headers();
     let r = &obtained.record;
     let view = View {
@@ -86,5 +91,5 @@ pub fn print_token(profile: &Profile, obtained: &Obtained, format: Format) -> Re
         password_expired: r.password_expired,
         extra_headers: &headers,
     };
-    super::print(&output::render(format, &view, UnixTime::now()))
+    output::render(format, &view, now)
 }

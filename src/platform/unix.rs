@@ -14,11 +14,31 @@ pub const KEYRING_HINT: &str = "is a Secret Service running on the D-Bus session
 /// Why a directory or file is not trusted: another user could have written it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Untrusted {
-    NotOwned { owner: u32 },
-    Writable { mode: u32 },
-    Readable { mode: u32 },
+    NotOwned {
+        owner: u32,
+    },
+    Writable {
+        mode: u32,
+    },
+    Readable {
+        mode: u32,
+    },
     NotADirectory,
     NotARegularFile,
+    /// A symbolic link on the way that another user could re-point.
+    LinkNotOwned {
+        link: std::path::PathBuf,
+        owner: u32,
+    },
+    /// A directory above it that another user could rename or replace it in.
+    ParentNotOwned {
+        parent: std::path::PathBuf,
+        owner: u32,
+    },
+    ParentWritable {
+        parent: std::path::PathBuf,
+        mode: u32,
+    },
 }
 
 impl std::fmt::Display for Untrusted {
@@ -29,6 +49,21 @@ impl std::fmt::Display for Untrusted {
             Untrusted::Readable { mode } => write!(f, "group or others may read it (mode {mode:04o})"),
             Untrusted::NotADirectory => f.write_str("it is not a directory"),
             Untrusted::NotARegularFile => f.write_str("it is not a regular file"),
+            Untrusted::LinkNotOwned { link, owner } => write!(
+                f,
+                "the link {} on its path belongs to user {owner}, who could point it elsewhere",
+                link.display()
+            ),
+            Untrusted::ParentNotOwned { parent, owner } => write!(
+                f,
+                "the directory {} above it belongs to user {owner}, who could replace it",
+                parent.display()
+            ),
+            Untrusted::ParentWritable { parent, mode } => write!(
+                f,
+                "the directory {} above it may be written by group or others without the sticky bit (mode {mode:04o})",
+                parent.display()
+            ),
         }
     }
 }
@@ -38,24 +73,74 @@ fn euid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
-/// A directory authctl may keep secrets in: the user's own, writable by no one else.
-/// `Ok(None)` when it does not exist.
+/// A directory authctl may keep secrets in (as ssh judges its files): the user's own,
+/// writable by no one else; every directory above it root's or the user's, and writable
+/// by others only with the sticky bit (as `/tmp` is); every symbolic link on the way
+/// root's or the user's. `Ok(None)` also when it does not exist yet and may be created.
 pub fn check_private_dir(dir: &Path) -> io::Result<Option<Untrusted>> {
-    let meta = match fs::metadata(dir) {
-        Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
+    let absolute = std::env::current_dir()?.join(dir);
+    for step in absolute.ancestors() {
+        match fs::symlink_metadata(step) {
+            Ok(m) if m.file_type().is_symlink() && !trusted_owner(m.uid()) => {
+                return Ok(Some(Untrusted::LinkNotOwned {
+                    link: step.to_path_buf(),
+                    owner: m.uid(),
+                }));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // The directory itself, or the nearest one above it that exists.
+    let (existing, is_it) = match absolute.ancestors().find(|a| a.exists()) {
+        Some(a) => (fs::canonicalize(a)?, a == absolute),
+        None => return Ok(None),
     };
-    let mode = meta.mode() & 0o7777;
-    Ok(if !meta.is_dir() {
-        Some(Untrusted::NotADirectory)
-    } else if meta.uid() != euid() {
-        Some(Untrusted::NotOwned { owner: meta.uid() })
-    } else if mode & 0o022 != 0 {
-        Some(Untrusted::Writable { mode })
+    let above = if is_it {
+        let meta = fs::metadata(&existing)?;
+        let mode = meta.mode() & 0o7777;
+        if !meta.is_dir() {
+            return Ok(Some(Untrusted::NotADirectory));
+        } else if meta.uid() != euid() {
+            return Ok(Some(Untrusted::NotOwned { owner: meta.uid() }));
+        } else if mode & 0o022 != 0 {
+            return Ok(Some(Untrusted::Writable { mode }));
+        }
+        existing.parent().map(Path::to_path_buf)
     } else {
-        None
-    })
+        Some(existing)
+    };
+    match above {
+        Some(parent) => untrusted_parent(&parent),
+        None => Ok(None),
+    }
+}
+
+fn trusted_owner(uid: u32) -> bool {
+    uid == euid() || uid == 0
+}
+
+/// The first of `dir` and the directories above it that another user could use to
+/// replace what is below it.
+fn untrusted_parent(dir: &Path) -> io::Result<Option<Untrusted>> {
+    for parent in dir.ancestors() {
+        let meta = fs::metadata(parent)?;
+        let mode = meta.mode() & 0o7777;
+        if !trusted_owner(meta.uid()) {
+            return Ok(Some(Untrusted::ParentNotOwned {
+                parent: parent.to_path_buf(),
+                owner: meta.uid(),
+            }));
+        }
+        if mode & 0o022 != 0 && mode & 0o1000 == 0 {
+            return Ok(Some(Untrusted::ParentWritable {
+                parent: parent.to_path_buf(),
+                mode,
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// A file of the cache must be a regular file of the user's, that only the user can
@@ -76,15 +161,10 @@ pub fn check_private_file(file: &File) -> io::Result<Option<Untrusted>> {
     })
 }
 
-/// Creates `dir` private to the user (0700); its parents, if missing, as usual.
+/// Creates `dir` private to the user (0700), and any missing directory above it the same
+/// way, whatever the umask: a parent others could write would let them replace it.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)?;
-    }
-    match fs::DirBuilder::new().mode(0o700).create(dir) {
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
-        other => other,
-    }
+    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }
 
 /// Opens a file for reading without following a symbolic link at `path`, and without
@@ -147,4 +227,178 @@ pub fn forbid_core_dumps() {
     unsafe {
         libc::setrlimit(libc::RLIMIT_CORE, &none);
     }
+}
+
+static CHILD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+/// A signal that came before the child existed, to pass on once it does.
+static PENDING: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// Passes a signal another process sent authctl on to the running child. A signal from
+/// the terminal (Ctrl-C, a hang-up) has reached the child already, as a member of the
+/// foreground process group: it is not sent twice.
+extern "C" fn forward(signal: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    use std::sync::atomic::Ordering::SeqCst;
+    // SAFETY: the kernel hands a valid siginfo to an SA_SIGINFO handler; kill is
+    // async-signal-safe, and so are atomics.
+    unsafe {
+        let code = (*info).si_code;
+        if code != libc::SI_USER && code != libc::SI_QUEUE {
+            return;
+        }
+        match CHILD.load(SeqCst) {
+            0 => PENDING.store(signal, SeqCst),
+            child => {
+                libc::kill(child, signal);
+            }
+        }
+    }
+}
+
+fn on_signals(signals: &[libc::c_int], handler: libc::sighandler_t, flags: libc::c_int) {
+    for &signal in signals {
+        // SAFETY: a zeroed sigaction with a valid handler and an empty mask is valid.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = handler;
+            action.sa_flags = flags;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(signal, &action, std::ptr::null_mut());
+        }
+    }
+}
+
+/// Runs `cmd` to its end, handing it `input` through its pipe once it has started.
+/// SIGINT, SIGTERM and SIGHUP sent to authctl meanwhile go on to the child. The result is
+/// its exit code, or 128 + N when signal N ended it, as a shell reports it.
+pub fn run_child(cmd: &mut std::process::Command, input: Option<(InheritedPipe, &[u8])>) -> io::Result<i32> {
+    use std::os::unix::process::ExitStatusExt;
+    use std::sync::atomic::Ordering::SeqCst;
+    // In place before the child starts, so no signal can end authctl in between.
+    let handler = forward as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void);
+    on_signals(
+        &[libc::SIGINT, libc::SIGTERM, libc::SIGHUP],
+        handler as libc::sighandler_t,
+        libc::SA_SIGINFO | libc::SA_RESTART,
+    );
+    let mut child = cmd.spawn()?;
+    CHILD.store(child.id() as i32, SeqCst);
+    match PENDING.swap(0, SeqCst) {
+        0 => {}
+        // SAFETY: kill has no memory preconditions.
+        signal => unsafe {
+            libc::kill(child.id() as libc::pid_t, signal);
+        },
+    }
+    if let Some((pipe, data)) = input {
+        pipe.send(data);
+    }
+    let status = child.wait()?;
+    Ok(status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0)))
+}
+
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn note_stop(_: libc::c_int) {
+    STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// From now on SIGINT and SIGTERM do not end authctl; `stop_requested` says whether one
+/// came.
+pub fn catch_stop_signals() {
+    on_signals(
+        &[libc::SIGINT, libc::SIGTERM],
+        note_stop as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        libc::SA_RESTART,
+    );
+}
+
+pub fn stop_requested() -> bool {
+    STOP.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// A pipe whose read end the next child inherits, so data (a curl config with the
+/// token) reaches it without touching its command line, its environment or the disk.
+pub struct InheritedPipe {
+    read: std::os::fd::OwnedFd,
+    write: std::os::fd::OwnedFd,
+}
+
+impl InheritedPipe {
+    pub fn new() -> io::Result<InheritedPipe> {
+        use std::os::fd::FromRawFd;
+        let mut fds = [0 as libc::c_int; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe returns.
+        if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: pipe just gave us these two descriptors; nothing else owns them.
+        let (read, write) = unsafe {
+            (
+                std::os::fd::OwnedFd::from_raw_fd(fds[0]),
+                std::os::fd::OwnedFd::from_raw_fd(fds[1]),
+            )
+        };
+        // Only the read end crosses into the child.
+        let write_fd = std::os::fd::AsRawFd::as_raw_fd(&write);
+        // SAFETY: fcntl on a descriptor we own.
+        if unsafe { libc::fcntl(write_fd, libc::F_SETFD, libc::FD_CLOEXEC) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(InheritedPipe { read, write })
+    }
+
+    /// What the child opens to read the data.
+    pub fn path(&self) -> String {
+        format!("/dev/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&self.read))
+    }
+
+    /// Nothing to set up on the command: the read end is inherited as it is.
+    pub fn attach(&self, _cmd: &mut std::process::Command) {}
+
+    /// Once the child has started: closes our copy of the read end and writes `data`.
+    /// A child that exits without reading it is no error of ours.
+    fn send(self, data: &[u8]) {
+        drop(self.read);
+        let mut write = File::from(self.write);
+        let _ = io::Write::write_all(&mut write, data);
+    }
+}
+
+/// The user this process runs as.
+pub fn current_user() -> Option<u32> {
+    Some(euid())
+}
+
+/// The user that owns the far end of a loopback TCP connection, from the kernel's table
+/// of sockets: the socket whose local address is `peer` and whose remote address is
+/// `local`. `None` where this cannot be told.
+#[cfg(target_os = "linux")]
+pub fn peer_user(local: std::net::SocketAddr, peer: std::net::SocketAddr) -> Option<u32> {
+    fn hex(addr: std::net::SocketAddr) -> String {
+        let ip = match addr.ip() {
+            std::net::IpAddr::V4(v4) => format!("{:08X}", u32::from_ne_bytes(v4.octets())),
+            std::net::IpAddr::V6(v6) => v6
+                .octets()
+                .chunks(4)
+                .map(|w| format!("{:08X}", u32::from_ne_bytes([w[0], w[1], w[2], w[3]])))
+                .collect(),
+        };
+        format!("{ip}:{:04X}", addr.port())
+    }
+    let table = match peer {
+        std::net::SocketAddr::V4(_) => "/proc/net/tcp",
+        std::net::SocketAddr::V6(_) => "/proc/net/tcp6",
+    };
+    let (peer, local) = (hex(peer), hex(local));
+    std::fs::read_to_string(table).ok()?.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        (fields.get(1) == Some(&peer.as_str()) && fields.get(2) == Some(&local.as_str()))
+            .then(|| fields.get(7)?.parse().ok())
+            .flatten()
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn peer_user(_local: std::net::SocketAddr, _peer: std::net::SocketAddr) -> Option<u32> {
+    None
 }

@@ -73,3 +73,60 @@ pub fn forbid_core_dumps() {}
 
 /// Windows writes no core dumps of a console program unless the system is set up to.
 pub fn forbid_core_dumps() {}
+
+/// Runs `cmd` to its end (a console's Ctrl-C reaches every process attached to it),
+/// handing it `input` on its standard input. Its exit code.
+pub fn run_child(cmd: &mut std::process::Command, input: Option<(InheritedPipe, &[u8])>) -> io::Result<i32> {
+    let mut child = cmd.spawn()?;
+    if let (Some((_, data)), Some(mut stdin)) = (input, child.stdin.take()) {
+        let _ = io::Write::write_all(&mut stdin, data);
+    }
+    Ok(child.wait()?.code().unwrap_or(1))
+}
+
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on Ctrl-C does not end authctl; `stop_requested` says whether one came.
+pub fn catch_stop_signals() {
+    std::thread::spawn(|| {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            return;
+        };
+        rt.block_on(async {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
+    });
+}
+
+pub fn stop_requested() -> bool {
+    STOP.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// On Windows there is no `/dev/fd`: the data goes to the child's standard input, which
+/// `path` names as `-`.
+pub struct InheritedPipe;
+
+impl InheritedPipe {
+    pub fn new() -> io::Result<InheritedPipe> {
+        Ok(InheritedPipe)
+    }
+
+    pub fn path(&self) -> String {
+        "-".to_string()
+    }
+
+    pub fn attach(&self, cmd: &mut std::process::Command) {
+        cmd.stdin(std::process::Stdio::piped());
+    }
+}
+
+/// Windows users are not numbers; the browser-flow check of the caller's user is Unix's.
+pub fn current_user() -> Option<u32> {
+    None
+}
+
+pub fn peer_user(_local: std::net::SocketAddr, _peer: std::net::SocketAddr) -> Option<u32> {
+    None
+}

@@ -1,0 +1,98 @@
+//! `authctl exec PROFILE -- CMD…` (like `aws-vault exec`) and `authctl curl PROFILE --
+//! ARGS…`: a program run with the profile's token, which never appears on any command
+//! line. `exec` puts it in the child's environment; `curl` hands curl its headers over
+//! an inherited pipe. The child's exit code is authctl's.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+use crate::cli::{CurlArgs, ExecArgs};
+use crate::config::Profile;
+use crate::error::{Error, Result};
+use crate::lifecycle::{self, Ask, Mode, Obtained};
+use crate::output::Format;
+use crate::platform::{self, InheritedPipe};
+use crate::secret::scrub_child_env;
+use crate::time::UnixTime;
+
+use super::{Context, Live};
+
+/// The program `authctl curl` runs.
+#[cfg(windows)]
+const CURL: &str = "curl.exe";
+#[cfg(not(windows))]
+const CURL: &str = "curl";
+
+fn obtain(ctx: &Context, name: &str, secret_stdin: bool) -> Result<(Profile, Obtained)> {
+    let profile = ctx.config()?.profile(name)?;
+    let live = Live::new(&profile, ctx, secret_stdin)?;
+    let obtained = live.with(|seams| lifecycle::obtain(&profile, &Ask::new(Mode::Auto), seams))?;
+    Ok((profile, obtained))
+}
+
+/// `AUTHCTL_HEADER_<NAME>` for each header the provider wants besides `Authorization`
+/// (Nugios: `AUTHCTL_HEADER_X_NUGIOS_TIMEZONE`).
+pub fn header_variable(header: &str) -> String {
+    let tail: String = header
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("AUTHCTL_HEADER_{tail}")
+}
+
+pub fn exec(ctx: &Context, args: &ExecArgs) -> Result<i32> {
+    let (profile, obtained) = obtain(ctx, &args.profile, args.secret_stdin)?;
+    let (program, rest) = args.command.split_first().expect("clap requires a command");
+    let mut cmd = Command::new(program);
+    cmd.args(rest);
+    scrub_child_env(&mut cmd, &ctx.config()?.secret_envs());
+    cmd.env(&args.env, obtained.record.access_token.as_str());
+    for (name, value) in profile.provider().api_headers() {
+        cmd.env(header_variable(name), value);
+    }
+    run(&mut cmd, program, None, "")
+}
+
+pub fn curl(ctx: &Context, args: &CurlArgs) -> Result<i32> {
+    let (profile, obtained) = obtain(ctx, &args.profile, args.secret_stdin)?;
+    let config = super::token::render(&profile, &obtained, Format::Curl, UnixTime::now());
+    let pipe = InheritedPipe::new().map_err(|e| Error::io("cannot make a pipe for curl", e))?;
+    let mut cmd = Command::new(CURL);
+    cmd.arg("-K").arg(pipe.path()).args(&args.args);
+    pipe.attach(&mut cmd);
+    scrub_child_env(&mut cmd, &ctx.config()?.secret_envs());
+    let hint =
+        " (is curl installed? e.g. `apt-get install curl`, `brew install curl`; Windows 10 and later ship curl.exe)";
+    run(&mut cmd, &OsString::from(CURL), Some((pipe, config.as_bytes())), hint)
+}
+
+fn run(
+    cmd: &mut Command,
+    program: &OsString,
+    input: Option<(InheritedPipe, &[u8])>,
+    hint: &'static str,
+) -> Result<i32> {
+    crate::debug!(1, "running {}", program.to_string_lossy());
+    platform::run_child(cmd, input).map_err(|source| Error::Run {
+        program: program.to_string_lossy().into_owned(),
+        hint,
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn header_variables_are_shell_names() {
+        assert_eq!(
+            super::header_variable("X-nugios-timezone"),
+            "AUTHCTL_HEADER_X_NUGIOS_TIMEZONE"
+        );
+    }
+}

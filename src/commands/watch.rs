@@ -1,0 +1,137 @@
+//! `authctl watch PROFILE --file PATH`: keeps a file holding a fresh token, for long jobs
+//! and containers that read a token file (as Vault Agent's file sink does). The file is
+//! written 0600 and replaced atomically, now and again whenever the token reaches its
+//! renewal margin, until SIGINT or SIGTERM. A renewal that fails leaves the old file in
+//! place while its token is valid, and is retried with backoff and jitter.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::cache::Record;
+use crate::cli::WatchArgs;
+use crate::config::Profile;
+use crate::error::{Error, Result};
+use crate::lifecycle::{self, Ask, Mode, Obtained};
+use crate::output::Format;
+use crate::platform;
+use crate::time::UnixTime;
+use crate::{debug, warn};
+
+use super::{Context, Live};
+
+/// The pause after the first failed renewal; it doubles up to `MAX_RETRY`.
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+const MAX_RETRY: Duration = Duration::from_secs(300);
+
+pub fn run(ctx: &Context, args: &WatchArgs) -> Result<()> {
+    let profile = ctx.config()?.profile(&args.profile)?;
+    let format = args.format.format;
+    platform::catch_stop_signals();
+    let live = Live::new(&profile, ctx, false)?;
+    let obtain = || live.with(|seams| lifecycle::obtain(&profile, &Ask::new(Mode::Auto), seams));
+    let mut current = obtain()?;
+    write(&args.file, &profile, &current, format)?;
+    crate::note!(
+        "{}: keeping {} fresh; Ctrl-C to stop",
+        profile.name,
+        args.file.display()
+    );
+    let mut retry = FIRST_RETRY;
+    loop {
+        let renew_at = current.record.renew_at(profile.refresh_before);
+        debug!(
+            1,
+            "{}: next renewal in {}s",
+            profile.name,
+            UnixTime::now().secs_until(renew_at).max(0.0) as i64
+        );
+        if !sleep_until(renew_at) {
+            return Ok(());
+        }
+        match obtain() {
+            Ok(next) => {
+                if next.record.access_token != current.record.access_token {
+                    write(&args.file, &profile, &next, format)?;
+                    debug!(1, "{}: renewed {}", profile.name, args.file.display());
+                }
+                current = next;
+                retry = FIRST_RETRY;
+            }
+            Err(e) => {
+                let pause = jittered(retry);
+                warn!(
+                    "{}: renewal failed: {}; retrying in {}s",
+                    profile.name,
+                    e.report(),
+                    pause.as_secs()
+                );
+                drop_if_expired(&args.file, &current.record);
+                if !sleep_until(UnixTime::now().after(pause).unwrap_or_else(UnixTime::now)) {
+                    return Ok(());
+                }
+                retry = (retry * 2).min(MAX_RETRY);
+            }
+        }
+    }
+}
+
+/// Writes the token atomically: a private temp file beside `file`, renamed over it.
+fn write(file: &Path, profile: &Profile, obtained: &Obtained, format: Format) -> Result<()> {
+    let text = zeroize::Zeroizing::new(super::token::render(profile, obtained, format, UnixTime::now()));
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let failed = |e: std::io::Error| Error::io(format!("cannot write {}", file.display()), e);
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(failed)?;
+    tmp.persist(file).map_err(|e| failed(e.error))?;
+    Ok(())
+}
+
+/// A token that has ended must not stay in the file for someone to use.
+fn drop_if_expired(file: &Path, record: &Record) {
+    if record.expires_at <= UnixTime::now() && std::fs::remove_file(file).is_ok() {
+        warn!(
+            "the token in {} has expired; removed it until a renewal succeeds",
+            file.display()
+        );
+    }
+}
+
+/// Sleeps until `when`; false when a stop signal came first.
+fn sleep_until(when: UnixTime) -> bool {
+    while UnixTime::now() < when {
+        if platform::stop_requested() {
+            return false;
+        }
+        let left = UnixTime::now().until(when).unwrap_or_default();
+        std::thread::sleep(left.min(Duration::from_millis(100)));
+    }
+    !platform::stop_requested()
+}
+
+/// `pause` give or take a fifth, so many watchers do not retry in step.
+fn jittered(pause: Duration) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let fifth = pause / 5;
+    pause - fifth + fifth * 2 * (nanos % 1000) / 1000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_within_a_fifth() {
+        for _ in 0..50 {
+            let p = jittered(Duration::from_secs(10));
+            assert!(p >= Duration::from_secs(8) && p <= Duration::from_secs(12), "{p:?}");
+        }
+    }
+}

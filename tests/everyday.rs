@@ -1,0 +1,546 @@
+//! The commands around the token: `status`, `exec`, `curl`, `watch`, `demo`, `man`.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use httpmock::prelude::*;
+use predicates::prelude::*;
+use serde_json::json;
+
+use crate::util::*;
+
+/// A Midigator profile whose server hands out `token`, with its token fetched once.
+fn cached_midigator(token: &str) -> (MockServer, TestEnv) {
+    let server = MockServer::start();
+    midigator_auth(&server, token);
+    let env = midigator_env(&server);
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .assert()
+        .success();
+    (server, env)
+}
+
+// status
+
+#[test]
+fn status_shows_every_profile_without_network_or_secret_command() {
+    let server = MockServer::start();
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let marker = tempfile::tempdir().unwrap();
+    let ran = marker.path().join("ran");
+    let env = TestEnv::new(&format!(
+        "{}\n{}secret_command = [\"touch\", \"{}\"]\n",
+        midigator_config(&server.base_url()),
+        oauth2_config("partner", &server.url("/token"), ""),
+        ran.display()
+    ));
+    // Nothing cached yet: exit 0 all the same.
+    env.cmd()
+        .arg("status")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("mg").and(predicate::str::contains("none")));
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .assert()
+        .success();
+    let out = env
+        .cmd()
+        .arg("status")
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(!table.contains('\x1b'), "no colour off a terminal: {table:?}");
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "{table}");
+    let mg = lines.iter().find(|l| l.starts_with("mg ")).unwrap();
+    assert!(
+        mg.contains("midigator") && mg.contains("cached") && mg.contains("59m"),
+        "{mg}"
+    );
+    assert!(mg.contains("environment variable AUTHCTL_SECRET_MG"), "{mg}");
+    let partner = lines.iter().find(|l| l.starts_with("partner")).unwrap();
+    assert!(
+        partner.contains("none") && partner.contains("secret_command (touch)"),
+        "{partner}"
+    );
+    // Columns line up under their headings.
+    assert_eq!(lines[0].find("PROVIDER"), mg.find("midigator"));
+    auth.assert_calls(1);
+    assert!(!ran.exists(), "status never runs secret_command");
+}
+
+#[test]
+fn status_json_is_an_array_with_stable_keys() {
+    let (_server, env) = cached_midigator(&jwt_expiring_in(3600));
+    let out = env.cmd().args(["status", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &v.as_array().unwrap()[0];
+    let keys: Vec<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "profile",
+            "provider",
+            "cached",
+            "expires_at",
+            "expires_in",
+            "refreshable",
+            "secret_source"
+        ]
+    );
+    assert_eq!(row["cached"], true);
+    assert_eq!(row["secret_source"], serde_json::Value::Null);
+    assert!((3590..=3600).contains(&row["expires_in"].as_i64().unwrap()));
+}
+
+// exec
+
+fn exec(env: &TestEnv, script: &str) -> std::process::Output {
+    env.cmd()
+        .args(["exec", "mg", "--", "sh", "-c", script])
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn exec_gives_the_child_the_token_in_its_environment_only() {
+    let token = jwt_expiring_in(3600);
+    let (_server, env) = cached_midigator(&token);
+    let out = exec(&env, "printf %s \"$AUTHCTL_TOKEN\"");
+    assert_eq!(stdout(&out), token);
+    let out = env
+        .cmd()
+        .args([
+            "exec",
+            "mg",
+            "--env",
+            "API_TOKEN",
+            "--",
+            "sh",
+            "-c",
+            "printf %s \"$API_TOKEN\"",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), token);
+    // Not on the child's command line, and no secret of authctl's in its environment.
+    let out = exec(
+        &env,
+        "tr '\\0' ' ' < /proc/$$/cmdline; echo; env | grep -c ^AUTHCTL_SECRET_",
+    );
+    let seen = stdout(&out);
+    assert!(!seen.contains(&token), "{seen}");
+    assert_eq!(
+        seen.lines().last(),
+        Some("0"),
+        "no AUTHCTL_SECRET_* in the child's environment: {seen}"
+    );
+}
+
+#[test]
+fn exec_passes_the_childs_exit_code_through() {
+    let (_server, env) = cached_midigator(&jwt_expiring_in(3600));
+    assert_eq!(exec(&env, "exit 42").status.code(), Some(42));
+    assert_eq!(exec(&env, "kill -TERM $$").status.code(), Some(128 + 15));
+    assert_eq!(exec(&env, "exit 0").status.code(), Some(0));
+}
+
+#[test]
+fn exec_forwards_sigterm_to_the_child() {
+    let (_server, env) = cached_midigator(&jwt_expiring_in(3600));
+    let mut child = std_cmd(&env)
+        .args([
+            "exec",
+            "mg",
+            "--",
+            "sh",
+            "-c",
+            "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.1; done",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    let sent = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    // Read what is left on another thread: a child that never got the signal would keep
+    // the pipe open forever.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut out, &mut rest);
+        let _ = tx.send(rest);
+    });
+    let rest = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the child got SIGTERM and ended");
+    assert_eq!(rest, "got-term\n");
+    assert_eq!(status.code(), Some(7));
+}
+
+#[test]
+fn exec_of_a_missing_command_is_127_and_authctls_own_failures_keep_their_codes() {
+    let (_server, env) = cached_midigator(&jwt_expiring_in(3600));
+    env.cmd()
+        .args(["exec", "mg", "--", "authctl-no-such-command"])
+        .assert()
+        .code(127)
+        .stderr(predicate::str::contains("authctl-no-such-command"));
+    env.cmd()
+        .args(["exec", "nope", "--", "true"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("unknown profile `nope`"));
+    env.cmd().args(["exec", "mg"]).assert().code(2);
+    env.cmd()
+        .args(["exec", "mg", "--env", "AUTHCTL_SECRET_X", "--", "true"])
+        .assert()
+        .code(2);
+    let server = MockServer::start();
+    midigator_answer(
+        &server,
+        401,
+        "application/json",
+        r#"{"message": "Invalid API secret."}"#,
+    );
+    let refused = midigator_env(&server);
+    refused
+        .cmd()
+        .args(["exec", "mg", "--", "true"])
+        .env("AUTHCTL_SECRET_MG", "wrong")
+        .assert()
+        .code(5);
+}
+
+#[test]
+fn exec_gives_a_nugios_child_its_timezone_header() {
+    let server = MockServer::start();
+    nugios_login(
+        &server,
+        json!({"accessToken": "ng-a1", "refreshToken": "ng-r1", "passwordExpired": false}),
+    );
+    let env = nugios_env(&server, "timezone_offset = 240\n");
+    let out = env
+        .cmd()
+        .args([
+            "exec",
+            "ng",
+            "--",
+            "sh",
+            "-c",
+            "printf '%s %s' \"$AUTHCTL_TOKEN\" \"$AUTHCTL_HEADER_X_NUGIOS_TIMEZONE\"",
+        ])
+        .env("AUTHCTL_SECRET_NG", "pw")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "ng-a1 240");
+}
+
+// curl
+
+/// A directory holding a stand-in `curl` that records its arguments and the config it was
+/// handed, and exits with `code`.
+fn fake_curl(code: u8) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\n\
+         while [ $# -gt 0 ]; do if [ \"$1\" = -K ]; then cat \"$2\" > \"$(dirname \"$0\")/config\"; fi; shift; done\nexit {code}\n"
+    );
+    let path = dir.path().join("curl");
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    dir
+}
+
+#[test]
+fn curl_gets_the_headers_over_a_pipe_never_on_its_command_line() {
+    let token = jwt_expiring_in(3600);
+    let (_server, env) = cached_midigator(&token);
+    let fake = fake_curl(22);
+    let path = format!("{}:/usr/bin:/bin", fake.path().display());
+    env.cmd()
+        .args(["curl", "mg", "--", "-sf", "https://api.example.invalid/orders"])
+        .env("PATH", path)
+        .assert()
+        .code(22);
+    let args = std::fs::read_to_string(fake.path().join("args")).unwrap();
+    assert!(args.starts_with("-K\n/dev/fd/"), "{args}");
+    assert!(args.ends_with("-sf\nhttps://api.example.invalid/orders\n"), "{args}");
+    assert!(!args.contains(&token));
+    let config = std::fs::read_to_string(fake.path().join("config")).unwrap();
+    assert_eq!(config, format!("header = \"Authorization: Bearer {token}\"\n"));
+}
+
+#[test]
+fn curl_sends_every_header_of_a_nugios_profile() {
+    if !require("curl") {
+        return;
+    }
+    let server = MockServer::start();
+    nugios_login(
+        &server,
+        json!({"accessToken": "ng-a1", "refreshToken": "ng-r1", "passwordExpired": false}),
+    );
+    let env = nugios_env(&server, "timezone_offset = 240\n");
+    let echo = echo_server();
+    let out = env
+        .cmd()
+        .args(["curl", "ng", "--", "-s", &echo])
+        .env("AUTHCTL_SECRET_NG", "pw")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seen = stdout(&out);
+    assert!(seen.contains("Authorization: Bearer ng-a1\r\n"), "{seen}");
+    assert!(seen.contains("X-nugios-timezone: 240\r\n"), "{seen}");
+}
+
+#[test]
+fn curl_passes_curls_exit_code_and_says_when_curl_is_missing() {
+    let (_server, env) = cached_midigator(&jwt_expiring_in(3600));
+    if require("curl") {
+        // Nothing listens there: curl's own "couldn't connect" code.
+        env.cmd()
+            .args(["curl", "mg", "--", "-s", "http://127.0.0.2:9/"])
+            .assert()
+            .code(7);
+    }
+    let empty = tempfile::tempdir().unwrap();
+    env.cmd()
+        .args(["curl", "mg", "--", "-s", "http://127.0.0.2:9/"])
+        .env("PATH", empty.path())
+        .assert()
+        .code(127)
+        .stderr(predicate::str::contains("cannot run `curl`").and(predicate::str::contains("install")));
+}
+
+// watch
+
+/// Waits, at most 30 s, until `f` says yes.
+fn eventually(what: &str, f: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !f() {
+        assert!(Instant::now() < deadline, "never: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A background authctl that is killed if the test ends before stopping it.
+struct Running(std::process::Child);
+
+impl Running {
+    /// SIGTERM, as a container runtime or a job's end sends it; then its exit status.
+    fn stop(&mut self) -> std::process::ExitStatus {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("kill -TERM {}", self.0.id())])
+            .status()
+            .unwrap();
+        self.0.wait().unwrap()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn watch_replaces_the_file_before_a_short_lived_token_expires() {
+    let server = MockServer::start();
+    let first = jwt_expiring_in(4);
+    let mut login = server.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(200).json_body(json!({ "token": first }));
+    });
+    let env = midigator_env(&server);
+    let file = env.dir.path().join("run/token");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let mut child = Running(
+        std_cmd(&env)
+            .args(["-v", "watch", "mg", "--file"])
+            .arg(&file)
+            .env("AUTHCTL_SECRET_MG", "test-secret")
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    eventually("the first token is written", || {
+        std::fs::read_to_string(&file).is_ok_and(|t| t == format!("{first}\n"))
+    });
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    // The next token replaces it while the first one is still valid.
+    login.delete();
+    let second = jwt_expiring_in(3600);
+    let renewal = midigator_auth(&server, &second);
+    eventually("the renewed token is written", || {
+        std::fs::read_to_string(&file).is_ok_and(|t| t == format!("{second}\n"))
+    });
+    assert!(jwt_is_still_valid(&first), "renewed before the first token expired");
+    assert!(child.stop().success());
+    renewal.assert_calls(1);
+}
+
+fn jwt_is_still_valid(token: &str) -> bool {
+    use base64::Engine;
+    let claims = token.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(claims).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    v["exp"].as_f64().unwrap() > now()
+}
+
+#[test]
+fn watch_keeps_the_old_file_while_a_renewal_fails_and_retries() {
+    let server = MockServer::start();
+    let first = jwt_expiring_in(4);
+    let mut login = server.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(200).json_body(json!({ "token": first }));
+    });
+    let env = midigator_env(&server);
+    let file = env.dir.path().join("token");
+    let mut child = Running(
+        std_cmd(&env)
+            .args(["watch", "mg", "--file"])
+            .arg(&file)
+            .env("AUTHCTL_SECRET_MG", "test-secret")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    eventually("the first token is written", || file.exists());
+    login.delete();
+    let failing = midigator_answer(&server, 503, "application/json", r#"{"message": "maintenance"}"#);
+    eventually("a renewal was tried", || failing.calls() > 0);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("{first}\n"),
+        "the old file stays"
+    );
+    let status = child.stop();
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.0.stderr.take().unwrap(), &mut said).unwrap();
+    assert!(status.success(), "{said}");
+    assert!(
+        said.contains("renewal failed") && said.contains("retrying in"),
+        "{said}"
+    );
+}
+
+// demo and man
+
+#[test]
+fn demo_runs_every_provider_offline_with_nothing_installed() {
+    let env = TestEnv::empty();
+    let nothing = tempfile::tempdir().unwrap();
+    let out = env.cmd().arg("demo").env("PATH", nothing.path()).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    for step in [
+        "authctl token mg",
+        "authctl token partner",
+        "authctl token mw",
+        "authctl midway installations",
+        "authctl midway browser",
+        "authctl token mr --min-ttl",
+        "authctl token ng --format header",
+        "authctl nugios refresh",
+    ] {
+        assert!(table.contains(step), "{step} missing:\n{table}");
+    }
+    assert!(table.contains("JWT from the cache"), "{table}");
+    assert!(table.contains("renewed with the refresh token, no password"), "{table}");
+    assert!(table.contains("X-nugios-timezone: 240"), "{table}");
+    assert!(!env.cache_dir().exists(), "the user's cache was not touched");
+    assert!(!env.config_path().exists(), "the user's config was not touched");
+}
+
+#[test]
+fn demo_serve_keeps_a_sandbox_that_real_commands_can_use() {
+    let env = TestEnv::empty();
+    let mut child = Running(
+        std_cmd(&env)
+            .args(["demo", "--serve"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut out = BufReader::new(child.0.stdout.take().unwrap());
+    let mut config = String::new();
+    let mut line = String::new();
+    while out.read_line(&mut line).unwrap() > 0 && !line.starts_with("# The sandbox's demo secrets") {
+        config.push_str(&line);
+        line.clear();
+    }
+    std::fs::write(env.config_path(), &config).unwrap();
+    env.cmd()
+        .args(["token", "mg", "--format", "header"])
+        .env("AUTHCTL_SECRET_MG", "sandbox-api-secret")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("Authorization: Bearer ey"));
+    assert!(child.stop().success());
+}
+
+#[test]
+fn the_committed_man_page_matches_the_binary() {
+    let env = TestEnv::empty();
+    let out = env.cmd().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = stdout(&out);
+    assert!(page.starts_with(".ie") || page.starts_with(".TH"), "{page}");
+    let path = format!("{}/man/authctl.1", env!("CARGO_MANIFEST_DIR"));
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        page == committed,
+        "{path} is stale; regenerate it with `cargo run -q -- man > man/authctl.1`"
+    );
+}
+
+use std::os::unix::fs::PermissionsExt;
+
+#[test]
+fn the_readme_and_help_name_the_same_commands() {
+    let env = TestEnv::empty();
+    let help = stdout(&env.cmd().arg("--help").output().unwrap());
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let commands: Vec<&str> = help
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        // A command's line starts two spaces in; a wrapped description goes deeper.
+        .filter(|l| l.starts_with("  ") && !l[2..].starts_with(' '))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 15, "{help}");
+    for command in commands {
+        assert!(
+            readme.contains(&format!("authctl {command}")),
+            "`authctl {command}` is in --help but not in the README"
+        );
+    }
+}
