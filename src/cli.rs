@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
 
@@ -374,6 +374,68 @@ pub enum Oauth2Command {
         #[command(flatten)]
         print: PrintArgs,
     },
+}
+
+impl Cli {
+    /// What the user typed: the everyday `authctl token [PROFILE] [--format F]` read
+    /// directly, everything else by clap. Building clap's whole command tree costs more
+    /// than serving a cached token, and that call is what scripts make most; the result
+    /// is the same `Cli` clap would give (a property test holds the two to it).
+    pub fn from_args() -> Cli {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        Cli::plain_token(&args).unwrap_or_else(|| <Cli as Parser>::parse_from(args))
+    }
+
+    /// `authctl token [PROFILE] [--format F]`, and nothing else; `None` sends the
+    /// arguments to clap, which reads them or explains what is wrong.
+    pub fn plain_token(args: &[std::ffi::OsString]) -> Option<Cli> {
+        let args: Vec<&str> = args.iter().skip(1).map(|a| a.to_str()).collect::<Option<_>>()?;
+        let (command, rest) = args.split_first()?;
+        if *command != "token" {
+            return None;
+        }
+        let (mut profile, mut format) = (None, None);
+        let mut rest = rest.iter();
+        while let Some(arg) = rest.next() {
+            let value = match *arg {
+                "--format" => rest.next().copied(),
+                a if a.starts_with("--format=") => Some(&a["--format=".len()..]),
+                a if a.starts_with('-') || a.is_empty() || profile.is_some() => return None,
+                a => {
+                    profile = Some(a.to_string());
+                    continue;
+                }
+            };
+            if format.is_some() {
+                return None;
+            }
+            format = Some(Format::from_str(value?, false).ok()?);
+        }
+        // As clap reads them: a variable that is set counts, even empty.
+        let profile = match (profile, std::env::var_os("AUTHCTL_PROFILE")) {
+            (Some(p), _) => Some(p),
+            (None, Some(v)) => Some(v.into_string().ok()?),
+            (None, None) => None,
+        };
+        Some(Cli {
+            config: std::env::var_os("AUTHCTL_CONFIG").map(PathBuf::from),
+            verbose: 0,
+            quiet: false,
+            timeout: None,
+            command: Command::Token(TokenArgs {
+                profile,
+                print: PrintArgs {
+                    format: FormatArg {
+                        format: format.unwrap_or_default(),
+                    },
+                    secret_stdin: false,
+                },
+                min_ttl: None,
+                force_refresh: false,
+                no_cache: false,
+            }),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,12 @@
 //! is read only when a command needs it, so the cached path reads one profile however many
 //! the file holds; line and column are worked out only for an error message.
 
+mod outline;
+
+use std::cell::OnceCell;
 use std::fmt;
+use std::fs::File;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -17,6 +22,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use crate::providers::{Kind, Provider, Settings};
 use crate::secret::{SecretSpec, default_env_name};
 use crate::settings::{Argv, Endpoint, Period, Text, field_names};
+use outline::{Outline, ReadSeek};
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_REFRESH_BEFORE: Duration = Duration::from_secs(60);
@@ -152,19 +158,54 @@ impl Profile {
     }
 }
 
-/// The config file, parsed but not yet validated beyond `[defaults]`.
+/// The config file, opened once; the whole of it read and parsed only when a command
+/// needs more than one profile (see `outline` for the quick path).
 pub struct Config {
     pub path: PathBuf,
     /// `None` when no file exists at `path`: fine until a profile is needed.
-    doc: Option<Document>,
+    input: Option<Input>,
+    text: OnceCell<&'static str>,
+    doc: OnceCell<Document>,
+}
+
+enum Input {
+    File(File),
+    Text(&'static str),
+}
+
+impl Input {
+    fn reader(&self) -> Box<dyn ReadSeek + '_> {
+        match self {
+            Input::File(file) => Box::new(file),
+            Input::Text(text) => Box::new(Cursor::new(text.as_bytes())),
+        }
+    }
 }
 
 struct Document {
-    /// The file's text, kept for the whole run: the tables borrow from it.
-    text: &'static str,
-    defaults: Shared,
-    default_profile: Option<Spanned<Text>>,
+    defaults: Defaults,
     profiles: DeTable<'static>,
+}
+
+/// What `[defaults]` says.
+#[derive(Default)]
+struct Defaults {
+    shared: Shared,
+    default_profile: Option<Spanned<Text>>,
+}
+
+/// The text a table was parsed from, kept for the run (parsed tables borrow from it):
+/// the whole file, or on the quick path one section of it. Spans are relative to it.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    file: &'a Path,
+    text: &'static str,
+}
+
+impl Source<'_> {
+    fn at(&self, offset: usize) -> Location {
+        locate(self.file, self.text, offset)
+    }
 }
 
 /// `--config`, else `$AUTHCTL_CONFIG` (clap fills `flag` from it), else the platform
@@ -180,56 +221,105 @@ pub fn path(flag: Option<&Path>) -> Result<PathBuf> {
 impl Config {
     pub fn load(flag: Option<&Path>) -> Result<Config> {
         let path = path(flag)?;
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config { path, doc: None }),
+        let input = match File::open(&path) {
+            Ok(file) => Some(Input::File(file)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(source) => return Err(ConfigError::Unreadable { path, source }),
         };
-        // Read once per run; leaking it lets the parsed tables borrow it for the run.
-        let text: &'static str = Box::leak(text.into_boxed_str());
-        let doc = Document::parse(&path, text)?;
-        Ok(Config { path, doc: Some(doc) })
+        Ok(Config {
+            path,
+            input,
+            text: OnceCell::new(),
+            doc: OnceCell::new(),
+        })
     }
 
-    /// Parses `text` as if read from `path` (for tests).
-    pub fn parse(path: &Path, text: &str) -> Result<Config> {
-        let text: &'static str = Box::leak(text.to_string().into_boxed_str());
-        let doc = Document::parse(path, text)?;
-        Ok(Config {
+    /// A config of `text` as if read from `path`, parsed only as far as each call needs.
+    pub fn read_lazily(path: &Path, text: Option<String>) -> Config {
+        Config {
             path: path.to_path_buf(),
-            doc: Some(doc),
-        })
+            input: text.map(|t| Input::Text(Box::leak(t.into_boxed_str()))),
+            text: OnceCell::new(),
+            doc: OnceCell::new(),
+        }
+    }
+
+    /// `text` as if read from `path`, parsed whole at once (for tests).
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let config = Config::read_lazily(path, Some(text.to_string()));
+        config.doc()?;
+        Ok(config)
     }
 
     pub fn exists(&self) -> bool {
-        self.doc.is_some()
+        self.input.is_some()
     }
 
+    /// The whole file, read once and kept for the run: parsed tables borrow from it.
+    fn text(&self) -> Result<&'static str> {
+        if let Some(text) = self.text.get() {
+            return Ok(text);
+        }
+        let text = match &self.input {
+            None => {
+                return Err(ConfigError::Missing {
+                    path: self.path.clone(),
+                });
+            }
+            Some(Input::Text(text)) => text,
+            Some(Input::File(file)) => {
+                let (mut file, mut text) = (file, String::new());
+                file.seek(SeekFrom::Start(0))
+                    .and_then(|_| file.read_to_string(&mut text))
+                    .map_err(|source| ConfigError::Unreadable {
+                        path: self.path.clone(),
+                        source,
+                    })?;
+                &*Box::leak(text.into_boxed_str())
+            }
+        };
+        Ok(self.text.get_or_init(|| text))
+    }
+
+    fn source(&self, text: &'static str) -> Source<'_> {
+        Source { file: &self.path, text }
+    }
+
+    /// The whole file, parsed and its `[defaults]` read, once.
     fn doc(&self) -> Result<&Document> {
-        self.doc.as_ref().ok_or_else(|| ConfigError::Missing {
-            path: self.path.clone(),
-        })
+        if let Some(doc) = self.doc.get() {
+            return Ok(doc);
+        }
+        let doc = Document::parse(self.source(self.text()?))?;
+        Ok(self.doc.get_or_init(|| doc))
     }
 
-    /// The names of every profile, in file order.
-    pub fn names(&self) -> Vec<&str> {
-        self.doc
-            .as_ref()
-            .map(|d| d.profiles.iter().map(|(k, _)| k.get_ref().as_ref()).collect())
-            .unwrap_or_default()
+    /// The names of every profile, in file order; none when there is no file.
+    pub fn names(&self) -> Result<Vec<&str>> {
+        if !self.exists() {
+            return Ok(Vec::new());
+        }
+        Ok(self.doc()?.profiles.iter().map(|(k, _)| k.get_ref().as_ref()).collect())
     }
 
     fn names_text(&self) -> String {
-        match self.names().as_slice() {
+        match self.names().unwrap_or_default().as_slice() {
             [] => "none".to_string(),
             names => names.join(", "),
         }
     }
 
     /// The variables the profiles' `secret_env` keys name, read without validating the
-    /// profiles: they are kept out of every child's environment.
+    /// profiles: they are kept out of every child's environment. A file that does not
+    /// parse is searched line by line instead, so a broken profile elsewhere never lets
+    /// a secret through.
     pub fn secret_envs(&self) -> Vec<String> {
-        let Some(doc) = &self.doc else { return Vec::new() };
+        if !self.exists() {
+            return Vec::new();
+        }
+        let Ok(doc) = self.doc() else {
+            return self.text().map(secret_envs_by_line).unwrap_or_default();
+        };
         doc.profiles
             .iter()
             .filter_map(|(_, v)| match v.get_ref() {
@@ -244,23 +334,33 @@ impl Config {
 
     /// Every profile, each validated: for `config check`, `status` and `logout --all`.
     pub fn profiles(&self) -> Result<Vec<Profile>> {
-        let Some(doc) = &self.doc else { return Ok(Vec::new()) };
+        if !self.exists() {
+            return Ok(Vec::new());
+        }
+        let doc = self.doc()?;
         doc.profiles
             .iter()
-            .map(|(name, value)| doc.read_profile(&self.path, name, value))
+            .map(|(name, value)| doc.read_profile(self.source(self.text()?), name, value))
             .collect()
     }
 
     /// A profile by name, or by provider name when exactly one profile uses that provider.
     pub fn profile(&self, arg: &str) -> Result<Profile> {
+        match self.quick(Some(arg)) {
+            Some(profile) => Ok(profile),
+            None => self.full_profile(arg),
+        }
+    }
+
+    fn full_profile(&self, arg: &str) -> Result<Profile> {
         let doc = self.doc()?;
         if let Some((name, value)) = doc.profiles.get_key_value(arg) {
-            return doc.read_profile(&self.path, name, value);
+            return doc.read_profile(self.source(self.text()?), name, value);
         }
         if let Some(kind) = Kind::from_name(arg) {
             let users: Vec<&str> = doc.names_of(kind);
             match users.as_slice() {
-                [one] => return self.profile(one),
+                [one] => return self.full_profile(one),
                 [] => {}
                 many => {
                     return Err(ConfigError::AmbiguousProvider {
@@ -278,20 +378,63 @@ impl Config {
         })
     }
 
+    /// The quick path: in a file of the plain layout, parse only `[defaults]` and the
+    /// section of the profile named (or of `default_profile` when none is), so the cost
+    /// does not grow with the number of profiles. `None` leaves it to the full parse,
+    /// which also gives every error its message; other profiles are not looked at.
+    fn quick(&self, arg: Option<&str>) -> Option<Profile> {
+        if self.doc.get().is_some() {
+            return None;
+        }
+        let input = self.input.as_ref()?;
+        let outline = Outline::scan(&mut input.reader())?;
+        // A section is parsed on its own: its spans, and the places in any error, are
+        // within it. No error from here is shown: the full parse gives it, with its place.
+        let parse = |text: &'static str, key: &str| {
+            let (_, value) = DeTable::parse(text)
+                .ok()?
+                .into_inner()
+                .into_iter()
+                .find(|(k, _)| k.get_ref() == key)?;
+            Some((self.source(text), value))
+        };
+        let defaults = match outline.section(&mut input.reader(), "") {
+            Some(text) => {
+                let (source, table) = parse(text, "defaults")?;
+                Defaults::read(source, &table).ok()?
+            }
+            None => Defaults::default(),
+        };
+        let name = match arg {
+            Some(name) => name,
+            None => &defaults.default_profile.as_ref()?.get_ref().0,
+        };
+        let (source, profiles) = parse(outline.section(&mut input.reader(), name)?, "profiles")?;
+        let DeValue::Table(profiles) = profiles.get_ref() else {
+            return None;
+        };
+        let (name, value) = profiles.get_key_value(name)?;
+        read_profile(source, &defaults.shared, name, value).ok()
+    }
+
     /// The profile a command uses: `arg`, else `$AUTHCTL_PROFILE` (which clap also
     /// shows on the commands that take it as their PROFILE), else `default_profile`, else
     /// the only one.
     pub fn resolve(&self, arg: Option<&str>) -> Result<Profile> {
         let from_env = std::env::var("AUTHCTL_PROFILE").ok();
-        if let Some(a) = arg.or(from_env.as_deref()).filter(|a| !a.is_empty()) {
-            return self.profile(a);
+        let arg = arg.or(from_env.as_deref()).filter(|a| !a.is_empty());
+        if let Some(profile) = self.quick(arg) {
+            return Ok(profile);
+        }
+        if let Some(a) = arg {
+            return self.full_profile(a);
         }
         let doc = self.doc()?;
-        if let Some(d) = &doc.default_profile {
-            return self.profile(d.get_ref());
+        if let Some(d) = &doc.defaults.default_profile {
+            return self.full_profile(d.get_ref());
         }
-        match self.names().as_slice() {
-            [one] => self.profile(one),
+        match self.names()?.as_slice() {
+            [one] => self.full_profile(one),
             _ => Err(ConfigError::NoProfileGiven {
                 file: self.path.clone(),
                 names: self.names_text(),
@@ -315,10 +458,11 @@ impl Config {
             return Ok(p);
         }
         let doc = self.doc()?;
-        let default = std::env::var("AUTHCTL_PROFILE")
-            .ok()
-            .filter(|v| !v.is_empty())
-            .or(doc.default_profile.as_ref().map(|d| d.get_ref().0.clone()));
+        let default = std::env::var("AUTHCTL_PROFILE").ok().filter(|v| !v.is_empty()).or(doc
+            .defaults
+            .default_profile
+            .as_ref()
+            .map(|d| d.get_ref().0.clone()));
         if let Some(p) = default.map(|d| self.profile(&d)).transpose()?
             && p.kind() == kind
         {
@@ -373,8 +517,7 @@ pub fn check_scheme(url: &Endpoint, allow_http: bool) -> std::result::Result<(),
 /// One table of the file being read, for reading its keys into structs with messages
 /// that name the file, the section, the key and where it is.
 struct Section<'a> {
-    file: &'a Path,
-    text: &'a str,
+    source: Source<'a>,
     name: String,
     table: &'a DeTable<'static>,
     span: Range<usize>,
@@ -382,7 +525,7 @@ struct Section<'a> {
 
 impl Section<'_> {
     fn at(&self, offset: usize) -> Location {
-        locate(self.file, self.text, offset)
+        self.source.at(offset)
     }
 
     fn key_error(&self, key: &str, span: Range<usize>, problem: impl Into<String>) -> ConfigError {
@@ -447,7 +590,7 @@ impl Section<'_> {
             .and_then(|m| m.strip_suffix('`'))
         {
             return ConfigError::MissingKey {
-                file: self.file.to_path_buf(),
+                file: self.source.file.to_path_buf(),
                 section: self.name.clone(),
                 key: key.to_string(),
                 hint: hint(key),
@@ -464,29 +607,28 @@ impl Section<'_> {
 }
 
 impl Document {
-    fn parse(file: &Path, text: &'static str) -> Result<Document> {
-        let doc = DeTable::parse(text).map_err(|e| {
-            let at = locate(file, text, e.span().map_or(0, |s| s.start));
-            ConfigError::Syntax {
-                at,
-                message: crate::log::one_line(e.message(), 200),
-            }
+    fn parse(source: Source<'_>) -> Result<Document> {
+        let text = source.text;
+        let doc = DeTable::parse(text).map_err(|e| ConfigError::Syntax {
+            at: source.at(e.span().map_or(0, |s| s.start)),
+            message: crate::log::one_line(e.message(), 200),
         })?;
         let mut document = Document {
-            text,
-            defaults: Shared::default(),
-            default_profile: None,
+            defaults: Defaults::default(),
             profiles: DeTable::default(),
         };
         for (key, value) in doc.into_inner() {
             let shape = |problem: String| ConfigError::Shape {
-                at: locate(file, text, key.span().start),
+                at: source.at(key.span().start),
                 problem,
             };
-            let span = value.span();
-            match (key.get_ref().as_ref(), value.into_inner()) {
-                ("defaults", DeValue::Table(t)) => document.read_defaults(file, &t, span)?,
-                ("profiles", DeValue::Table(t)) => document.profiles = t,
+            match (key.get_ref().as_ref(), value.get_ref()) {
+                ("defaults", DeValue::Table(_)) => document.defaults = Defaults::read(source, &value)?,
+                ("profiles", DeValue::Table(_)) => {
+                    if let DeValue::Table(t) = value.into_inner() {
+                        document.profiles = t;
+                    }
+                }
                 (name @ ("defaults" | "profiles"), other) => {
                     return Err(shape(format!("`{name}` must be a table, found {}", other.type_str())));
                 }
@@ -497,33 +639,15 @@ impl Document {
                 }
             }
         }
-        document.check_default_profile(file)?;
+        document.check_default_profile(source)?;
         Ok(document)
     }
 
-    fn read_defaults(&mut self, file: &Path, table: &DeTable<'static>, span: Range<usize>) -> Result<()> {
-        let section = Section {
-            file,
-            text: self.text,
-            name: "[defaults]".into(),
-            table,
-            span,
-        };
-        let shared_keys = field_names::<Shared>();
-        let own_keys = field_names::<DefaultsOwn>();
-        section.reject_unknown(&[shared_keys, own_keys])?;
-        self.defaults = section.read(shared_keys, |_| "", Shared::deserialize)?;
-        section.check_lifetimes(&self.defaults)?;
-        let own = section.read(own_keys, |_| "", DefaultsOwn::deserialize)?;
-        self.default_profile = own.default_profile;
-        Ok(())
-    }
-
-    fn check_default_profile(&self, file: &Path) -> Result<()> {
-        match &self.default_profile {
+    fn check_default_profile(&self, source: Source<'_>) -> Result<()> {
+        match &self.defaults.default_profile {
             Some(d) if !self.profiles.contains_key(&*d.get_ref().0) && Kind::from_name(d.get_ref()).is_none() => {
                 Err(ConfigError::Key {
-                    at: locate(file, self.text, d.span().start),
+                    at: source.at(d.span().start),
                     section: "[defaults]".into(),
                     key: "default_profile".into(),
                     problem: format!("no profile named `{}`", d.get_ref().0),
@@ -549,38 +673,85 @@ impl Document {
 
     fn read_profile(
         &self,
-        file: &Path,
+        source: Source<'_>,
         name: &Spanned<toml::de::DeString<'static>>,
         value: &Spanned<DeValue<'static>>,
     ) -> Result<Profile> {
-        let name_str = name.get_ref().as_ref();
-        let shape = |problem: String| ConfigError::Shape {
-            at: locate(file, self.text, name.span().start),
-            problem,
-        };
-        if !valid_profile_name(name_str) {
-            return Err(shape(format!(
-                "profile name `{name_str}` may use only letters, digits, `-`, `_` and `.`"
-            )));
-        }
+        read_profile(source, &self.defaults.shared, name, value)
+    }
+}
+
+impl Defaults {
+    /// Reads the `[defaults]` table `value`.
+    fn read(source: Source<'_>, value: &Spanned<DeValue<'static>>) -> Result<Defaults> {
         let DeValue::Table(table) = value.get_ref() else {
-            return Err(shape(format!(
-                "profiles.{name_str} must be a table ([profiles.{name_str}])"
-            )));
+            return Ok(Defaults::default());
         };
         let section = Section {
-            file,
-            text: self.text,
-            name: format!("profile {name_str}"),
+            source,
+            name: "[defaults]".into(),
             table,
             span: value.span(),
         };
-        ProfileReader {
-            section,
-            defaults: &self.defaults,
-        }
-        .read(name_str)
+        let shared_keys = field_names::<Shared>();
+        let own_keys = field_names::<DefaultsOwn>();
+        section.reject_unknown(&[shared_keys, own_keys])?;
+        let shared = section.read(shared_keys, |_| "", Shared::deserialize)?;
+        section.check_lifetimes(&shared)?;
+        let own = section.read(own_keys, |_| "", DefaultsOwn::deserialize)?;
+        Ok(Defaults {
+            shared,
+            default_profile: own.default_profile,
+        })
     }
+}
+
+/// Reads the profile `name` from its table `value`, over `defaults`.
+fn read_profile(
+    source: Source<'_>,
+    defaults: &Shared,
+    name: &Spanned<toml::de::DeString<'static>>,
+    value: &Spanned<DeValue<'static>>,
+) -> Result<Profile> {
+    let name_str = name.get_ref().as_ref();
+    let shape = |problem: String| ConfigError::Shape {
+        at: source.at(name.span().start),
+        problem,
+    };
+    if !valid_profile_name(name_str) {
+        return Err(shape(format!(
+            "profile name `{name_str}` may use only letters, digits, `-`, `_` and `.`"
+        )));
+    }
+    let DeValue::Table(table) = value.get_ref() else {
+        return Err(shape(format!(
+            "profiles.{name_str} must be a table ([profiles.{name_str}])"
+        )));
+    };
+    let section = Section {
+        source,
+        name: format!("profile {name_str}"),
+        table,
+        span: value.span(),
+    };
+    ProfileReader { section, defaults }.read(name_str)
+}
+
+/// The `secret_env = "NAME"` values of a file that does not parse, found line by line.
+fn secret_envs_by_line(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let value = line
+                .trim()
+                .strip_prefix("secret_env")?
+                .trim_start()
+                .strip_prefix('=')?
+                .trim();
+            let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+            let inner = value.strip_prefix(quote)?;
+            Some(inner[..inner.find(quote)?].to_string())
+        })
+        .collect()
 }
 
 /// Reads one profile table into a `Profile`: its provider, its keys, then the checks.
@@ -629,7 +800,7 @@ impl ProfileReader<'_> {
         let section = &self.section;
         let Some(value) = section.table.get("provider") else {
             return Err(ConfigError::MissingKey {
-                file: section.file.to_path_buf(),
+                file: section.source.file.to_path_buf(),
                 section: section.name.clone(),
                 key: "provider".into(),
                 hint: "one of midigator, midway, mediroutes, nugios, oauth2",
@@ -756,6 +927,33 @@ mod tests {
         assert!(cfg.profile("good").is_ok());
         assert!(cfg.profile("bad").is_err());
         assert!(cfg.profiles().is_err(), "config check still sees every profile");
+    }
+
+    #[test]
+    fn one_profile_is_read_without_parsing_the_rest_of_a_plain_file() {
+        let text = "[defaults]\ntimeout = \"5s\"\n[profiles.good]\nprovider = \"midigator\"\nbase_url = \"https://x\"\n[profiles.broken]\nprovider = \"midigator\nbase_url = [\n";
+        let cfg = Config::read_lazily(Path::new("/c.toml"), Some(text.to_string()));
+        let good = cfg.profile("good").unwrap();
+        assert_eq!(good.timeout, Duration::from_secs(5));
+        assert!(cfg.doc.get().is_none(), "the whole file was parsed");
+        let err = cfg.profile("broken").unwrap_err().to_string();
+        assert!(err.starts_with("invalid TOML at /c.toml:"), "{err}");
+        assert!(cfg.profiles().is_err());
+    }
+
+    #[test]
+    fn errors_on_the_quick_path_come_from_the_whole_file_with_its_lines() {
+        let text = "[profiles.a]\nprovider = \"midigator\"\nbase_url = \"https://x\"\n\n[profiles.b]\nprovider = \"midigator\"\nbase_url = \"http://example.com\"\n";
+        let cfg = Config::read_lazily(Path::new("/c.toml"), Some(text.to_string()));
+        let err = cfg.profile("b").unwrap_err().to_string();
+        assert!(err.contains("/c.toml:7:12") && err.contains("plain http://"), "{err}");
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_still_names_its_secret_variables() {
+        let text = "[profiles.a]\nsecret_env = \"MY_TOKEN\"\n  secret_env='OTHER'\n[profiles.b\n";
+        let cfg = Config::read_lazily(Path::new("/c.toml"), Some(text.to_string()));
+        assert_eq!(cfg.secret_envs(), ["MY_TOKEN", "OTHER"]);
     }
 
     #[test]

@@ -80,12 +80,15 @@ pub fn provider_message(body: &[u8]) -> Option<String> {
 }
 
 /// A `Transport` that builds its `Client` on the first request: one through the proxy
-/// settings, another for loopback endpoints, which no proxy may see.
+/// settings, another for loopback endpoints, which no proxy may see, and for plain http
+/// to loopback one that never loads the system's root certificates (it makes no TLS
+/// connection, and loading them is most of a fetch's cost).
 pub struct LazyClient {
     timeout: Duration,
     ca_file: Option<PathBuf>,
     proxied: OnceCell<Client>,
     direct: OnceCell<Client>,
+    plain: OnceCell<Client>,
 }
 
 impl LazyClient {
@@ -95,6 +98,7 @@ impl LazyClient {
             ca_file,
             proxied: OnceCell::new(),
             direct: OnceCell::new(),
+            plain: OnceCell::new(),
         }
     }
 }
@@ -102,11 +106,15 @@ impl LazyClient {
 impl Transport for LazyClient {
     fn send(&self, request: &Request) -> Result<Response, TransportError> {
         let loopback = request.url.host().is_some_and(|h| is_loopback_host(&h));
-        let cell = if loopback { &self.direct } else { &self.proxied };
+        let (cell, tls) = match (loopback, request.url.scheme()) {
+            (true, "http") => (&self.plain, Tls::Never),
+            (true, _) => (&self.direct, Tls::Verified),
+            (false, _) => (&self.proxied, Tls::Verified),
+        };
         let client = match cell.get() {
             Some(c) => c,
             None => {
-                let built = Client::new(self.timeout, self.ca_file.as_deref(), !loopback)?;
+                let built = Client::new(self.timeout, self.ca_file.as_deref(), !loopback, tls)?;
                 cell.get_or_init(|| built)
             }
         };
@@ -135,6 +143,16 @@ impl reqwest::dns::Resolve for Resolver {
     }
 }
 
+/// Whether a `Client` may make TLS connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls {
+    /// Verified against the system's roots and the profile's `ca_file`.
+    Verified,
+    /// Plain http only, straight to the server: no roots are loaded, so a TLS connection
+    /// could not be verified and fails.
+    Never,
+}
+
 pub struct Client {
     inner: reqwest::Client,
     runtime: tokio::runtime::Runtime,
@@ -157,13 +175,20 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, Con
 impl Client {
     /// Builds the client and a current-thread runtime for it; `proxied` lets it use the
     /// proxy settings of the environment.
-    pub fn new(timeout: Duration, ca_file: Option<&std::path::Path>, proxied: bool) -> Result<Client, TransportError> {
+    pub fn new(
+        timeout: Duration,
+        ca_file: Option<&std::path::Path>,
+        proxied: bool,
+        tls: Tls,
+    ) -> Result<Client, TransportError> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(
             USER_AGENT,
             HeaderValue::from_static(concat!("authctl/", env!("CARGO_PKG_VERSION"))),
         );
+        // rustls' crypto provider; installing it a second time changes nothing.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(timeout)
@@ -173,9 +198,13 @@ impl Client {
         if !proxied {
             builder = builder.no_proxy();
         }
-        if let Some(path) = ca_file {
-            builder = builder.tls_certs_merge(read_ca_file(path).map_err(TransportError::CaFile)?);
-        }
+        // A broken ca_file is reported whether or not this client would use it.
+        let extra_roots = ca_file.map(read_ca_file).transpose().map_err(TransportError::CaFile)?;
+        builder = match (tls, extra_roots) {
+            (Tls::Never, _) => builder.tls_certs_only([]),
+            (Tls::Verified, Some(roots)) => builder.tls_certs_merge(roots),
+            (Tls::Verified, None) => builder,
+        };
         let inner = builder.build().map_err(TransportError::Build)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -1,11 +1,9 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     // Secrets pass through this process: no core dump may keep them.
     authctl::platform::forbid_core_dumps();
-    let cli = authctl::cli::Cli::parse();
+    let cli = authctl::cli::Cli::from_args();
     authctl::log::init(cli.verbose, cli.quiet);
     match authctl::run(cli) {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

@@ -102,13 +102,53 @@ proptest! {
     #[test]
     fn any_config_text_parses_or_is_refused(text in "(\\[[a-z.]{0,12}\\]\n|[a-z_]{1,10} = (\"[^\"\n]{0,20}\"|[0-9]{1,5}|true|\\[\\])\n|.{0,20}\n){0,12}") {
         if let Ok(cfg) = Config::parse(Path::new("/p.toml"), &text) {
-            let names: Vec<String> = cfg.names().into_iter().map(str::to_string).collect();
+            let names: Vec<String> = cfg.names().unwrap().into_iter().map(str::to_string).collect();
             for name in names {
                 let _ = cfg.profile(&name);
             }
             let _ = cfg.profiles();
             let _ = cfg.resolve(None);
         }
+    }
+
+    /// The quick path (only `[defaults]` and the one profile parsed) reads every profile
+    /// the whole-file parse reads, to the same values, and refuses what it refuses; it
+    /// may serve a profile while another one is broken, which the whole parse refuses.
+    #[test]
+    fn reading_one_profile_agrees_with_reading_the_whole_file(
+        defaults in "(\\[defaults\\]\n(timeout = \"[0-9]s\"\n)?(default_profile = \"(a|b|c)\"\n)?(allow_http = true\n)?)?",
+        sections in prop::collection::vec((
+            "(a|b|c)",
+            "(|  |\t)",
+            "( # \\[profiles.c\\]|\r| )?",
+            "(midigator|oauth2|nugios)",
+            "(https|http)",
+            "(timeout = \"[0-9]s\"\n|secret_env = \"E\"\n|tiemout = 1\n|\\[x\\]\n|#c\n|# \\[profiles.a\\]\n|secret_command = \\[\"x\", \"\\[profiles.b\\]\"\\]\n|secret_command = \\[\n  \"y\",\n\\]\n)?",
+        ), 0..5),
+        env_name in "(a|b|c)?",
+    ) {
+        let mut text = defaults;
+        for (name, indent, after, provider, scheme, extra) in &sections {
+            let keys = match provider.as_str() {
+                "midigator" => format!("base_url = \"{scheme}://m.example\"\n"),
+                "oauth2" => format!("token_url = \"{scheme}://o.example/t\"\nclient_id = \"c\"\n"),
+                _ => format!("login_url = \"{scheme}://n.example/l\"\nrefresh_url = \"{scheme}://n.example/r\"\nlogin = \"me\"\n"),
+            };
+            text.push_str(&format!("\n{indent}[profiles.{name}]{after}\nprovider = \"{provider}\"\n{keys}{extra}"));
+        }
+        let path = Path::new("/p.toml");
+        let Ok(whole) = Config::parse(path, &text) else { return Ok(()) };
+        let seen = |p: Result<authctl::config::Profile, authctl::config::ConfigError>| {
+            p.map(|p| (p.name, p.settings.fingerprint(None), p.timeout, p.refresh_before, p.default_ttl, format!("{:?}", p.secret)))
+                .map_err(|e| e.to_string())
+        };
+        for name in ["a", "b", "c", "midigator", "oauth2", "nugios"] {
+            let lazy = Config::read_lazily(path, Some(text.clone()));
+            prop_assert_eq!(seen(lazy.profile(name)), seen(whole.profile(name)), "{}", text);
+        }
+        let arg = Some(env_name.as_str()).filter(|n| !n.is_empty());
+        let lazy = Config::read_lazily(path, Some(text.clone()));
+        prop_assert_eq!(seen(lazy.resolve(arg)), seen(whole.resolve(arg)), "{}", text);
     }
 
     #[test]
@@ -171,5 +211,40 @@ fn every_provider_is_covered() {
     let kinds: Vec<_> = profiles().iter().map(|p| p.kind()).collect();
     for kind in authctl::providers::Kind::ALL {
         assert!(kinds.contains(kind), "{kind} has no profile in the property tests");
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `authctl token` read without clap gives exactly what clap gives, or defers to it.
+    #[test]
+    fn the_plain_token_reader_agrees_with_clap(words in prop::collection::vec(prop_oneof![
+        Just("token"), Just("inspect"), Just("mg"), Just("other"), Just("--format"), Just("json"),
+        Just("raw"), Just("curl"), Just("--format=env"), Just("--format=bogus"), Just("-v"),
+        Just("--no-cache"), Just(""), Just("--"), Just("-q"), Just("--min-ttl"), Just("5m"),
+    ], 0..6)) {
+        let args: Vec<std::ffi::OsString> = std::iter::once("authctl").chain(words.iter().copied()).map(Into::into).collect();
+        if let Some(fast) = authctl::cli::Cli::plain_token(&args) {
+            let by_clap = <authctl::cli::Cli as clap::Parser>::try_parse_from(&args);
+            prop_assert!(by_clap.is_ok(), "clap refuses what the fast path took: {words:?}");
+            prop_assert_eq!(format!("{fast:?}"), format!("{:?}", by_clap.unwrap()));
+        }
+    }
+}
+
+#[test]
+fn the_plain_token_reader_takes_the_everyday_calls() {
+    for words in [
+        vec!["token"],
+        vec!["token", "mg"],
+        vec!["token", "mg", "--format", "header"],
+        vec!["token", "--format=json", "mg"],
+    ] {
+        let args: Vec<std::ffi::OsString> = std::iter::once("authctl")
+            .chain(words.iter().copied())
+            .map(Into::into)
+            .collect();
+        assert!(authctl::cli::Cli::plain_token(&args).is_some(), "{words:?}");
     }
 }

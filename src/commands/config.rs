@@ -37,7 +37,7 @@ pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
                 return Err(ConfigError::Missing { path: cfg.path }.into());
             }
             cfg.profiles()?;
-            let names = cfg.names();
+            let names = cfg.names()?;
             super::print(&format!(
                 "{}: ok, {} profile{}{}{}\n",
                 cfg.path.display(),

@@ -3,7 +3,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
-use std::path::Path;
+use std::path::{Component, Path};
 
 /// What to check when the OS keyring cannot be reached.
 #[cfg(target_os = "macos")]
@@ -78,7 +78,13 @@ fn euid() -> u32 {
 /// by others only with the sticky bit (as `/tmp` is); every symbolic link on the way
 /// root's or the user's. `Ok(None)` also when it does not exist yet and may be created.
 pub fn check_private_dir(dir: &Path) -> io::Result<Option<Untrusted>> {
-    let absolute = std::env::current_dir()?.join(dir);
+    let absolute = match dir.is_absolute() {
+        true => dir.to_path_buf(),
+        false => std::env::current_dir()?.join(dir),
+    };
+    // One lstat per component, the directory first; this is on the cached path.
+    let mut seen = Vec::new();
+    let mut linked = false;
     for step in absolute.ancestors() {
         match fs::symlink_metadata(step) {
             Ok(m) if m.file_type().is_symlink() && !trusted_owner(m.uid()) => {
@@ -87,60 +93,92 @@ pub fn check_private_dir(dir: &Path) -> io::Result<Option<Untrusted>> {
                     owner: m.uid(),
                 }));
             }
-            Ok(_) => {}
+            Ok(m) => {
+                linked |= m.file_type().is_symlink();
+                seen.push((step, m));
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
         }
     }
-    // The directory itself, or the nearest one above it that exists.
-    let (existing, is_it) = match absolute.ancestors().find(|a| a.exists()) {
-        Some(a) => (fs::canonicalize(a)?, a == absolute),
-        None => return Ok(None),
+    let plain = !linked
+        && absolute
+            .components()
+            .all(|c| matches!(c, Component::RootDir | Component::Normal(_)));
+    if !plain {
+        return check_resolved(&absolute);
+    }
+    // No links on the way: what lstat saw is what is there.
+    let mut existing = seen.into_iter();
+    let Some((first, meta)) = existing.next() else {
+        return Ok(None);
     };
-    let above = if is_it {
-        let meta = fs::metadata(&existing)?;
-        let mode = meta.mode() & 0o7777;
-        if !meta.is_dir() {
-            return Ok(Some(Untrusted::NotADirectory));
-        } else if meta.uid() != euid() {
-            return Ok(Some(Untrusted::NotOwned { owner: meta.uid() }));
-        } else if mode & 0o022 != 0 {
-            return Ok(Some(Untrusted::Writable { mode }));
+    if first == absolute {
+        if let Some(why) = untrusted_dir(&meta) {
+            return Ok(Some(why));
         }
-        existing.parent().map(Path::to_path_buf)
-    } else {
-        Some(existing)
+    } else if let Some(why) = untrusted_above(first, &meta) {
+        return Ok(Some(why));
+    }
+    Ok(existing.find_map(|(parent, meta)| untrusted_above(parent, &meta)))
+}
+
+/// `check_private_dir` for a path with links or `..` on it: judged where it leads.
+fn check_resolved(absolute: &Path) -> io::Result<Option<Untrusted>> {
+    let Some(existing) = absolute.ancestors().find(|a| a.exists()) else {
+        return Ok(None);
     };
-    match above {
-        Some(parent) => untrusted_parent(&parent),
-        None => Ok(None),
+    let real = fs::canonicalize(existing)?;
+    let mut above = Some(real.as_path());
+    if existing == absolute {
+        if let Some(why) = untrusted_dir(&fs::metadata(&real)?) {
+            return Ok(Some(why));
+        }
+        above = real.parent();
+    }
+    for parent in above.into_iter().flat_map(Path::ancestors) {
+        if let Some(why) = untrusted_above(parent, &fs::metadata(parent)?) {
+            return Ok(Some(why));
+        }
+    }
+    Ok(None)
+}
+
+/// The cache directory itself: a directory of the user's that no one else may write.
+fn untrusted_dir(meta: &fs::Metadata) -> Option<Untrusted> {
+    let mode = meta.mode() & 0o7777;
+    if !meta.is_dir() {
+        Some(Untrusted::NotADirectory)
+    } else if meta.uid() != euid() {
+        Some(Untrusted::NotOwned { owner: meta.uid() })
+    } else if mode & 0o022 != 0 {
+        Some(Untrusted::Writable { mode })
+    } else {
+        None
+    }
+}
+
+/// A directory above it: root's or the user's, writable by others only with the sticky
+/// bit (then they cannot rename what is in it).
+fn untrusted_above(parent: &Path, meta: &fs::Metadata) -> Option<Untrusted> {
+    let mode = meta.mode() & 0o7777;
+    if !trusted_owner(meta.uid()) {
+        Some(Untrusted::ParentNotOwned {
+            parent: parent.to_path_buf(),
+            owner: meta.uid(),
+        })
+    } else if mode & 0o022 != 0 && mode & 0o1000 == 0 {
+        Some(Untrusted::ParentWritable {
+            parent: parent.to_path_buf(),
+            mode,
+        })
+    } else {
+        None
     }
 }
 
 fn trusted_owner(uid: u32) -> bool {
     uid == euid() || uid == 0
-}
-
-/// The first of `dir` and the directories above it that another user could use to
-/// replace what is below it.
-fn untrusted_parent(dir: &Path) -> io::Result<Option<Untrusted>> {
-    for parent in dir.ancestors() {
-        let meta = fs::metadata(parent)?;
-        let mode = meta.mode() & 0o7777;
-        if !trusted_owner(meta.uid()) {
-            return Ok(Some(Untrusted::ParentNotOwned {
-                parent: parent.to_path_buf(),
-                owner: meta.uid(),
-            }));
-        }
-        if mode & 0o022 != 0 && mode & 0o1000 == 0 {
-            return Ok(Some(Untrusted::ParentWritable {
-                parent: parent.to_path_buf(),
-                mode,
-            }));
-        }
-    }
-    Ok(None)
 }
 
 /// A file of the cache must be a regular file of the user's, that only the user can
@@ -211,21 +249,25 @@ pub fn kill_group(child: &mut std::process::Child) {
     let _ = child.kill();
 }
 
-/// No core dump of this process: it holds secrets. On Linux this also keeps other
-/// processes of the same user from attaching to it.
+/// No core dump of this process: it holds secrets. On Linux, `PR_SET_DUMPABLE` also keeps
+/// other processes of the same user from attaching to it, and is not inherited by the
+/// programs `exec` runs; elsewhere the core size limit is set to zero.
 pub fn forbid_core_dumps() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_DUMPABLE takes plain integers and touches no memory of ours.
     unsafe {
         libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
     }
-    let none = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `none` is a valid rlimit that outlives the call.
-    unsafe {
-        libc::setrlimit(libc::RLIMIT_CORE, &none);
+    #[cfg(not(target_os = "linux"))]
+    {
+        let none = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: `none` is a valid rlimit that outlives the call.
+        unsafe {
+            libc::setrlimit(libc::RLIMIT_CORE, &none);
+        }
     }
 }
 

@@ -1,0 +1,250 @@
+//! Where each section of the config file starts, found from its header line, so the
+//! cached path parses only `[defaults]` and the one profile it needs however many the
+//! file holds. The file streams through a small buffer, whole lines at a time, and only
+//! the sections needed are read back: the cost in memory stays the same for a file of
+//! thousands of profiles, and in time it is one read of the file.
+//!
+//! Only the plain layout is recognised — `[defaults]` and `[profiles.NAME]` headers with
+//! nothing above the first but comments and blank lines, no multi-line strings — and
+//! anything else gives `None`: the caller then parses the whole file, which is also what
+//! reports every error.
+
+use std::io::{Read, Seek, SeekFrom};
+
+use memchr::memmem;
+
+/// Bytes read at a time; a longer line grows the buffer up to `MAX_LINE`.
+const BLOCK: usize = 16 * 1024;
+const MAX_LINE: usize = 1024 * 1024;
+
+pub struct Outline {
+    /// Each header, in file order: a section runs from its header's line to the next
+    /// header's, the last one to the end of the file.
+    headers: Vec<Entry>,
+    len: u64,
+}
+
+/// One header line: where it starts in the file, and which section it opens.
+#[derive(Clone, Copy)]
+struct Entry {
+    line: u64,
+    key: u64,
+}
+
+/// The `key` of a header: a hash of the profile's name, or of the empty name for
+/// `[defaults]`. Two names may share one; a section found by key is read back and its
+/// header compared with the name asked for.
+fn key(name: &[u8]) -> u64 {
+    name.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl Outline {
+    /// Reads `input` to its end, noting every header line.
+    pub fn scan(input: &mut dyn Read) -> Option<Outline> {
+        let mut outline = Outline {
+            headers: Vec::new(),
+            len: 0,
+        };
+        let mut buf = vec![0; BLOCK];
+        let mut filled = 0;
+        loop {
+            if filled == buf.len() {
+                if buf.len() >= MAX_LINE {
+                    return None;
+                }
+                buf.resize(buf.len() * 2, 0);
+            }
+            let n = input.read(&mut buf[filled..]).ok()?;
+            filled += n;
+            // Whole lines only: a header, or a `"""`, never spans two blocks.
+            let end = match (n, memchr::memrchr(b'\n', &buf[..filled])) {
+                (0, _) => filled,
+                (_, Some(last)) => last + 1,
+                (_, None) => continue,
+            };
+            outline.lines(&buf[..end])?;
+            buf.copy_within(end..filled, 0);
+            filled -= end;
+            if n == 0 {
+                return Some(outline);
+            }
+        }
+    }
+
+    /// Notes the headers among whole lines that start at byte `self.len` of the file.
+    fn lines(&mut self, block: &[u8]) -> Option<()> {
+        // A multi-line string could hold a line that looks like a header.
+        let multi_line_string = memmem::find(block, br#"""""#).is_some() || memmem::find(block, b"'''").is_some();
+        if multi_line_string || (self.len == 0 && block.starts_with("\u{feff}".as_bytes())) {
+            return None;
+        }
+        let mut above_the_first = self.headers.is_empty().then_some(block);
+        // Only a `[` that starts a line (after blanks) can open a header: the block is
+        // searched for `[` rather than read line by line.
+        for at in memchr::memchr_iter(b'[', block) {
+            let line = match at.checked_sub(1).map(|i| block[i]) {
+                None | Some(b'\n') => at,
+                Some(_) => memchr::memrchr(b'\n', &block[..at]).map_or(0, |n| n + 1),
+            };
+            if !block[line..at].iter().all(|b| matches!(b, b' ' | b'\t')) {
+                continue;
+            }
+            let name = header(&block[at..])?;
+            if let Some(above) = above_the_first.take() {
+                above_the_first = None;
+                if !only_comments(&above[..line]) {
+                    return None;
+                }
+            }
+            self.headers.push(Entry {
+                line: self.len + line as u64,
+                key: key(name),
+            });
+        }
+        if above_the_first.is_some_and(|above| !only_comments(above)) {
+            return None;
+        }
+        self.len += block.len() as u64;
+        Some(())
+    }
+
+    /// The text of `[defaults]` (`name` empty) or of `[profiles.NAME]`, header
+    /// included, read back from `input`, when exactly one header opens it. Kept for the
+    /// run: the parsed table borrows from it.
+    pub fn section(&self, input: &mut dyn ReadSeek, name: &str) -> Option<&'static str> {
+        let wanted = key(name.as_bytes());
+        let mut found = None;
+        for (i, h) in self.headers.iter().enumerate() {
+            if h.key == wanted {
+                if found.is_some() {
+                    return None;
+                }
+                let end = self.headers.get(i + 1).map_or(self.len, |next| next.line);
+                found = Some((h.line, end));
+            }
+        }
+        let (start, end) = found?;
+        let len = usize::try_from(end - start).ok().filter(|&l| l <= MAX_LINE)?;
+        let mut bytes = vec![0; len];
+        input.seek(SeekFrom::Start(start)).ok()?;
+        input.read_exact(&mut bytes).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        // The file may have changed since the scan: the header must still be the one.
+        let at = text.find('[')?;
+        (header(&text.as_bytes()[at..])? == name.as_bytes()).then(|| &*Box::leak(text.into_boxed_str()))
+    }
+}
+
+/// What the config is read from: a file, or text in memory.
+pub trait ReadSeek: Read + Seek {}
+
+impl<T: Read + Seek> ReadSeek for T {}
+
+/// The header at the start of `line`: `[defaults]` (an empty name) or `[profiles.NAME]`
+/// with a bare NAME, then nothing but blanks and a comment to the end of the line.
+fn header(line: &[u8]) -> Option<&[u8]> {
+    const DEFAULTS: &[u8] = b"[defaults]";
+    const PROFILES: &[u8] = b"[profiles.";
+    let (name, after) = if line.starts_with(DEFAULTS) {
+        (&line[..0], DEFAULTS.len())
+    } else {
+        let rest = line.strip_prefix(PROFILES)?;
+        let len = rest
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')))?;
+        if len == 0 || rest[len] != b']' {
+            return None;
+        }
+        (&rest[..len], PROFILES.len() + len + 1)
+    };
+    let tail = &line[after..];
+    let blanks = tail.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    matches!(tail.get(blanks), None | Some(b'\n' | b'\r' | b'#')).then_some(name)
+}
+
+/// Blank lines and comments only: nothing may come above the first header.
+fn only_comments(text: &[u8]) -> bool {
+    text.split(|&b| b == b'\n').all(|line| {
+        let line = line.trim_ascii();
+        line.is_empty() || line.starts_with(b"#")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use super::*;
+
+    fn outline(text: &str) -> Option<Outline> {
+        Outline::scan(&mut text.as_bytes())
+    }
+
+    fn section(text: &str, name: &str) -> Option<&'static str> {
+        outline(text)?.section(&mut Cursor::new(text.as_bytes()), name)
+    }
+
+    #[test]
+    fn finds_defaults_and_each_profile() {
+        let text = "# authctl [profiles.c]\n\n[defaults]\ntimeout = \"5s\"\n\n[profiles.a] # see [x]\nx = [\"[profiles.c]\"]\n# [profiles.c]\n  [profiles.b-2] # two\r\ny = [\n  1,\n]";
+        assert_eq!(section(text, ""), Some("[defaults]\ntimeout = \"5s\"\n\n"));
+        assert_eq!(
+            section(text, "a"),
+            Some("[profiles.a] # see [x]\nx = [\"[profiles.c]\"]\n# [profiles.c]\n")
+        );
+        assert_eq!(section(text, "b-2"), Some("  [profiles.b-2] # two\r\ny = [\n  1,\n]"));
+        assert_eq!(section(text, "c"), None);
+    }
+
+    #[test]
+    fn lines_longer_than_a_block_and_many_blocks_are_read_whole() {
+        let long = format!("[profiles.a]\nx = \"{}\"\n", "y".repeat(3 * BLOCK));
+        let many: String = (0..2000).map(|i| format!("[profiles.p{i}]\nk = {i}\n")).collect();
+        let text = format!("[defaults]\n{long}{many}[profiles.last]\n");
+        assert_eq!(section(&text, "a"), Some(long.as_str()));
+        assert_eq!(section(&text, "p1999"), Some("[profiles.p1999]\nk = 1999\n"));
+        assert_eq!(section(&text, "last"), Some("[profiles.last]\n"));
+        assert_eq!(section(&text, ""), Some("[defaults]\n"));
+        let endless = format!("[profiles.a]\nx = \"{}\"\n", "y".repeat(MAX_LINE));
+        assert!(outline(&endless).is_none());
+    }
+
+    #[test]
+    fn gives_up_on_anything_but_the_plain_layout() {
+        for text in [
+            "top = 1\n[profiles.a]\n",
+            "[profiles]\na = { provider = \"oauth2\" }\n",
+            "[profiles.\"a\"]\n",
+            "[profiles.a.b]\n",
+            "[[profiles.a]]\n",
+            "[other]\n",
+            "[profiles.a]\nx = \"\"\"\n[profiles.b]\n\"\"\"\n",
+            "[profiles.a]\nx = '''\n'''\n",
+            "[profiles.a] junk\n",
+            "[profiles.a]\ny = [\n  [1],\n]\n",
+            "\u{feff}[profiles.a]\n",
+            "[profiles.a]\n  [x]\n",
+            "# top\nkey = 1\n",
+        ] {
+            assert!(outline(text).is_none(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_given_twice_is_left_to_the_full_parse() {
+        let text = "[defaults]\n[profiles.a]\n[profiles.a]\n[profiles.b]\n[defaults]\n";
+        assert_eq!(section(text, "a"), None);
+        assert_eq!(section(text, ""), None);
+        assert!(section(text, "b").is_some());
+    }
+
+    #[test]
+    fn a_section_changed_since_the_scan_is_not_used() {
+        let before = "[profiles.a]\nk = 1\n[profiles.b]\nk = 2\n";
+        let after = "[profiles.b]\nk = 2\n[profiles.a]\nk = 1\n";
+        let o = outline(before).unwrap();
+        assert_eq!(o.section(&mut Cursor::new(after.as_bytes()), "a"), None);
+    }
+}
