@@ -344,32 +344,20 @@ pub fn answer(head: &str, path: &str) -> Answer {
     }
 }
 
-/// Opens the URL in the user's browser when there is a display to show it on.
+/// Opens the URL in the user's default browser when there is one to show it in.
 fn open_browser(url: &Url) {
-    let opener = if cfg!(target_os = "macos") {
-        Some("open")
-    } else if ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
-    {
-        Some("xdg-open")
-    } else {
-        None
-    };
-    let Some(opener) = opener else {
+    let Some(mut cmd) = crate::platform::browser_command(url.as_str()) else {
         crate::log::emit("No display to open a browser on: open the URL above in a browser yourself.");
         return;
     };
-    let mut cmd = std::process::Command::new(opener);
-    cmd.arg(url.as_str())
-        .stdin(std::process::Stdio::null())
+    cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     crate::secret::scrub_child_env(&mut cmd, &[]);
-    let spawned = cmd.spawn();
-    if let Err(e) = spawned {
+    if let Err(e) = cmd.spawn() {
         crate::log::emit(&format!(
-            "Could not start {opener} ({e}): open the URL above in a browser yourself."
+            "Could not start {} ({e}): open the URL above in a browser yourself.",
+            cmd.get_program().to_string_lossy()
         ));
     }
 }

@@ -387,7 +387,9 @@ impl Cache {
             path: path.to_path_buf(),
             source,
         };
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(write_error)?;
+        let mut tmp = tempfile::Builder::new()
+            .make_in(&self.dir, platform::create_private_file)
+            .map_err(write_error)?;
         tmp.write_all(bytes)
             .and_then(|()| tmp.as_file().sync_all())
             .map_err(write_error)?;
@@ -602,19 +604,13 @@ mod tests {
 
     #[test]
     fn write_is_private_and_read_back() {
-        use std::os::unix::fs::PermissionsExt;
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::at(tmp.path().join("c"));
         let slot = Slot::profile("mg");
         cache.write(&slot, &record(1.0, 2.0)).unwrap();
-        assert_eq!(
-            fs::metadata(tmp.path().join("c")).unwrap().permissions().mode() & 0o777,
-            0o700
-        );
-        assert_eq!(
-            fs::metadata(cache.path(&slot)).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(platform::check_private_dir(cache.dir()).unwrap(), None);
+        let file = fs::File::open(cache.path(&slot)).unwrap();
+        assert_eq!(platform::check_private_file(&file).unwrap(), None);
         assert_eq!(cache.read(&slot).unwrap().expires_at, at(2.0));
         fs::write(cache.path(&slot), b"{not json").unwrap();
         assert!(cache.read(&slot).is_none());

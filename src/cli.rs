@@ -38,7 +38,7 @@ Exit status:
   or answered badly; 7 the browser sign-in timed out or was cancelled. exec and curl exit
   with their child's code (128+N when signal N ended it), or 127 when it is not found.
 
-Files:
+Files (on Linux; `authctl config path` shows where yours is):
   ~/.config/authctl/config.toml  profiles (config.example.toml documents every key)
   ~/.cache/authctl/              cached tokens (0600 files in a 0700 directory)
 

@@ -179,14 +179,17 @@ impl CredentialStore for Credentials {
                 Ok(true)
             }
             Err(e) => {
+                // Unreachable, or the value is too long for it (the Windows Credential
+                // Manager holds 2560 bytes): a private file, and no older value left behind.
                 debug!(
                     1,
-                    "notice: {}; keeping the {} of {} in a 0600 cache file instead",
+                    "notice: {}; keeping the {} of {} in a private cache file instead",
                     crate::log::chain(&e),
                     slot.kind,
                     slot.profile
                 );
                 self.cache.write_atomic(&self.file(slot), text.as_bytes())?;
+                let _ = keyring::delete(&slot.keyring_user());
                 Ok(true)
             }
         }

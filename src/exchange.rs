@@ -45,7 +45,7 @@ impl Exchange<'_> {
     /// Sends `request`; a status for which `refused` holds comes back as `Answer::Refused`.
     pub fn call_refusable(&self, request: &Request, refused: impl Fn(u16) -> bool) -> Result<Answer, Error> {
         let response = self.transport.send(request).map_err(|e| match e {
-            TransportError::CaFile(e) => e.into(),
+            TransportError::CaFile(e) => (*e).into(),
             TransportError::HeaderUnsafe => SecretError::NotHeaderSafe.into(),
             e @ (TransportError::Build(_) | TransportError::Runtime(_)) => {
                 Error::io(e.to_string(), std::io::Error::other(e))

@@ -55,7 +55,7 @@ pub enum TransportError {
     HeaderUnsafe,
     /// The profile's `ca_file` cannot be used.
     #[error(transparent)]
-    CaFile(ConfigError),
+    CaFile(Box<ConfigError>),
     #[error("cannot set up the HTTP client")]
     Build(#[source] reqwest::Error),
     #[error("cannot start the I/O runtime")]
@@ -199,7 +199,10 @@ impl Client {
             builder = builder.no_proxy();
         }
         // A broken ca_file is reported whether or not this client would use it.
-        let extra_roots = ca_file.map(read_ca_file).transpose().map_err(TransportError::CaFile)?;
+        let extra_roots = ca_file
+            .map(read_ca_file)
+            .transpose()
+            .map_err(|e| TransportError::CaFile(Box::new(e)))?;
         builder = match (tls, extra_roots) {
             (Tls::Never, _) => builder.tls_certs_only([]),
             (Tls::Verified, Some(roots)) => builder.tls_certs_merge(roots),

@@ -1,4 +1,7 @@
-//! Integration tests: the real binary against loopback HTTP servers.
+//! Integration tests: the real binary against loopback HTTP servers, driven the way a
+//! Unix user drives it (`sh`, `curl`, signals, file modes, `/proc`). On Windows only the
+//! unit tests run (`cargo test --lib`, under Wine in CI): see README "Platforms".
+#![cfg(unix)]
 
 mod util;
 

@@ -17,12 +17,6 @@ use crate::time::UnixTime;
 
 use super::{Context, Live};
 
-/// The program `authctl curl` runs.
-#[cfg(windows)]
-const CURL: &str = "curl.exe";
-#[cfg(not(windows))]
-const CURL: &str = "curl";
-
 fn obtain(ctx: &Context, name: &str, secret_stdin: bool) -> Result<(Profile, Obtained)> {
     let profile = ctx.config()?.profile(name)?;
     let live = Live::new(&profile, ctx, secret_stdin)?;
@@ -63,13 +57,18 @@ pub fn curl(ctx: &Context, args: &CurlArgs) -> Result<i32> {
     let (profile, obtained) = obtain(ctx, &args.profile, args.secret_stdin)?;
     let config = super::token::render(&profile, &obtained, Format::Curl, UnixTime::now());
     let pipe = InheritedPipe::new().map_err(|e| Error::io("cannot make a pipe for curl", e))?;
-    let mut cmd = Command::new(CURL);
+    let mut cmd = Command::new(platform::CURL);
     cmd.arg("-K").arg(pipe.path()).args(&args.args);
     pipe.attach(&mut cmd);
     scrub_child_env(&mut cmd, &ctx.config()?.secret_envs());
     let hint =
         " (is curl installed? e.g. `apt-get install curl`, `brew install curl`; Windows 10 and later ship curl.exe)";
-    run(&mut cmd, &OsString::from(CURL), Some((pipe, config.as_bytes())), hint)
+    run(
+        &mut cmd,
+        &OsString::from(platform::CURL),
+        Some((pipe, config.as_bytes())),
+        hint,
+    )
 }
 
 fn run(

@@ -84,7 +84,9 @@ fn write(file: &Path, profile: &Profile, obtained: &Obtained, format: Format) ->
         _ => Path::new("."),
     };
     let failed = |e: std::io::Error| Error::io(format!("cannot write {}", file.display()), e);
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    let mut tmp = tempfile::Builder::new()
+        .make_in(dir, crate::platform::create_private_file)
+        .map_err(failed)?;
     tmp.write_all(text.as_bytes())
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(failed)?;

@@ -11,6 +11,9 @@ pub const KEYRING_HINT: &str = "is the login keychain unlocked?";
 #[cfg(not(target_os = "macos"))]
 pub const KEYRING_HINT: &str = "is a Secret Service running on the D-Bus session bus?";
 
+/// The program `authctl curl` runs.
+pub const CURL: &str = "curl";
+
 /// Why a directory or file is not trusted: another user could have written it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Untrusted {
@@ -203,6 +206,18 @@ pub fn check_private_file(file: &File) -> io::Result<Option<Untrusted>> {
 /// way, whatever the umask: a parent others could write would let them replace it.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+/// Creates a new file at `path` (never an existing one, never through a link) that only
+/// the user can read and write.
+pub fn create_private_file(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
 }
 
 /// Opens a file for reading without following a symbolic link at `path`, and without
@@ -406,6 +421,24 @@ impl InheritedPipe {
     }
 }
 
+/// The command that opens `url` in the default browser: `open` on macOS, elsewhere
+/// `xdg-open` when there is a display to show it on.
+pub fn browser_command(url: &str) -> Option<std::process::Command> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+    {
+        "xdg-open"
+    } else {
+        return None;
+    };
+    let mut cmd = std::process::Command::new(opener);
+    cmd.arg(url);
+    Some(cmd)
+}
+
 /// The user this process runs as.
 pub fn current_user() -> Option<u32> {
     Some(euid())
@@ -443,4 +476,52 @@ pub fn peer_user(local: std::net::SocketAddr, peer: std::net::SocketAddr) -> Opt
 #[cfg(not(target_os = "linux"))]
 pub fn peer_user(_local: std::net::SocketAddr, _peer: std::net::SocketAddr) -> Option<u32> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().mode() & 0o7777
+    }
+
+    #[test]
+    fn what_authctl_creates_is_the_users_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("a/b");
+        create_private_dir(&dir).unwrap();
+        assert_eq!((mode(&dir), mode(&tmp.path().join("a"))), (0o700, 0o700));
+        let file = dir.join("f");
+        drop(create_private_file(&file).unwrap());
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(
+            create_private_file(&file).unwrap_err().kind(),
+            io::ErrorKind::AlreadyExists
+        );
+        assert_eq!(check_private_dir(&dir).unwrap(), None);
+        assert_eq!(check_private_file(&File::open(&file).unwrap()).unwrap(), None);
+    }
+
+    #[test]
+    fn what_others_may_touch_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("d");
+        create_private_dir(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o770)).unwrap();
+        assert_eq!(
+            check_private_dir(&dir).unwrap(),
+            Some(Untrusted::Writable { mode: 0o770 })
+        );
+        let file = tmp.path().join("f");
+        fs::write(&file, "x").unwrap();
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+        assert_eq!(
+            check_private_file(&File::open(&file).unwrap()).unwrap(),
+            Some(Untrusted::Readable { mode: 0o640 })
+        );
+        std::os::unix::fs::symlink(&file, tmp.path().join("l")).unwrap();
+        assert!(is_link_refused(&open_no_follow(&tmp.path().join("l")).unwrap_err()));
+    }
 }
