@@ -124,17 +124,17 @@ pub struct SecretSpec {
 
 /// `midigator-prod` → `AUTHCTL_SECRET_MIDIGATOR_PROD`.
 pub fn default_env_name(profile: &str) -> String {
-    let tail: String = profile
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("AUTHCTL_SECRET_{tail}")
+    env_name("AUTHCTL_SECRET_", profile)
+}
+
+/// `prefix` and `name` upper-cased, with `_` for every character that is not an ASCII
+/// letter or digit: a name every shell can export.
+pub fn env_name(prefix: &str, name: &str) -> String {
+    let tail = name.chars().map(|c| match c.is_ascii_alphanumeric() {
+        true => c.to_ascii_uppercase(),
+        false => '_',
+    });
+    prefix.chars().chain(tail).collect()
 }
 
 /// Where the lifecycle gets a profile's secret from, when it needs one.

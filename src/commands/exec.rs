@@ -27,17 +27,7 @@ fn obtain(ctx: &Context, name: &str, secret_stdin: bool) -> Result<(Profile, Obt
 /// `AUTHCTL_HEADER_<NAME>` for each header the provider wants besides `Authorization`
 /// (Nugios: `AUTHCTL_HEADER_X_NUGIOS_TIMEZONE`).
 pub fn header_variable(header: &str) -> String {
-    let tail: String = header
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("AUTHCTL_HEADER_{tail}")
+    crate::secret::env_name("AUTHCTL_HEADER_", header)
 }
 
 pub fn exec(ctx: &Context, args: &ExecArgs) -> Result<i32> {
