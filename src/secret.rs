@@ -266,19 +266,7 @@ fn run_secret_command(
         program: argv[0].clone(),
         problem,
     };
-    let mut cmd = Command::new(&argv[0]);
-    cmd.args(&argv[1..])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut secret_envs = (scrub)();
-    secret_envs.push(spec.env.clone());
-    scrub_child_env(&mut cmd, &secret_envs);
-    let mut child = platform::spawn_group(&mut cmd).map_err(|source| SecretError::CommandStart {
-        profile: profile.clone(),
-        program: argv[0].clone(),
-        source,
-    })?;
+    let mut child = start_secret_command(spec, argv, scrub)?;
     let stdout = read_capped(child.stdout.take().expect("piped"), MAX_COMMAND_OUTPUT);
     let stderr = read_capped(child.stderr.take().expect("piped"), MAX_COMMAND_STDERR);
     // A timeout of centuries is as good as none, and must not overflow the clock.
@@ -314,11 +302,38 @@ fn run_secret_command(
             stderr: one_line(&crate::redact::scrub(&String::from_utf8_lossy(&said)), 300),
         });
     }
-    let text = std::str::from_utf8(&out).map_err(|_| fail("printed something that is not UTF-8".into()))?;
+    secret_in(&out).map_err(|problem| fail(problem.into()))
+}
+
+/// Starts `secret_command` with stdin closed, its output piped, no secrets in its
+/// environment, in a process group of its own.
+fn start_secret_command(
+    spec: &SecretSpec,
+    argv: &[String],
+    scrub: &dyn Fn() -> Vec<String>,
+) -> Result<std::process::Child, SecretError> {
+    let mut cmd = Command::new(&argv[0]);
+    cmd.args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut secret_envs = (scrub)();
+    secret_envs.push(spec.env.clone());
+    scrub_child_env(&mut cmd, &secret_envs);
+    platform::spawn_group(&mut cmd).map_err(|source| SecretError::CommandStart {
+        profile: spec.profile.clone(),
+        program: argv[0].clone(),
+        source,
+    })
+}
+
+/// The secret a command printed: UTF-8, without its line ending, not empty.
+fn secret_in(out: &[u8]) -> Result<Secret, &'static str> {
+    let text = std::str::from_utf8(out).map_err(|_| "printed something that is not UTF-8")?;
     let text = text.strip_suffix('\n').unwrap_or(text);
     let text = text.strip_suffix('\r').unwrap_or(text);
     if text.is_empty() {
-        return Err(fail("printed nothing".into()));
+        return Err("printed nothing");
     }
     Ok(Secret::new(text.to_string()))
 }
