@@ -140,16 +140,17 @@ impl Listening {
         &self.url
     }
 
-    /// Tells the user to visit `visit` (opening a browser when `open`), and returns the
-    /// token of the first redirect that carries one.
-    pub fn receive(self, visit: &Url, open: bool, wait: Duration) -> Result<String> {
+    /// Tells the user to visit `visit` (opening a browser when `open` gives the
+    /// variables that hold secrets, to keep from it), and returns the token of the first
+    /// redirect that carries one.
+    pub fn receive(self, visit: &Url, open: Option<&[String]>, wait: Duration) -> Result<String> {
         self.wait_for_token(Some((visit, open)), wait)
     }
 
     /// Returns the token of the first redirect that carries one; `invite` is where to
     /// send the user, and whether to open a browser there (none when something else
     /// plays the browser, as the demo does).
-    pub fn wait_for_token(self, invite: Option<(&Url, bool)>, wait: Duration) -> Result<String> {
+    pub fn wait_for_token(self, invite: Option<(&Url, Option<&[String]>)>, wait: Duration) -> Result<String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -158,8 +159,8 @@ impl Listening {
         runtime.block_on(async {
             if let Some((visit, open)) = invite {
                 crate::log::emit(&format!("Sign in to MidwayPlus at this URL:\n  {visit}"));
-                if open {
-                    open_browser(visit);
+                if let Some(secret_envs) = open {
+                    open_browser(visit, secret_envs);
                 }
                 crate::note!(
                     "Waiting up to {} for the redirect to {url} (Ctrl-C to cancel)…",
@@ -345,7 +346,7 @@ pub fn answer(head: &str, path: &str) -> Answer {
 }
 
 /// Opens the URL in the user's default browser when there is one to show it in.
-fn open_browser(url: &Url) {
+fn open_browser(url: &Url, secret_envs: &[String]) {
     let Some(mut cmd) = crate::platform::browser_command(url.as_str()) else {
         crate::log::emit("No display to open a browser on: open the URL above in a browser yourself.");
         return;
@@ -353,7 +354,7 @@ fn open_browser(url: &Url) {
     cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
-    crate::secret::scrub_child_env(&mut cmd, &[]);
+    crate::secret::scrub_child_env(&mut cmd, secret_envs);
     if let Err(e) = cmd.spawn() {
         crate::log::emit(&format!(
             "Could not start {} ({e}): open the URL above in a browser yourself.",

@@ -417,8 +417,13 @@ impl Cli {
             (None, Some(v)) => Some(v.into_string().ok()?),
             (None, None) => None,
         };
+        // clap refuses an empty AUTHCTL_CONFIG (exit 2): leave that to it.
+        let config = match std::env::var_os("AUTHCTL_CONFIG") {
+            Some(v) if v.is_empty() => return None,
+            v => v.map(PathBuf::from),
+        };
         Some(Cli {
-            config: std::env::var_os("AUTHCTL_CONFIG").map(PathBuf::from),
+            config,
             verbose: 0,
             quiet: false,
             timeout: None,

@@ -174,6 +174,17 @@ enum Input {
 }
 
 impl Input {
+    /// A regular file is read as needed; anything else (a pipe from `<(…)`, a FIFO,
+    /// `/dev/stdin`) cannot seek, and is read whole now.
+    fn of(mut file: File) -> std::io::Result<Input> {
+        if file.metadata()?.is_file() {
+            return Ok(Input::File(file));
+        }
+        let mut text = String::new();
+        file.read_to_string(&mut text)?;
+        Ok(Input::Text(Box::leak(text.into_boxed_str())))
+    }
+
     fn reader(&self) -> Box<dyn ReadSeek + '_> {
         match self {
             Input::File(file) => Box::new(file),
@@ -222,7 +233,10 @@ impl Config {
     pub fn load(flag: Option<&Path>) -> Result<Config> {
         let path = path(flag)?;
         let input = match File::open(&path) {
-            Ok(file) => Some(Input::File(file)),
+            Ok(file) => Some(Input::of(file).map_err(|source| ConfigError::Unreadable {
+                path: path.clone(),
+                source,
+            })?),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(source) => return Err(ConfigError::Unreadable { path, source }),
         };
@@ -311,16 +325,15 @@ impl Config {
 
     /// The variables the profiles' `secret_env` keys name, read without validating the
     /// profiles: they are kept out of every child's environment. A file that does not
-    /// parse is searched line by line instead, so a broken profile elsewhere never lets
-    /// a secret through.
-    pub fn secret_envs(&self) -> Vec<String> {
+    /// parse is an error: no child may start when it cannot be told which variables hold
+    /// secrets.
+    pub fn secret_envs(&self) -> Result<Vec<String>> {
         if !self.exists() {
-            return Vec::new();
+            return Ok(Vec::new());
         }
-        let Ok(doc) = self.doc() else {
-            return self.text().map(secret_envs_by_line).unwrap_or_default();
-        };
-        doc.profiles
+        Ok(self
+            .doc()?
+            .profiles
             .iter()
             .filter_map(|(_, v)| match v.get_ref() {
                 DeValue::Table(t) => match t.get("secret_env")?.get_ref() {
@@ -329,7 +342,7 @@ impl Config {
                 },
                 _ => None,
             })
-            .collect()
+            .collect())
     }
 
     /// Every profile, each validated: for `config check`, `status` and `logout --all`.
@@ -398,18 +411,24 @@ impl Config {
                 .find(|(k, _)| k.get_ref() == key)?;
             Some((self.source(text), value))
         };
-        let defaults = match outline.section(&mut input.reader(), "") {
+        let defaults = match outline.section(&mut input.reader(), "").ok()? {
             Some(text) => {
                 let (source, table) = parse(text, "defaults")?;
                 Defaults::read(source, &table).ok()?
             }
             None => Defaults::default(),
         };
+        // A `default_profile` that names no profile is an error of the whole file.
+        if let Some(d) = &defaults.default_profile
+            && !outline.has(&d.get_ref().0)
+        {
+            return None;
+        }
         let name = match arg {
             Some(name) => name,
             None => &defaults.default_profile.as_ref()?.get_ref().0,
         };
-        let (source, profiles) = parse(outline.section(&mut input.reader(), name)?, "profiles")?;
+        let (source, profiles) = parse(outline.section(&mut input.reader(), name).ok()??, "profiles")?;
         let DeValue::Table(profiles) = profiles.get_ref() else {
             return None;
         };
@@ -737,23 +756,6 @@ fn read_profile(
     ProfileReader { section, defaults }.read(name_str)
 }
 
-/// The `secret_env = "NAME"` values of a file that does not parse, found line by line.
-fn secret_envs_by_line(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| {
-            let value = line
-                .trim()
-                .strip_prefix("secret_env")?
-                .trim_start()
-                .strip_prefix('=')?
-                .trim();
-            let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
-            let inner = value.strip_prefix(quote)?;
-            Some(inner[..inner.find(quote)?].to_string())
-        })
-        .collect()
-}
-
 /// Reads one profile table into a `Profile`: its provider, its keys, then the checks.
 struct ProfileReader<'a> {
     section: Section<'a>,
@@ -950,10 +952,14 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_does_not_parse_still_names_its_secret_variables() {
-        let text = "[profiles.a]\nsecret_env = \"MY_TOKEN\"\n  secret_env='OTHER'\n[profiles.b\n";
+    fn secret_variables_come_from_the_whole_file_or_not_at_all() {
+        let text = "[profiles.a]\nprovider = \"midigator\"\nbase_url = \"https://a.invalid\"\nsecret_env = \"MY_TOKEN\"\n[profiles.b]\nsecret_env = 'OTHER'\n";
         let cfg = Config::read_lazily(Path::new("/c.toml"), Some(text.to_string()));
-        assert_eq!(cfg.secret_envs(), ["MY_TOKEN", "OTHER"]);
+        assert_eq!(cfg.secret_envs().unwrap(), ["MY_TOKEN", "OTHER"]);
+        let broken = format!("{text}[profiles.c]\nsecret_env = THIRD\n");
+        let cfg = Config::read_lazily(Path::new("/c.toml"), Some(broken));
+        assert!(cfg.profile("a").is_ok(), "the quick path still reads a");
+        assert!(cfg.secret_envs().is_err());
     }
 
     #[test]

@@ -89,6 +89,7 @@ impl Error {
         match self {
             Error::Usage(_) => Exit::Usage,
             Error::Config(_) => Exit::Config,
+            Error::Secret(e) if matches!(**e, SecretError::EnvUnknown { .. }) => Exit::Config,
             Error::Secret(_) => Exit::Secret,
             Error::Provider(e) => e.exit(),
             Error::Refused(_) => Exit::Rejected,

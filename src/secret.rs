@@ -108,7 +108,20 @@ pub enum SecretError {
     },
     #[error("the secret holds characters that cannot go in an HTTP header (a line break?); store it again")]
     NotHeaderSafe,
+    /// The config file does not parse, so which variables hold secrets (`secret_env`)
+    /// cannot be told: no child may start.
+    #[error(
+        "profile {profile}: secret_command not run: the config file must parse to tell which variables hold secrets"
+    )]
+    EnvUnknown {
+        profile: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
+
+/// The variables the profiles' `secret_env` keys name, or why they cannot be told.
+pub type SecretEnvs = Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Where a profile's secret may come from, as its config says.
 #[derive(Debug, Clone)]
@@ -150,7 +163,7 @@ pub struct Lookup<'a> {
     /// How long `secret_command` may take.
     pub timeout: Duration,
     /// The variables every profile's `secret_env` names, kept from `secret_command`.
-    pub secret_envs: &'a dyn Fn() -> Vec<String>,
+    pub secret_envs: &'a dyn Fn() -> SecretEnvs,
 }
 
 impl SecretSource for Lookup<'_> {
@@ -257,7 +270,7 @@ fn run_secret_command(
     spec: &SecretSpec,
     argv: &[String],
     timeout: Duration,
-    scrub: &dyn Fn() -> Vec<String>,
+    scrub: &dyn Fn() -> SecretEnvs,
 ) -> Result<Secret, SecretError> {
     let profile = &spec.profile;
     debug!(1, "profile {profile}: running secret_command {}", argv[0]);
@@ -310,14 +323,17 @@ fn run_secret_command(
 fn start_secret_command(
     spec: &SecretSpec,
     argv: &[String],
-    scrub: &dyn Fn() -> Vec<String>,
+    scrub: &dyn Fn() -> SecretEnvs,
 ) -> Result<std::process::Child, SecretError> {
     let mut cmd = Command::new(&argv[0]);
     cmd.args(&argv[1..])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut secret_envs = (scrub)();
+    let mut secret_envs = (scrub)().map_err(|source| SecretError::EnvUnknown {
+        profile: spec.profile.clone(),
+        source,
+    })?;
     secret_envs.push(spec.env.clone());
     scrub_child_env(&mut cmd, &secret_envs);
     platform::spawn_group(&mut cmd).map_err(|source| SecretError::CommandStart {

@@ -185,3 +185,63 @@ fn a_usage_error_is_exit_2() {
     env.cmd().args(["token", "mg", "--format", "yaml"]).assert().code(2);
     env.cmd().args(["token", "mg", "--secret", "x"]).assert().code(2);
 }
+
+#[test]
+fn a_config_read_from_a_pipe_works() {
+    let server = httpmock::MockServer::start();
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = TestEnv::empty();
+    let config = midigator_config(&server.base_url());
+    for args in [vec!["token", "mg"], vec!["config", "check"]] {
+        env.cmd()
+            .env("AUTHCTL_CONFIG", "/dev/stdin")
+            .env("AUTHCTL_SECRET_MG", "test-secret")
+            .args(&args)
+            .write_stdin(config.clone())
+            .assert()
+            .success();
+    }
+    auth.assert_calls(1);
+}
+
+#[test]
+fn an_empty_authctl_config_is_exit_2_on_every_path() {
+    let env = TestEnv::new(TWO);
+    for args in [vec!["token", "mg"], vec!["token", "mg", "-q"]] {
+        env.cmd()
+            .env("AUTHCTL_CONFIG", "")
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--config"));
+    }
+}
+
+/// What only the whole file can tell is never skipped when one profile is read.
+#[test]
+fn defaults_the_quick_path_cannot_vouch_for_are_read_whole() {
+    let mg = "[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://mg.example.invalid\"\n";
+    let big = "# a long comment\n".repeat(70_000);
+    for (text, says) in [
+        (
+            format!("[defaults]\ntimeout = \"0s\"\n{mg}[defaults]\n"),
+            "invalid TOML".to_string(),
+        ),
+        (
+            format!("[defaults]\ntimeout = \"0s\"\n{big}{mg}"),
+            "[defaults], key timeout".to_string(),
+        ),
+        (
+            format!("[defaults]\ndefault_profile = \"mgg\"\n{mg}"),
+            "no profile named `mgg`".to_string(),
+        ),
+    ] {
+        let env = TestEnv::new(&text);
+        env.cmd()
+            .args(["token", "mg"])
+            .env("AUTHCTL_SECRET_MG", "s")
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains(says));
+    }
+}

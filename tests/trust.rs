@@ -898,3 +898,64 @@ fn claims_and_vvv_bodies_cannot_act_on_the_terminal() {
     let said = stderr(&out);
     assert!(!said.contains('\u{202e}') && !said.contains('\u{9b}'), "{said:?}");
 }
+
+// A config that does not parse as a whole never lets a child start: which variables hold
+// secrets (`secret_env`) cannot be told from it.
+
+/// `mg` is fine; `partner` forgot the quotes around its `secret_env`.
+fn broken_elsewhere(server: &MockServer, extra: &str) -> TestEnv {
+    TestEnv::new(&format!(
+        "{}{extra}\n[profiles.partner]\nprovider = \"oauth2\"\ntoken_url = \"https://p.example.invalid/t\"\nclient_id = \"c\"\nsecret_env = PARTNER_KEY\n",
+        midigator_config(&server.base_url())
+    ))
+}
+
+#[test]
+fn exec_and_curl_never_start_a_child_on_a_config_that_does_not_parse() {
+    let server = MockServer::start();
+    midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = broken_elsewhere(&server, "");
+    let ran = env.dir.path().join("ran");
+    let script = format!("echo \"$PARTNER_KEY\" > {}", ran.display());
+    for args in [
+        vec!["exec", "mg", "--", "sh", "-c", script.as_str()],
+        vec!["curl", "mg", "--", "http://127.0.0.1:9/"],
+    ] {
+        env.cmd()
+            .args(&args)
+            .env("AUTHCTL_SECRET_MG", "test-secret")
+            .env("PARTNER_KEY", "hunter2")
+            .assert()
+            .code(3)
+            .stdout(predicate::str::contains("hunter2").not())
+            .stderr(predicate::str::contains("invalid TOML").and(predicate::str::contains("hunter2").not()));
+        assert!(!ran.exists(), "{args:?} started its child");
+    }
+}
+
+#[test]
+fn a_secret_command_never_starts_on_a_config_that_does_not_parse() {
+    let server = MockServer::start();
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let ran = tempfile::tempdir().unwrap();
+    let marker = ran.path().join("ran");
+    let env = broken_elsewhere(
+        &server,
+        &format!(
+            "secret_command = [\"sh\", \"-c\", \"echo \\\"$PARTNER_KEY\\\" > {}; echo s\"]\n",
+            marker.display()
+        ),
+    );
+    env.cmd()
+        .args(["token", "mg"])
+        .env("PARTNER_KEY", "hunter2")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("secret_command not run: the config file must parse")
+                .and(predicate::str::contains("invalid TOML")),
+        );
+    assert!(!marker.exists(), "secret_command ran");
+    auth.assert_calls(0);
+}

@@ -45,9 +45,10 @@ impl Context {
         Ok(self.loaded.get_or_init(|| config))
     }
 
-    /// Every variable a profile's `secret_env` names: none may reach a child.
-    fn secret_envs(&self) -> Vec<String> {
-        self.config().map(Config::secret_envs).unwrap_or_default()
+    /// Every variable a profile's `secret_env` names: none may reach a child. A config
+    /// that does not parse is an error, and no child starts.
+    fn secret_envs(&self) -> Result<Vec<String>> {
+        Ok(self.config()?.secret_envs()?)
     }
 }
 
@@ -155,7 +156,7 @@ impl<'a> Live<'a> {
 
     /// Runs `f` with the seams borrowed from here.
     pub fn with<T>(&self, f: impl FnOnce(&Seams) -> T) -> T {
-        let secret_envs = || self.ctx.secret_envs();
+        let secret_envs = || -> crate::secret::SecretEnvs { Ok(self.ctx.secret_envs()?) };
         let lookup = Lookup {
             spec: &self.profile.secret,
             stdin: self.secret_stdin,

@@ -110,32 +110,51 @@ impl Outline {
         Some(())
     }
 
+    /// Whether a header may open the section of `name` (`false`: surely none does).
+    pub fn has(&self, name: &str) -> bool {
+        let wanted = key(name.as_bytes());
+        self.headers.iter().any(|h| h.key == wanted)
+    }
+
     /// The text of `[defaults]` (`name` empty) or of `[profiles.NAME]`, header
-    /// included, read back from `input`, when exactly one header opens it. Kept for the
-    /// run: the parsed table borrows from it.
-    pub fn section(&self, input: &mut dyn ReadSeek, name: &str) -> Option<&'static str> {
+    /// included, read back from `input`: `Ok(None)` when no header opens it, `Err` when
+    /// it cannot be told for sure (two headers, a section over 1 MiB, not UTF-8, a file
+    /// changed since the scan). Kept for the run: the parsed table borrows from it.
+    pub fn section(&self, input: &mut dyn ReadSeek, name: &str) -> Result<Option<&'static str>, Unsure> {
         let wanted = key(name.as_bytes());
         let mut found = None;
         for (i, h) in self.headers.iter().enumerate() {
             if h.key == wanted {
                 if found.is_some() {
-                    return None;
+                    return Err(Unsure);
                 }
                 let end = self.headers.get(i + 1).map_or(self.len, |next| next.line);
                 found = Some((h.line, end));
             }
         }
-        let (start, end) = found?;
-        let len = usize::try_from(end - start).ok().filter(|&l| l <= MAX_LINE)?;
+        let Some((start, end)) = found else {
+            return Ok(None);
+        };
+        let len = usize::try_from(end - start)
+            .ok()
+            .filter(|&l| l <= MAX_LINE)
+            .ok_or(Unsure)?;
         let mut bytes = vec![0; len];
-        input.seek(SeekFrom::Start(start)).ok()?;
-        input.read_exact(&mut bytes).ok()?;
-        let text = String::from_utf8(bytes).ok()?;
+        input.seek(SeekFrom::Start(start)).map_err(|_| Unsure)?;
+        input.read_exact(&mut bytes).map_err(|_| Unsure)?;
+        let text = String::from_utf8(bytes).map_err(|_| Unsure)?;
         // The file may have changed since the scan: the header must still be the one.
-        let at = text.find('[')?;
-        (header(&text.as_bytes()[at..])? == name.as_bytes()).then(|| &*Box::leak(text.into_boxed_str()))
+        let at = text.find('[').ok_or(Unsure)?;
+        match header(&text.as_bytes()[at..]) == Some(name.as_bytes()) {
+            true => Ok(Some(Box::leak(text.into_boxed_str()))),
+            false => Err(Unsure),
+        }
     }
 }
+
+/// A section the outline cannot vouch for: the whole file must be parsed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unsure;
 
 /// What the config is read from: a file, or text in memory.
 pub trait ReadSeek: Read + Seek {}
@@ -182,20 +201,26 @@ mod tests {
         Outline::scan(&mut text.as_bytes())
     }
 
-    fn section(text: &str, name: &str) -> Option<&'static str> {
-        outline(text)?.section(&mut Cursor::new(text.as_bytes()), name)
+    fn section(text: &str, name: &str) -> Result<Option<&'static str>, Unsure> {
+        outline(text)
+            .ok_or(Unsure)?
+            .section(&mut Cursor::new(text.as_bytes()), name)
     }
 
     #[test]
     fn finds_defaults_and_each_profile() {
         let text = "# authctl [profiles.c]\n\n[defaults]\ntimeout = \"5s\"\n\n[profiles.a] # see [x]\nx = [\"[profiles.c]\"]\n# [profiles.c]\n  [profiles.b-2] # two\r\ny = [\n  1,\n]";
-        assert_eq!(section(text, ""), Some("[defaults]\ntimeout = \"5s\"\n\n"));
+        assert_eq!(section(text, ""), Ok(Some("[defaults]\ntimeout = \"5s\"\n\n")));
         assert_eq!(
             section(text, "a"),
-            Some("[profiles.a] # see [x]\nx = [\"[profiles.c]\"]\n# [profiles.c]\n")
+            Ok(Some("[profiles.a] # see [x]\nx = [\"[profiles.c]\"]\n# [profiles.c]\n"))
         );
-        assert_eq!(section(text, "b-2"), Some("  [profiles.b-2] # two\r\ny = [\n  1,\n]"));
-        assert_eq!(section(text, "c"), None);
+        assert_eq!(
+            section(text, "b-2"),
+            Ok(Some("  [profiles.b-2] # two\r\ny = [\n  1,\n]"))
+        );
+        assert_eq!(section(text, "c"), Ok(None));
+        assert!(outline(text).unwrap().has("a") && !outline(text).unwrap().has("c"));
     }
 
     #[test]
@@ -203,10 +228,17 @@ mod tests {
         let long = format!("[profiles.a]\nx = \"{}\"\n", "y".repeat(3 * BLOCK));
         let many: String = (0..2000).map(|i| format!("[profiles.p{i}]\nk = {i}\n")).collect();
         let text = format!("[defaults]\n{long}{many}[profiles.last]\n");
-        assert_eq!(section(&text, "a"), Some(long.as_str()));
-        assert_eq!(section(&text, "p1999"), Some("[profiles.p1999]\nk = 1999\n"));
-        assert_eq!(section(&text, "last"), Some("[profiles.last]\n"));
-        assert_eq!(section(&text, ""), Some("[defaults]\n"));
+        assert_eq!(section(&text, "a"), Ok(Some(long.as_str())));
+        assert_eq!(section(&text, "p1999"), Ok(Some("[profiles.p1999]\nk = 1999\n")));
+        assert_eq!(section(&text, "last"), Ok(Some("[profiles.last]\n")));
+        assert_eq!(section(&text, ""), Ok(Some("[defaults]\n")));
+        assert_eq!(section(&text, "absent"), Ok(None));
+        let big = format!("[defaults]\n{}[profiles.a]\n", "# c\n".repeat(MAX_LINE / 4));
+        assert_eq!(
+            section(&big, ""),
+            Err(Unsure),
+            "a section over 1 MiB is not vouched for"
+        );
         let endless = format!("[profiles.a]\nx = \"{}\"\n", "y".repeat(MAX_LINE));
         assert!(outline(&endless).is_none());
     }
@@ -235,9 +267,9 @@ mod tests {
     #[test]
     fn a_name_given_twice_is_left_to_the_full_parse() {
         let text = "[defaults]\n[profiles.a]\n[profiles.a]\n[profiles.b]\n[defaults]\n";
-        assert_eq!(section(text, "a"), None);
-        assert_eq!(section(text, ""), None);
-        assert!(section(text, "b").is_some());
+        assert_eq!(section(text, "a"), Err(Unsure));
+        assert_eq!(section(text, ""), Err(Unsure));
+        assert!(section(text, "b").unwrap().is_some());
     }
 
     #[test]
@@ -245,6 +277,6 @@ mod tests {
         let before = "[profiles.a]\nk = 1\n[profiles.b]\nk = 2\n";
         let after = "[profiles.b]\nk = 2\n[profiles.a]\nk = 1\n";
         let o = outline(before).unwrap();
-        assert_eq!(o.section(&mut Cursor::new(after.as_bytes()), "a"), None);
+        assert_eq!(o.section(&mut Cursor::new(after.as_bytes()), "a"), Err(Unsure));
     }
 }
