@@ -7,7 +7,7 @@
 //! record is the hot path: one stat, one small file read and a JSON parse.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -378,22 +378,14 @@ impl Cache {
         self.write_atomic(path, &bytes)
     }
 
-    /// Writes atomically: a private temp file with an unpredictable name, created
-    /// exclusively in the same directory, synced, then renamed over the old entry. A
-    /// reader sees the old content or the new, never half.
+    /// Writes atomically (`platform::write_atomically`): a reader sees the old content or
+    /// the new, never half.
     pub fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
         self.ensure_dir()?;
-        let write_error = |source| CacheError::Write {
+        platform::write_atomically(&self.dir, path, bytes).map_err(|source| CacheError::Write {
             path: path.to_path_buf(),
             source,
-        };
-        let mut tmp = tempfile::Builder::new()
-            .make_in(&self.dir, platform::create_private_file)
-            .map_err(write_error)?;
-        tmp.write_all(bytes)
-            .and_then(|()| tmp.as_file().sync_all())
-            .map_err(write_error)?;
-        tmp.persist(path).map_err(|e| write_error(e.error))?;
+        })?;
         debug!(2, "cached in {}", path.display());
         Ok(())
     }

@@ -446,6 +446,44 @@ fn watch_keeps_the_old_file_while_a_renewal_fails_and_retries() {
     );
 }
 
+#[test]
+fn watch_retries_a_renewed_token_it_could_not_write() {
+    let server = MockServer::start();
+    let first = jwt_expiring_in(4);
+    let mut login = server.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(200).json_body(json!({ "token": first }));
+    });
+    let env = midigator_env(&server);
+    let file = env.dir.path().join("token");
+    let mut child = Running(
+        std_cmd(&env)
+            .args(["watch", "mg", "--file"])
+            .arg(&file)
+            .env("AUTHCTL_SECRET_MG", "test-secret")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    eventually("the first token is written", || file.exists());
+    // A directory where the file was: the renewed token cannot be put in place.
+    std::fs::remove_file(&file).unwrap();
+    std::fs::create_dir_all(file.join("in-the-way")).unwrap();
+    login.delete();
+    let second = jwt_expiring_in(3600);
+    let renewal = midigator_auth(&server, &second);
+    eventually("a renewal was made", || renewal.calls() > 0);
+    std::fs::remove_dir_all(&file).unwrap();
+    eventually("the renewed token is written on a retry", || {
+        std::fs::read_to_string(&file).is_ok_and(|t| t == format!("{second}\n"))
+    });
+    let status = child.stop();
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.0.stderr.take().unwrap(), &mut said).unwrap();
+    assert!(status.success(), "{said}");
+    assert!(said.contains("cannot write") && said.contains("retrying in"), "{said}");
+}
+
 // demo and man
 
 #[test]

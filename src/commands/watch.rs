@@ -2,9 +2,9 @@
 //! and containers that read a token file (as Vault Agent's file sink does). The file is
 //! written 0600 and replaced atomically, now and again whenever the token reaches its
 //! renewal margin, until SIGINT or SIGTERM. A renewal that fails leaves the old file in
-//! place while its token is valid, and is retried with backoff and jitter.
+//! place while its token is valid, and is retried with backoff and jitter; so is a
+//! renewed token that cannot be written.
 
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
@@ -49,12 +49,17 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> Result<()> {
         if !sleep_until(renew_at) {
             return Ok(());
         }
-        match obtain() {
+        // A file that cannot be written now (a full disk, a reader holding it on
+        // Windows) is retried like a renewal that failed.
+        let renewed = obtain().and_then(|next| {
+            if next.record.access_token != current.record.access_token {
+                write(&args.file, &profile, &next, format)?;
+                debug!(1, "{}: renewed {}", profile.name, args.file.display());
+            }
+            Ok(next)
+        });
+        match renewed {
             Ok(next) => {
-                if next.record.access_token != current.record.access_token {
-                    write(&args.file, &profile, &next, format)?;
-                    debug!(1, "{}: renewed {}", profile.name, args.file.display());
-                }
                 current = next;
                 retry = FIRST_RETRY;
             }
@@ -83,15 +88,8 @@ fn write(file: &Path, profile: &Profile, obtained: &Obtained, format: Format) ->
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let failed = |e: std::io::Error| Error::io(format!("cannot write {}", file.display()), e);
-    let mut tmp = tempfile::Builder::new()
-        .make_in(dir, crate::platform::create_private_file)
-        .map_err(failed)?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(failed)?;
-    tmp.persist(file).map_err(|e| failed(e.error))?;
-    Ok(())
+    platform::write_atomically(dir, file, text.as_bytes())
+        .map_err(|e| Error::io(format!("cannot write {}", file.display()), e))
 }
 
 /// A token that has ended must not stay in the file for someone to use.

@@ -11,3 +11,16 @@ pub use unix::*;
 mod windows;
 #[cfg(windows)]
 pub use windows::*;
+
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes `bytes` to `path` atomically: a private temp file with an unpredictable name,
+/// created exclusively in `dir` (the directory `path` is in), synced, then put in place of
+/// the old file. A reader sees the old content or the new, never half.
+pub fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp = tempfile::Builder::new().make_in(dir, create_private_file)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    replace(tmp, path)
+}

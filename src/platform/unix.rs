@@ -220,6 +220,11 @@ pub fn create_private_file(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
+/// Puts the temp file in place of `path` (`rename`, atomic on the same file system).
+pub fn replace(tmp: tempfile::NamedTempFile, path: &Path) -> io::Result<()> {
+    tmp.persist(path).map(drop).map_err(|e| e.error)
+}
+
 /// Opens a file for reading without following a symbolic link at `path`, and without
 /// blocking on a FIFO someone put there.
 pub fn open_no_follow(path: &Path) -> io::Result<File> {

@@ -12,30 +12,32 @@
 use std::ffi::c_void;
 use std::fs::{self, File, OpenOptions};
 use std::io;
+use std::mem::offset_of;
 use std::os::windows::ffi::OsStrExt;
 use std::os::windows::fs::OpenOptionsExt;
 use std::os::windows::io::{AsRawHandle, FromRawHandle, RawHandle};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::ptr::null_mut;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 
 use windows_sys::Win32::Foundation::{
-    CloseHandle, ERROR_ALREADY_EXISTS, ERROR_SUCCESS, GENERIC_ALL, GENERIC_READ, GENERIC_WRITE, HANDLE,
-    INVALID_HANDLE_VALUE, LocalFree,
+    CloseHandle, ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_SHARING_VIOLATION, ERROR_SUCCESS, GENERIC_ALL,
+    GENERIC_READ, GENERIC_WRITE, HANDLE, INVALID_HANDLE_VALUE, LocalFree,
 };
 use windows_sys::Win32::Security::Authorization::{
     ConvertSidToStringSidW, ConvertStringSecurityDescriptorToSecurityDescriptorW, GetNamedSecurityInfoW,
     GetSecurityInfo, SDDL_REVISION_1, SE_FILE_OBJECT,
 };
 use windows_sys::Win32::Security::{
-    ACCESS_ALLOWED_ACE, ACE_HEADER, ACL, DACL_SECURITY_INFORMATION, GetAce, GetTokenInformation, INHERIT_ONLY_ACE,
+    ACCESS_ALLOWED_ACE, ACCESS_ALLOWED_OBJECT_ACE, ACE_HEADER, ACE_INHERITED_OBJECT_TYPE_PRESENT,
+    ACE_OBJECT_TYPE_PRESENT, ACL, DACL_SECURITY_INFORMATION, GetAce, GetTokenInformation, INHERIT_ONLY_ACE,
     OWNER_SECURITY_INFORMATION, PSID, SECURITY_ATTRIBUTES, TOKEN_QUERY, TOKEN_USER, TokenUser,
 };
 use windows_sys::Win32::Storage::FileSystem::{
     CREATE_NEW, CreateDirectoryW, CreateFileW, DELETE, FILE_APPEND_DATA, FILE_ATTRIBUTE_NORMAL, FILE_DELETE_CHILD,
-    FILE_FLAG_OPEN_REPARSE_POINT, FILE_READ_DATA, FILE_SHARE_DELETE, FILE_SHARE_READ, FILE_SHARE_WRITE,
-    FILE_WRITE_DATA, OPEN_ALWAYS, WRITE_DAC, WRITE_OWNER,
+    FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT, FILE_READ_DATA, FILE_SHARE_DELETE, FILE_SHARE_READ,
+    FILE_SHARE_WRITE, FILE_WRITE_DATA, OPEN_ALWAYS, READ_CONTROL, WRITE_DAC, WRITE_OWNER,
 };
 use windows_sys::Win32::System::Console::{CTRL_BREAK_EVENT, CTRL_C_EVENT, CTRL_CLOSE_EVENT, SetConsoleCtrlHandler};
 use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
@@ -62,6 +64,22 @@ pub enum Untrusted {
     },
     /// No access list at all: Windows lets everyone do everything.
     NoAccessList,
+    /// No owner: a file system without security (FAT, exFAT, some network shares).
+    NoSecurity,
+    /// An entry of a kind authctl cannot judge.
+    UnknownEntry {
+        kind: u8,
+    },
+    /// A symbolic link or junction on the way that another account made.
+    LinkNotOwned {
+        link: PathBuf,
+        owner: String,
+    },
+    /// A directory above it that another account could empty or hand to itself.
+    Above {
+        parent: PathBuf,
+        why: Box<Untrusted>,
+    },
 }
 
 impl std::fmt::Display for Untrusted {
@@ -69,10 +87,28 @@ impl std::fmt::Display for Untrusted {
         match self {
             Untrusted::NotADirectory => f.write_str("it is not a directory"),
             Untrusted::NotARegularFile => f.write_str("it is not a regular file"),
-            Untrusted::NotOwned { owner } => write!(f, "it belongs to {}, not to you", account(owner)),
+            Untrusted::NotOwned { owner } => write!(
+                f,
+                "it belongs to {}, not to you, SYSTEM or the Administrators",
+                account(owner)
+            ),
             Untrusted::Writable { by } => write!(f, "its access list lets {} write to it", account(by)),
             Untrusted::Readable { by } => write!(f, "its access list lets {} read it", account(by)),
             Untrusted::NoAccessList => f.write_str("it has no access list, so every account may write to it"),
+            Untrusted::NoSecurity => {
+                f.write_str("its file system keeps no owners or access lists; use a directory on NTFS")
+            }
+            Untrusted::UnknownEntry { kind } => write!(
+                f,
+                "its access list has an entry of a kind authctl cannot judge (type {kind}), which might let another account in"
+            ),
+            Untrusted::LinkNotOwned { link, owner } => write!(
+                f,
+                "the link {} on the way belongs to {}, who could point it elsewhere",
+                link.display(),
+                account(owner)
+            ),
+            Untrusted::Above { parent, why } => write!(f, "the directory {} above it: {why}", parent.display()),
         }
     }
 }
@@ -99,25 +135,94 @@ const DIR_WRITE: u32 = FILE_WRITE_DATA
     | WRITE_OWNER
     | GENERIC_WRITE
     | GENERIC_ALL;
+/// Rights on a directory above the cache that let an account remove or replace what is in
+/// it, or give itself those rights.
+const PARENT_WRITE: u32 = FILE_DELETE_CHILD | WRITE_DAC | WRITE_OWNER | GENERIC_ALL;
 /// Rights that let an account change a file or its access list.
 const FILE_WRITE: u32 =
     FILE_WRITE_DATA | FILE_APPEND_DATA | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL;
 /// Rights that let an account read a file.
 const FILE_READ: u32 = FILE_READ_DATA | GENERIC_READ | GENERIC_ALL;
 
-/// `ACCESS_ALLOWED_ACE_TYPE` and `ACCESS_ALLOWED_CALLBACK_ACE_TYPE`, which share a layout.
-const ALLOWED_TYPES: [u8; 2] = [0, 9];
+/// What an access list entry does, by its type (`ACE_HEADER::AceType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    /// `ACCESS_ALLOWED_ACE_TYPE` and its callback form: header, mask, SID.
+    Allows,
+    /// `ACCESS_ALLOWED_OBJECT_ACE_TYPE` and its callback form: header, mask, flags, up to
+    /// two GUIDs, SID.
+    AllowsObject,
+    /// Denies (which only take away), audits, alarms, the integrity label and policies.
+    GrantsNothing,
+    /// A kind Windows may add later, or the unused compound kind: it might grant anything.
+    Unknown,
+}
+
+impl EntryKind {
+    fn of(ace_type: u8) -> EntryKind {
+        match ace_type {
+            0 | 9 => EntryKind::Allows,
+            5 | 11 => EntryKind::AllowsObject,
+            1..=3 | 6..=8 | 10 | 12..=21 => EntryKind::GrantsNothing,
+            _ => EntryKind::Unknown,
+        }
+    }
+}
 
 /// A directory authctl may keep secrets in: the user's own (or SYSTEM's or the
-/// Administrators'), and no other account may write to it. `Ok(None)` also when it does
-/// not exist yet and may be created.
+/// Administrators'), and no other account may write to it; no other account may remove or
+/// replace it, or anything above it (rights to delete in, or to change the access list of,
+/// a directory above it); every link or junction on the way made by one of those accounts.
+/// `Ok(None)` also when it does not exist yet and may be created.
 pub fn check_private_dir(dir: &Path) -> io::Result<Option<Untrusted>> {
-    match fs::metadata(dir) {
-        Ok(m) if m.is_dir() => Security::of_path(dir)?.untrusted(DIR_WRITE, 0),
-        Ok(_) => Ok(Some(Untrusted::NotADirectory)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
+    let absolute = std::path::absolute(dir)?;
+    for step in absolute.ancestors() {
+        match fs::symlink_metadata(step) {
+            Ok(m) if m.file_type().is_symlink() => match link_owner(step)? {
+                Some(owner) if trusted(&owner)? => {}
+                Some(owner) => {
+                    let link = step.to_path_buf();
+                    return Ok(Some(Untrusted::LinkNotOwned { link, owner }));
+                }
+                None => return Ok(Some(Untrusted::NoSecurity)),
+            },
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
     }
+    match fs::metadata(&absolute) {
+        Ok(m) if m.is_dir() => {
+            if let Some(why) = Security::of_path(&absolute)?.untrusted(DIR_WRITE, 0)? {
+                return Ok(Some(why));
+            }
+        }
+        Ok(_) => return Ok(Some(Untrusted::NotADirectory)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    for parent in absolute.ancestors().skip(1).filter(|p| p.is_dir()) {
+        if let Some(why) = Security::of_path(parent)?.untrusted(PARENT_WRITE, 0)? {
+            let parent = parent.to_path_buf();
+            return Ok(Some(Untrusted::Above {
+                parent,
+                why: Box::new(why),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// The owner of the link or junction at `path` itself.
+fn link_owner(path: &Path) -> io::Result<Option<String>> {
+    let link = OpenOptions::new()
+        .access_mode(READ_CONTROL)
+        .custom_flags(FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS)
+        .open(path)?;
+    let security = Security::of_file(&link)?;
+    if security.owner.is_null() {
+        return Ok(None);
+    }
+    sid_string(security.owner).map(Some)
 }
 
 /// A file of the cache must be a regular file of the user's that no other account may
@@ -130,34 +235,66 @@ pub fn check_private_file(file: &File) -> io::Result<Option<Untrusted>> {
 }
 
 /// Creates `dir` with a protected access list that names only the user, SYSTEM and the
-/// Administrators group (what a 0700 directory is on Unix). Directories above it are
-/// created as Windows would, inheriting from theirs. An existing directory is left as it
-/// is.
+/// Administrators group (what a 0700 directory is on Unix), and any missing directory above
+/// it the same way: one others could write would let them replace it. An existing directory
+/// is left as it is.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)?;
-    }
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .filter(|p| !p.as_os_str().is_empty())
+        .take_while(|p| !p.is_dir())
+        .collect();
     let descriptor = PrivateDescriptor::new()?;
     let attributes = descriptor.attributes();
-    let path = wide(dir);
-    // SAFETY: `path` is NUL-terminated and `attributes` points at a valid descriptor; both
-    // outlive the call.
-    if unsafe { CreateDirectoryW(path.as_ptr(), &attributes) } == 0 {
-        let e = io::Error::last_os_error();
-        if e.raw_os_error() == Some(ERROR_ALREADY_EXISTS as i32) && dir.is_dir() {
-            return Ok(());
+    for step in missing.into_iter().rev() {
+        let path = wide(step);
+        // SAFETY: `path` is NUL-terminated and `attributes` points at a valid descriptor;
+        // both outlive the call.
+        if unsafe { CreateDirectoryW(path.as_ptr(), &attributes) } == 0 {
+            let e = io::Error::last_os_error();
+            if !(e.raw_os_error() == Some(ERROR_ALREADY_EXISTS as i32) && step.is_dir()) {
+                return Err(e);
+            }
         }
-        return Err(e);
     }
     Ok(())
 }
 
-/// Creates a new file at `path` (never an existing one) with the same private access list.
+/// Creates a new file at `path` (never an existing one, never through a link) with the
+/// same private access list.
 pub fn create_private_file(path: &Path) -> io::Result<File> {
-    create_file(path, CREATE_NEW, 0)
+    create_file(path, CREATE_NEW, FILE_FLAG_OPEN_REPARSE_POINT)
+}
+
+/// Puts the temp file in place of `path`. The standard library's rename replaces with
+/// POSIX semantics where Windows has them (Windows 10 1709 and later on NTFS), so a reader
+/// holding the old file open (authctl's readers share delete access) does not stop it;
+/// elsewhere the rename is retried for about a second while a reader finishes.
+pub fn replace(tmp: tempfile::NamedTempFile, path: &Path) -> io::Result<()> {
+    let mut tmp = tmp.into_temp_path();
+    let mut pause = std::time::Duration::from_millis(5);
+    loop {
+        match fs::rename(&tmp, path) {
+            Ok(()) => {
+                tmp.disable_cleanup(true);
+                return Ok(());
+            }
+            Err(e) if is_busy(&e) && pause < std::time::Duration::from_secs(1) => {
+                std::thread::sleep(pause);
+                pause *= 2;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Access denied or a sharing violation: what replacing a file another process has open
+/// gives without POSIX semantics.
+fn is_busy(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error().map(|c| c as u32),
+        Some(ERROR_ACCESS_DENIED | ERROR_SHARING_VIOLATION)
+    )
 }
 
 /// Opens a file for reading without following a symbolic link or junction at `path`.
@@ -399,6 +536,9 @@ impl Security {
 
     /// Why an account other than the user could `write` (or `read`) it, if one could.
     fn untrusted(&self, write: u32, read: u32) -> io::Result<Option<Untrusted>> {
+        if self.owner.is_null() {
+            return Ok(Some(Untrusted::NoSecurity));
+        }
         let owner = sid_string(self.owner)?;
         if !trusted(&owner)? {
             return Ok(Some(Untrusted::NotOwned { owner }));
@@ -409,8 +549,10 @@ impl Security {
         // SAFETY: a non-null DACL from the security descriptor we still own.
         let count = unsafe { (*self.dacl).AceCount };
         for index in 0..u32::from(count) {
-            let Some((sid, mask)) = self.allowed(index)? else {
-                continue;
+            let (sid, mask) = match self.allowed(index)? {
+                Grant::Allows(sid, mask) => (sid, mask),
+                Grant::Nothing => continue,
+                Grant::Unknown(kind) => return Ok(Some(Untrusted::UnknownEntry { kind })),
             };
             if mask & (write | read) == 0 {
                 continue;
@@ -430,27 +572,64 @@ impl Security {
 
     /// The account and rights of entry `index` when it allows something to this object
     /// (not only to what is created in it).
-    fn allowed(&self, index: u32) -> io::Result<Option<(PSID, u32)>> {
+    fn allowed(&self, index: u32) -> io::Result<Grant> {
         let mut ace = null_mut();
         // SAFETY: `index` is below the list's count; `ace` receives a pointer into it.
         if unsafe { GetAce(self.dacl, index, &mut ace) } == 0 {
             return Err(io::Error::last_os_error());
         }
+        let entry = ace as *const u8;
         // SAFETY: every entry starts with a header.
-        let header = unsafe { &*(ace as *const ACE_HEADER) };
-        if !ALLOWED_TYPES.contains(&header.AceType) || u32::from(header.AceFlags) & INHERIT_ONLY_ACE != 0 {
-            return Ok(None);
+        let header = unsafe { (entry as *const ACE_HEADER).read_unaligned() };
+        let kind = EntryKind::of(header.AceType);
+        if kind == EntryKind::GrantsNothing || u32::from(header.AceFlags) & INHERIT_ONLY_ACE != 0 {
+            return Ok(Grant::Nothing);
         }
-        // SAFETY: allow entries of these two types have this layout; the SID starts at
-        // `SidStart` and runs inside the entry.
-        let allowed = unsafe { &*(ace as *const ACCESS_ALLOWED_ACE) };
-        Ok(Some((&raw const allowed.SidStart as PSID, allowed.Mask)))
+        let sid_at = match kind {
+            EntryKind::Allows => offset_of!(ACCESS_ALLOWED_ACE, SidStart),
+            EntryKind::AllowsObject => {
+                // SAFETY: an object entry has its flags after the header and mask.
+                let flags =
+                    unsafe { (entry.add(offset_of!(ACCESS_ALLOWED_OBJECT_ACE, Flags)) as *const u32).read_unaligned() };
+                let guids = [ACE_OBJECT_TYPE_PRESENT, ACE_INHERITED_OBJECT_TYPE_PRESENT]
+                    .iter()
+                    .filter(|&&bit| flags & bit != 0)
+                    .count();
+                offset_of!(ACCESS_ALLOWED_OBJECT_ACE, ObjectType) + guids * size_of::<windows_sys::core::GUID>()
+            }
+            _ => return Ok(Grant::Unknown(header.AceType)),
+        };
+        if sid_at + 8 > usize::from(header.AceSize) {
+            return Ok(Grant::Unknown(header.AceType));
+        }
+        // SAFETY: every allow entry has its mask right after the header; the SID starts
+        // at `sid_at`, inside the entry (checked against its size above), and the pointer
+        // is derived from the entry's own.
+        let (mask, sid) = unsafe {
+            (
+                (entry.add(offset_of!(ACCESS_ALLOWED_ACE, Mask)) as *const u32).read_unaligned(),
+                entry.add(sid_at) as PSID,
+            )
+        };
+        Ok(Grant::Allows(sid, mask))
     }
 }
 
-/// The user, SYSTEM, the Administrators group, and the stand-ins for an object's owner.
+/// What one access list entry gives.
+enum Grant {
+    Allows(PSID, u32),
+    Nothing,
+    Unknown(u8),
+}
+
+/// The user, SYSTEM, the Administrators group, TrustedInstaller (which owns the system
+/// drive's root) and the stand-ins for an object's owner.
 fn trusted(sid: &str) -> io::Result<bool> {
-    Ok(matches!(sid, "S-1-5-18" | "S-1-5-32-544" | "S-1-3-0" | "S-1-3-4") || sid == user_sid()?)
+    const TRUSTED_INSTALLER: &str = "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464";
+    Ok(matches!(
+        sid,
+        "S-1-5-18" | "S-1-5-32-544" | "S-1-3-0" | "S-1-3-4" | TRUSTED_INSTALLER
+    ) || sid == user_sid()?)
 }
 
 fn sid_string(sid: PSID) -> io::Result<String> {
@@ -576,6 +755,15 @@ mod tests {
         create_private_dir(&dir).unwrap();
         create_private_dir(&dir).unwrap();
         assert_eq!(check_private_dir(&dir).unwrap(), None);
+        for created in [&dir, &tmp.path().join("a")] {
+            let security = Security::of_path(created).unwrap();
+            assert_eq!(
+                security.untrusted(DIR_WRITE, FILE_READ).unwrap(),
+                None,
+                "{}",
+                created.display()
+            );
+        }
         let file = dir.join("f");
         drop(create_private_file(&file).unwrap());
         assert_eq!(
@@ -605,6 +793,125 @@ mod tests {
         // Entries only for what is created inside do not count.
         set_access(&dir, &format!("D:P(A;;FA;;;{})(A;OICIIO;FA;;;WD)", user_sid().unwrap()));
         assert_eq!(check_private_dir(&dir).unwrap(), None);
+        // A directory above it in which others may delete, or whose access list they may
+        // change: they could put a directory of theirs in its place. (Wine keeps access
+        // lists as Unix modes, so only full access is tried here; every right is judged
+        // in `every_kind_of_access_list_entry_is_judged`.)
+        let below = dir.join("cache");
+        create_private_dir(&below).unwrap();
+        for rights in ["FA", "GA"] {
+            set_access(&dir, &format!("D:P(A;;FA;;;{})(A;;{rights};;;WD)", user_sid().unwrap()));
+            let why = check_private_dir(&below).unwrap().unwrap();
+            let Untrusted::Above { parent, why: inner } = &why else {
+                panic!("{why:?}")
+            };
+            assert_eq!(
+                (parent, &**inner),
+                (&dir, &Untrusted::Writable { by: "S-1-1-0".into() })
+            );
+            assert!(
+                why.to_string()
+                    .starts_with(&format!("the directory {} above it: ", dir.display()))
+            );
+        }
+    }
+
+    /// A SID of one sub-authority, as bytes.
+    fn sid(authority: u8, sub: u32) -> Vec<u8> {
+        let mut bytes = vec![1, 1, 0, 0, 0, 0, 0, authority];
+        bytes.extend(sub.to_le_bytes());
+        bytes
+    }
+
+    /// An access list entry, as bytes; `object` gives an object entry's flags (and as many
+    /// GUIDs as they announce).
+    fn entry(kind: u8, mask: u32, object: Option<u32>, sid: &[u8]) -> Vec<u8> {
+        let mut body = mask.to_le_bytes().to_vec();
+        if let Some(flags) = object {
+            body.extend(flags.to_le_bytes());
+            body.extend(vec![0xab; 16 * flags.count_ones() as usize]);
+        }
+        body.extend(sid);
+        let mut bytes = vec![kind, 0];
+        bytes.extend(((4 + body.len()) as u16).to_le_bytes());
+        bytes.extend(body);
+        bytes
+    }
+
+    /// How a directory owned by SYSTEM with these entries is judged.
+    fn judge(entries: &[Vec<u8>]) -> Option<Untrusted> {
+        judge_for(DIR_WRITE, entries)
+    }
+
+    /// The same, counting `write` as the rights that matter.
+    fn judge_for(write: u32, entries: &[Vec<u8>]) -> Option<Untrusted> {
+        let body = entries.concat();
+        let mut bytes = vec![4, 0];
+        bytes.extend(((8 + body.len()) as u16).to_le_bytes());
+        bytes.extend((entries.len() as u16).to_le_bytes());
+        bytes.extend([0, 0]);
+        bytes.extend(body);
+        // u32s: an access list is aligned for its fields.
+        let mut acl = vec![0u32; bytes.len().div_ceil(4)];
+        // SAFETY: `acl` has room for every byte.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), acl.as_mut_ptr().cast(), bytes.len()) };
+        let mut owner = sid(5, 18);
+        let security = Security {
+            _descriptor: Local(null_mut()),
+            owner: owner.as_mut_ptr().cast(),
+            dacl: acl.as_mut_ptr().cast(),
+        };
+        security.untrusted(write, 0).unwrap()
+    }
+
+    /// Object entries, with and without their GUIDs, grant as plain ones do; entries that
+    /// deny grant nothing; a kind authctl does not know is refused.
+    #[test]
+    fn every_kind_of_access_list_entry_is_judged() {
+        let everyone = sid(1, 0);
+        let system = entry(0, GENERIC_ALL, None, &sid(5, 18));
+        let writable = Some(Untrusted::Writable { by: "S-1-1-0".into() });
+        assert_eq!(judge(std::slice::from_ref(&system)), None);
+        assert_eq!(judge(&[system.clone(), entry(0, 0x2, None, &everyone)]), writable);
+        for flags in [0, 1, 2, 3] {
+            let object = entry(5, 0x2, Some(flags), &everyone);
+            assert_eq!(judge(&[system.clone(), object]), writable, "flags {flags}");
+            let callback = entry(11, 0x2, Some(flags), &everyone);
+            assert_eq!(judge(&[system.clone(), callback]), writable, "flags {flags}");
+            let reads = entry(5, FILE_READ_DATA, Some(flags), &everyone);
+            assert_eq!(judge(&[system.clone(), reads]), None, "flags {flags}");
+        }
+        assert_eq!(judge(&[entry(1, GENERIC_ALL, None, &everyone), system.clone()]), None);
+        assert_eq!(
+            judge(&[system.clone(), entry(4, 0x2, None, &everyone)]),
+            Some(Untrusted::UnknownEntry { kind: 4 })
+        );
+        let mut cut_short = entry(5, 0x2, Some(3), &everyone);
+        cut_short[2] = 20;
+        cut_short.truncate(20);
+        assert_eq!(
+            judge(&[system.clone(), cut_short]),
+            Some(Untrusted::UnknownEntry { kind: 5 })
+        );
+        // Above the cache: deleting in it or changing its access list counts; listing it
+        // or adding to it does not.
+        for mask in [FILE_DELETE_CHILD, WRITE_DAC, WRITE_OWNER, GENERIC_ALL] {
+            let parent = [system.clone(), entry(0, mask, None, &everyone)];
+            assert_eq!(judge_for(PARENT_WRITE, &parent), writable, "{mask:#x}");
+        }
+        for mask in [0x1, 0x2, 0x4, GENERIC_READ] {
+            let parent = [system.clone(), entry(0, mask, None, &everyone)];
+            assert_eq!(judge_for(PARENT_WRITE, &parent), None, "{mask:#x}");
+        }
+        let no_security = Security {
+            _descriptor: Local(null_mut()),
+            owner: null_mut(),
+            dacl: null_mut(),
+        };
+        assert_eq!(
+            no_security.untrusted(DIR_WRITE, 0).unwrap(),
+            Some(Untrusted::NoSecurity)
+        );
     }
 
     /// The Credential Manager holds 2560 bytes (1280 UTF-16 characters) a credential: a
@@ -632,6 +939,35 @@ mod tests {
         assert_eq!(store.read(&slot).unwrap().expose(), "short");
         store.forget(&slot);
         assert!(store.read(&slot).is_none());
+    }
+
+    /// A reader that has the old file open while it is replaced, sharing everything (as
+    /// authctl's readers do) or only reading: the write waits for it, briefly, when Windows
+    /// (or Wine) has no POSIX rename semantics; with them it does not wait at all.
+    #[test]
+    fn a_file_being_read_is_still_replaced() {
+        use std::os::windows::fs::OpenOptionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("x.json");
+        let write = |bytes: &[u8]| crate::platform::write_atomically(tmp.path(), &path, bytes);
+        let held_for_a_moment = |file: File| {
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                drop(file);
+            })
+        };
+        write(b"1").unwrap();
+        let reader = held_for_a_moment(open_no_follow(&path).unwrap());
+        write(b"2").unwrap();
+        reader.join().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"2");
+        let mut share_read = OpenOptions::new();
+        share_read.read(true).share_mode(FILE_SHARE_READ);
+        let reader = held_for_a_moment(share_read.open(&path).unwrap());
+        write(b"3").unwrap();
+        reader.join().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"3");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "no temp file left");
     }
 
     #[test]
