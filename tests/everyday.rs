@@ -357,6 +357,41 @@ impl Running {
     }
 }
 
+/// `authctl -v watch mg --file FILE` with the test secret, its stderr in a file beside it.
+struct Watching {
+    child: Running,
+    log: std::path::PathBuf,
+}
+
+impl Watching {
+    fn start(env: &TestEnv, file: &std::path::Path) -> Watching {
+        let log = env.dir.path().join("watch.log");
+        let child = std_cmd(env)
+            .args(["-v", "watch", "mg", "--file"])
+            .arg(file)
+            .env("AUTHCTL_SECRET_MG", "test-secret")
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        Watching {
+            child: Running(child),
+            log,
+        }
+    }
+
+    /// What it has said on stderr so far.
+    fn said(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap()
+    }
+
+    /// Stops it, asserts that it stopped cleanly, and gives what it said.
+    fn stop(mut self) -> String {
+        let status = self.child.stop();
+        assert!(status.success(), "{}", self.said());
+        self.said()
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -368,22 +403,11 @@ impl Drop for Running {
 fn watch_replaces_the_file_before_a_short_lived_token_expires() {
     let server = MockServer::start();
     let first = jwt_expiring_in(4);
-    let mut login = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": first }));
-    });
+    let mut login = midigator_auth(&server, &first);
     let env = midigator_env(&server);
     let file = env.dir.path().join("run/token");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    let mut child = Running(
-        std_cmd(&env)
-            .args(["-v", "watch", "mg", "--file"])
-            .arg(&file)
-            .env("AUTHCTL_SECRET_MG", "test-secret")
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let watching = Watching::start(&env, &file);
     eventually("the first token is written", || {
         std::fs::read_to_string(&file).is_ok_and(|t| t == format!("{first}\n"))
     });
@@ -396,7 +420,7 @@ fn watch_replaces_the_file_before_a_short_lived_token_expires() {
         std::fs::read_to_string(&file).is_ok_and(|t| t == format!("{second}\n"))
     });
     assert!(jwt_is_still_valid(&first), "renewed before the first token expired");
-    assert!(child.stop().success());
+    watching.stop();
     renewal.assert_calls(1);
 }
 
@@ -412,21 +436,10 @@ fn jwt_is_still_valid(token: &str) -> bool {
 fn watch_keeps_the_old_file_while_a_renewal_fails_and_retries() {
     let server = MockServer::start();
     let first = jwt_expiring_in(4);
-    let mut login = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": first }));
-    });
+    let mut login = midigator_auth(&server, &first);
     let env = midigator_env(&server);
     let file = env.dir.path().join("token");
-    let mut child = Running(
-        std_cmd(&env)
-            .args(["watch", "mg", "--file"])
-            .arg(&file)
-            .env("AUTHCTL_SECRET_MG", "test-secret")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
+    let watching = Watching::start(&env, &file);
     eventually("the first token is written", || file.exists());
     login.delete();
     let failing = midigator_answer(&server, 503, "application/json", r#"{"message": "maintenance"}"#);
@@ -436,10 +449,7 @@ fn watch_keeps_the_old_file_while_a_renewal_fails_and_retries() {
         format!("{first}\n"),
         "the old file stays"
     );
-    let status = child.stop();
-    let mut said = String::new();
-    std::io::Read::read_to_string(&mut child.0.stderr.take().unwrap(), &mut said).unwrap();
-    assert!(status.success(), "{said}");
+    let said = watching.stop();
     assert!(
         said.contains("renewal failed") && said.contains("retrying in"),
         "{said}"
@@ -450,21 +460,10 @@ fn watch_keeps_the_old_file_while_a_renewal_fails_and_retries() {
 fn watch_retries_a_renewed_token_it_could_not_write() {
     let server = MockServer::start();
     let first = jwt_expiring_in(4);
-    let mut login = server.mock(|when, then| {
-        when.method(POST).path("/auth");
-        then.status(200).json_body(json!({ "token": first }));
-    });
+    let mut login = midigator_auth(&server, &first);
     let env = midigator_env(&server);
     let file = env.dir.path().join("token");
-    let mut child = Running(
-        std_cmd(&env)
-            .args(["watch", "mg", "--file"])
-            .arg(&file)
-            .env("AUTHCTL_SECRET_MG", "test-secret")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
+    let watching = Watching::start(&env, &file);
     eventually("the first token is written", || file.exists());
     // A directory where the file was: the renewed token cannot be put in place.
     std::fs::remove_file(&file).unwrap();
@@ -472,16 +471,14 @@ fn watch_retries_a_renewed_token_it_could_not_write() {
     login.delete();
     let second = jwt_expiring_in(3600);
     let renewal = midigator_auth(&server, &second);
-    eventually("a renewal was made", || renewal.calls() > 0);
+    eventually("the write failed", || watching.said().contains("cannot write"));
+    assert_eq!(renewal.calls(), 1);
     std::fs::remove_dir_all(&file).unwrap();
     eventually("the renewed token is written on a retry", || {
         std::fs::read_to_string(&file).is_ok_and(|t| t == format!("{second}\n"))
     });
-    let status = child.stop();
-    let mut said = String::new();
-    std::io::Read::read_to_string(&mut child.0.stderr.take().unwrap(), &mut said).unwrap();
-    assert!(status.success(), "{said}");
-    assert!(said.contains("cannot write") && said.contains("retrying in"), "{said}");
+    let said = watching.stop();
+    assert!(said.contains("retrying in"), "{said}");
 }
 
 // demo and man
