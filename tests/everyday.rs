@@ -399,21 +399,27 @@ impl Drop for Running {
     }
 }
 
-#[test]
-fn watch_replaces_the_file_before_a_short_lived_token_expires() {
-    let server = MockServer::start();
+/// `watch` on a Midigator profile whose first token ends in 4 s, once that token is in
+/// the file; `server` no longer answers logins.
+fn watching_a_token_about_to_expire(server: &MockServer) -> (TestEnv, std::path::PathBuf, Watching, String) {
     let first = jwt_expiring_in(4);
-    let mut login = midigator_auth(&server, &first);
-    let env = midigator_env(&server);
-    let file = env.dir.path().join("run/token");
-    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let mut login = midigator_auth(server, &first);
+    let env = midigator_env(server);
+    let file = env.dir.path().join("token");
     let watching = Watching::start(&env, &file);
     eventually("the first token is written", || {
         std::fs::read_to_string(&file).is_ok_and(|t| t == format!("{first}\n"))
     });
+    login.delete();
+    (env, file, watching, first)
+}
+
+#[test]
+fn watch_replaces_the_file_before_a_short_lived_token_expires() {
+    let server = MockServer::start();
+    let (_env, file, watching, first) = watching_a_token_about_to_expire(&server);
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
     // The next token replaces it while the first one is still valid.
-    login.delete();
     let second = jwt_expiring_in(3600);
     let renewal = midigator_auth(&server, &second);
     eventually("the renewed token is written", || {
@@ -435,13 +441,7 @@ fn jwt_is_still_valid(token: &str) -> bool {
 #[test]
 fn watch_keeps_the_old_file_while_a_renewal_fails_and_retries() {
     let server = MockServer::start();
-    let first = jwt_expiring_in(4);
-    let mut login = midigator_auth(&server, &first);
-    let env = midigator_env(&server);
-    let file = env.dir.path().join("token");
-    let watching = Watching::start(&env, &file);
-    eventually("the first token is written", || file.exists());
-    login.delete();
+    let (_env, file, watching, first) = watching_a_token_about_to_expire(&server);
     let failing = midigator_answer(&server, 503, "application/json", r#"{"message": "maintenance"}"#);
     eventually("a renewal was tried", || failing.calls() > 0);
     assert_eq!(
@@ -459,16 +459,10 @@ fn watch_keeps_the_old_file_while_a_renewal_fails_and_retries() {
 #[test]
 fn watch_retries_a_renewed_token_it_could_not_write() {
     let server = MockServer::start();
-    let first = jwt_expiring_in(4);
-    let mut login = midigator_auth(&server, &first);
-    let env = midigator_env(&server);
-    let file = env.dir.path().join("token");
-    let watching = Watching::start(&env, &file);
-    eventually("the first token is written", || file.exists());
+    let (_env, file, watching, _) = watching_a_token_about_to_expire(&server);
     // A directory where the file was: the renewed token cannot be put in place.
     std::fs::remove_file(&file).unwrap();
     std::fs::create_dir_all(file.join("in-the-way")).unwrap();
-    login.delete();
     let second = jwt_expiring_in(3600);
     let renewal = midigator_auth(&server, &second);
     eventually("the write failed", || watching.said().contains("cannot write"));
