@@ -175,13 +175,20 @@ enum Input {
 
 impl Input {
     /// A regular file is read as needed; anything else (a pipe from `<(…)`, a FIFO,
-    /// `/dev/stdin`) cannot seek, and is read whole now.
-    fn of(mut file: File) -> std::io::Result<Input> {
+    /// `/dev/stdin`) cannot seek, and is read whole now, up to `MAX_STREAMED` bytes.
+    fn of(file: File) -> std::io::Result<Input> {
+        const MAX_STREAMED: u64 = 16 * 1024 * 1024;
         if file.metadata()?.is_file() {
             return Ok(Input::File(file));
         }
         let mut text = String::new();
-        file.read_to_string(&mut text)?;
+        file.take(MAX_STREAMED + 1).read_to_string(&mut text)?;
+        if text.len() as u64 > MAX_STREAMED {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "it is not a regular file and goes on past 16 MiB",
+            ));
+        }
         Ok(Input::Text(Box::leak(text.into_boxed_str())))
     }
 
@@ -400,7 +407,10 @@ impl Config {
             return None;
         }
         let input = self.input.as_ref()?;
-        let outline = Outline::scan(&mut input.reader())?;
+        // From the start, as the full parse reads it, wherever an earlier call left off.
+        let mut reader = input.reader();
+        reader.seek(SeekFrom::Start(0)).ok()?;
+        let outline = Outline::scan(&mut reader)?;
         // A section is parsed on its own: its spans, and the places in any error, are
         // within it. No error from here is shown: the full parse gives it, with its place.
         let parse = |text: &'static str, key: &str| {
@@ -960,6 +970,37 @@ mod tests {
         let cfg = Config::read_lazily(Path::new("/c.toml"), Some(broken));
         assert!(cfg.profile("a").is_ok(), "the quick path still reads a");
         assert!(cfg.secret_envs().is_err());
+    }
+
+    /// Each lookup reads the file from its start, as the full parse does, and a file with
+    /// a profile given twice is refused however the lookups go.
+    #[test]
+    fn every_lookup_reads_the_file_from_its_start() {
+        let b = |url: &str| format!("[profiles.b]\nprovider = \"midigator\"\nbase_url = \"{url}\"\n");
+        let a = "[profiles.a]\nprovider = \"midigator\"\nbase_url = \"https://a.invalid\"\n";
+        let text = format!(
+            "{}[defaults]\ntimeout = \"7s\"\n{a}{}",
+            b("https://one.invalid"),
+            b("https://two.invalid")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, text).unwrap();
+        let cfg = Config::load(Some(&path)).unwrap();
+        assert_eq!(cfg.profile("a").unwrap().timeout, Duration::from_secs(7));
+        let err = cfg.profile("b").unwrap_err().to_string();
+        assert!(err.contains("duplicate"), "{err}");
+    }
+
+    /// Above the first header TOML allows comments without control characters; a file
+    /// the quick path cannot vouch for that way is parsed whole, and refused.
+    #[test]
+    fn control_characters_above_the_first_header_are_left_to_the_full_parse() {
+        for above in ["\x0c\n", "# a \x01 comment\n", "\x0b\n"] {
+            let text = format!("{above}[profiles.a]\nprovider = \"midigator\"\nbase_url = \"https://a.invalid\"\n");
+            let cfg = Config::read_lazily(Path::new("/c.toml"), Some(text));
+            assert!(cfg.profile("a").is_err(), "{above:?}");
+        }
     }
 
     #[test]

@@ -143,12 +143,22 @@ impl Outline {
         input.seek(SeekFrom::Start(start)).map_err(|_| Unsure)?;
         input.read_exact(&mut bytes).map_err(|_| Unsure)?;
         let text = String::from_utf8(bytes).map_err(|_| Unsure)?;
-        // The file may have changed since the scan: the header must still be the one.
-        let at = text.find('[').ok_or(Unsure)?;
-        match header(&text.as_bytes()[at..]) == Some(name.as_bytes()) {
-            true => Ok(Some(Box::leak(text.into_boxed_str()))),
-            false => Err(Unsure),
+        // The file may have changed since the scan: it must be as long, the section must
+        // still open with its header and end where the next one starts.
+        if input.seek(SeekFrom::End(0)).map_err(|_| Unsure)? != self.len
+            || header_at(text.as_bytes()) != Some(name.as_bytes())
+        {
+            return Err(Unsure);
         }
+        if let Some(next) = self.headers.iter().find(|h| h.line == end) {
+            let mut line = vec![0; usize::try_from((self.len - end).min(4096)).map_err(|_| Unsure)?];
+            input.seek(SeekFrom::Start(end)).map_err(|_| Unsure)?;
+            input.read_exact(&mut line).map_err(|_| Unsure)?;
+            if header_at(&line).map(key) != Some(next.key) {
+                return Err(Unsure);
+            }
+        }
+        Ok(Some(Box::leak(text.into_boxed_str())))
     }
 }
 
@@ -183,11 +193,20 @@ fn header(line: &[u8]) -> Option<&[u8]> {
     matches!(tail.get(blanks), None | Some(b'\n' | b'\r' | b'#')).then_some(name)
 }
 
-/// Blank lines and comments only: nothing may come above the first header.
+/// The header of a line that opens with blanks and then a header.
+fn header_at(line: &[u8]) -> Option<&[u8]> {
+    let blanks = line.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    header(&line[blanks..])
+}
+
+/// Blank lines and comments only, as TOML has them (no control characters but tabs):
+/// nothing else may come above the first header.
 fn only_comments(text: &[u8]) -> bool {
     text.split(|&b| b == b'\n').all(|line| {
-        let line = line.trim_ascii();
-        line.is_empty() || line.starts_with(b"#")
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let blanks = line.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+        let rest = &line[blanks..];
+        rest.is_empty() || rest.starts_with(b"#") && rest.iter().all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
     })
 }
 
@@ -278,5 +297,20 @@ mod tests {
         let after = "[profiles.b]\nk = 2\n[profiles.a]\nk = 1\n";
         let o = outline(before).unwrap();
         assert_eq!(o.section(&mut Cursor::new(after.as_bytes()), "a"), Err(Unsure));
+        // As long as before, the header still in the range, but moved down: the section
+        // would be cut short.
+        let moved = "k\n[profiles.a]\nk = 1\n[profiles.b]\nk  \n";
+        assert_eq!(moved.len(), before.len());
+        assert_eq!(o.section(&mut Cursor::new(moved.as_bytes()), "a"), Err(Unsure));
+        // The next header gone, the section now running on.
+        let longer = "[profiles.a]\nk = 1\n#profiles.b]\nk = 2\n";
+        assert_eq!(o.section(&mut Cursor::new(longer.as_bytes()), "a"), Err(Unsure));
+        // Grown or shrunk.
+        let grown = format!("{before}\n");
+        assert_eq!(o.section(&mut Cursor::new(grown.as_bytes()), "a"), Err(Unsure));
+        assert_eq!(
+            o.section(&mut Cursor::new(before.as_bytes()), "a"),
+            Ok(Some("[profiles.a]\nk = 1\n"))
+        );
     }
 }

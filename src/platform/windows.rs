@@ -176,16 +176,20 @@ impl EntryKind {
 /// `Ok(None)` also when it does not exist yet and may be created.
 pub fn check_private_dir(dir: &Path) -> io::Result<Option<Untrusted>> {
     let absolute = std::path::absolute(dir)?;
+    let mut linked = false;
     for step in absolute.ancestors() {
         match fs::symlink_metadata(step) {
-            Ok(m) if m.file_type().is_symlink() => match link_owner(step)? {
-                Some(owner) if trusted(&owner)? => {}
-                Some(owner) => {
-                    let link = step.to_path_buf();
-                    return Ok(Some(Untrusted::LinkNotOwned { link, owner }));
+            Ok(m) if m.file_type().is_symlink() => {
+                linked = true;
+                match link_owner(step)? {
+                    Some(owner) if trusted(&owner)? => {}
+                    Some(owner) => {
+                        let link = step.to_path_buf();
+                        return Ok(Some(Untrusted::LinkNotOwned { link, owner }));
+                    }
+                    None => return Ok(Some(Untrusted::NoSecurity)),
                 }
-                None => return Ok(Some(Untrusted::NoSecurity)),
-            },
+            }
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
@@ -200,7 +204,28 @@ pub fn check_private_dir(dir: &Path) -> io::Result<Option<Untrusted>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
-    for parent in absolute.ancestors().skip(1).filter(|p| p.is_dir()) {
+    if let Some(why) = absolute.parent().map(untrusted_from).transpose()?.flatten() {
+        return Ok(Some(why));
+    }
+    // Through a link, the folders the directory really is in count too.
+    if linked && let Some(existing) = absolute.ancestors().find(|p| p.exists()) {
+        let real = fs::canonicalize(existing)?;
+        let parents = if existing == absolute {
+            real.parent()
+        } else {
+            Some(real.as_path())
+        };
+        if let Some(parents) = parents {
+            return untrusted_from(parents);
+        }
+    }
+    Ok(None)
+}
+
+/// Why `first`, or a directory above it, is not safe to be in: another account may delete
+/// in it or change its access list.
+fn untrusted_from(first: &Path) -> io::Result<Option<Untrusted>> {
+    for parent in first.ancestors().filter(|p| p.is_dir()) {
         if let Some(why) = Security::of_path(parent)?.untrusted(PARENT_WRITE, 0)? {
             let parent = parent.to_path_buf();
             return Ok(Some(Untrusted::Above {
@@ -585,12 +610,18 @@ impl Security {
         if kind == EntryKind::GrantsNothing || u32::from(header.AceFlags) & INHERIT_ONLY_ACE != 0 {
             return Ok(Grant::Nothing);
         }
+        // Every read below stays inside the entry: `size` bytes from `entry`.
+        let size = usize::from(header.AceSize);
+        let read_u32 = |at: usize| {
+            // SAFETY: the caller checked that `at + 4 <= size`; unaligned reads.
+            (at + 4 <= size).then(|| unsafe { (entry.add(at) as *const u32).read_unaligned() })
+        };
         let sid_at = match kind {
             EntryKind::Allows => offset_of!(ACCESS_ALLOWED_ACE, SidStart),
             EntryKind::AllowsObject => {
-                // SAFETY: an object entry has its flags after the header and mask.
-                let flags =
-                    unsafe { (entry.add(offset_of!(ACCESS_ALLOWED_OBJECT_ACE, Flags)) as *const u32).read_unaligned() };
+                let Some(flags) = read_u32(offset_of!(ACCESS_ALLOWED_OBJECT_ACE, Flags)) else {
+                    return Ok(Grant::Unknown(header.AceType));
+                };
                 let guids = [ACE_OBJECT_TYPE_PRESENT, ACE_INHERITED_OBJECT_TYPE_PRESENT]
                     .iter()
                     .filter(|&&bit| flags & bit != 0)
@@ -599,18 +630,20 @@ impl Security {
             }
             _ => return Ok(Grant::Unknown(header.AceType)),
         };
-        if sid_at + 8 > usize::from(header.AceSize) {
+        // A SID: revision, sub-authority count, 6 bytes of authority, 4 bytes a
+        // sub-authority; all of it inside the entry.
+        let sub_authorities = (sid_at + 2 <= size)
+            // SAFETY: checked to be inside the entry.
+            .then(|| usize::from(unsafe { *entry.add(sid_at + 1) }));
+        let (Some(mask), Some(count)) = (read_u32(offset_of!(ACCESS_ALLOWED_ACE, Mask)), sub_authorities) else {
+            return Ok(Grant::Unknown(header.AceType));
+        };
+        if sid_at + 8 + 4 * count > size {
             return Ok(Grant::Unknown(header.AceType));
         }
-        // SAFETY: every allow entry has its mask right after the header; the SID starts
-        // at `sid_at`, inside the entry (checked against its size above), and the pointer
-        // is derived from the entry's own.
-        let (mask, sid) = unsafe {
-            (
-                (entry.add(offset_of!(ACCESS_ALLOWED_ACE, Mask)) as *const u32).read_unaligned(),
-                entry.add(sid_at) as PSID,
-            )
-        };
+        // SAFETY: the SID lies inside the entry (checked above); the pointer is derived
+        // from the entry's own.
+        let sid = unsafe { entry.add(sid_at) } as PSID;
         Ok(Grant::Allows(sid, mask))
     }
 }
@@ -903,6 +936,19 @@ mod tests {
             let parent = [system.clone(), entry(0, mask, None, &everyone)];
             assert_eq!(judge_for(PARENT_WRITE, &parent), None, "{mask:#x}");
         }
+        // Entries too short for what they announce are not read past their end.
+        let mut no_flags = entry(5, 0x2, None, &[]);
+        no_flags[2] = 8;
+        assert_eq!(
+            judge(&[system.clone(), no_flags]),
+            Some(Untrusted::UnknownEntry { kind: 5 })
+        );
+        let mut long_sid = everyone.clone();
+        long_sid[1] = 5;
+        assert_eq!(
+            judge(&[system.clone(), entry(0, 0x2, None, &long_sid)]),
+            Some(Untrusted::UnknownEntry { kind: 0 })
+        );
         let no_security = Security {
             _descriptor: Local(null_mut()),
             owner: null_mut(),
@@ -939,6 +985,30 @@ mod tests {
         assert_eq!(store.read(&slot).unwrap().expose(), "short");
         store.forget(&slot);
         assert!(store.read(&slot).is_none());
+    }
+
+    /// Through a link of the user's own, the folders the cache really is in are judged.
+    #[test]
+    fn the_folders_behind_a_link_count() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shared = tmp.path().join("shared");
+        let real = shared.join("cache");
+        create_private_dir(&real).unwrap();
+        set_access(&shared, &format!("D:P(A;;FA;;;{})(A;;FA;;;WD)", user_sid().unwrap()));
+        let link = tmp.path().join("link");
+        // Links need a privilege (or developer mode) on Windows, and Wine 8 makes ones it
+        // cannot follow: where there is no working link, there is nothing to judge.
+        if std::os::windows::fs::symlink_dir(&real, &link).is_err() || !link.is_dir() {
+            eprintln!("no working directory links here; skipped");
+            return;
+        }
+        let why = check_private_dir(&link).unwrap().unwrap();
+        let Untrusted::Above { parent, .. } = &why else {
+            panic!("{why:?}")
+        };
+        assert_eq!(fs::canonicalize(parent).unwrap(), fs::canonicalize(&shared).unwrap());
+        set_access(&shared, &format!("D:P(A;;FA;;;{})", user_sid().unwrap()));
+        assert_eq!(check_private_dir(&link).unwrap(), None);
     }
 
     /// A reader that has the old file open while it is replaced, sharing everything (as
