@@ -35,7 +35,7 @@ pub fn exec(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let (program, rest) = args.command.split_first().expect("clap requires a command");
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    scrub_child_env(&mut cmd, &ctx.config()?.secret_envs()?);
+    scrub_child_env(&mut cmd, &ctx.secret_envs()?);
     cmd.env(&args.env, obtained.record.access_token.as_str());
     for (name, value) in profile.provider().api_headers() {
         cmd.env(header_variable(name), value);
@@ -50,7 +50,7 @@ pub fn curl(ctx: &Context, args: &CurlArgs) -> Result<i32> {
     let mut cmd = Command::new(platform::CURL);
     cmd.arg("-K").arg(pipe.path()).args(&args.args);
     pipe.attach(&mut cmd);
-    scrub_child_env(&mut cmd, &ctx.config()?.secret_envs()?);
+    scrub_child_env(&mut cmd, &ctx.secret_envs()?);
     let hint =
         " (is curl installed? e.g. `apt-get install curl`, `brew install curl`; Windows 10 and later ship curl.exe)";
     run(

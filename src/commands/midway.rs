@@ -190,7 +190,7 @@ fn sign_in(
     })?;
     let listening = browser::Listening::bind(return_url.get_ref())?;
     // The browser opener gets no secret: not even from a variable a profile names.
-    let secret_envs = if open { Some(ctx.config()?.secret_envs()?) } else { None };
+    let secret_envs = if open { Some(ctx.secret_envs()?) } else { None };
     let token = listening.receive(&midway.authenticate_url(&app_id), secret_envs.as_deref(), wait)?;
     // The token is of the app it was asked for: with --app-id, bound to that app, so the
     // profile's own app never gets it from the cache.

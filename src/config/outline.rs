@@ -128,35 +128,31 @@ impl Outline {
                 if found.is_some() {
                     return Err(Unsure);
                 }
-                let end = self.headers.get(i + 1).map_or(self.len, |next| next.line);
-                found = Some((h.line, end));
+                found = Some((h.line, self.headers.get(i + 1)));
             }
         }
-        let Some((start, end)) = found else {
+        let Some((start, next)) = found else {
             return Ok(None);
         };
+        let end = next.map_or(self.len, |n| n.line);
         let len = usize::try_from(end - start)
             .ok()
             .filter(|&l| l <= MAX_LINE)
             .ok_or(Unsure)?;
-        let mut bytes = vec![0; len];
+        // The section and, in the same read, the start of the next header's line.
+        let tail = next.map_or(0, |_| (self.len - end).min(4096) as usize);
+        let mut bytes = vec![0; len + tail];
         input.seek(SeekFrom::Start(start)).map_err(|_| Unsure)?;
         input.read_exact(&mut bytes).map_err(|_| Unsure)?;
+        let line = bytes.split_off(len);
         let text = String::from_utf8(bytes).map_err(|_| Unsure)?;
         // The file may have changed since the scan: it must be as long, the section must
         // still open with its header and end where the next one starts.
         if input.seek(SeekFrom::End(0)).map_err(|_| Unsure)? != self.len
             || header_at(text.as_bytes()) != Some(name.as_bytes())
+            || next.is_some_and(|n| header_at(&line).map(key) != Some(n.key))
         {
             return Err(Unsure);
-        }
-        if let Some(next) = self.headers.iter().find(|h| h.line == end) {
-            let mut line = vec![0; usize::try_from((self.len - end).min(4096)).map_err(|_| Unsure)?];
-            input.seek(SeekFrom::Start(end)).map_err(|_| Unsure)?;
-            input.read_exact(&mut line).map_err(|_| Unsure)?;
-            if header_at(&line).map(key) != Some(next.key) {
-                return Err(Unsure);
-            }
         }
         Ok(Some(Box::leak(text.into_boxed_str())))
     }
