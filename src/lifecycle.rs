@@ -89,6 +89,9 @@ pub struct Seams<'a> {
     pub cache: &'a dyn TokenCache,
     pub credentials: &'a dyn CredentialStore,
     pub secret: &'a dyn SecretSource,
+    /// Whether the config as a whole may be used to renew a token (`Config::vouch`):
+    /// asked before anything is sent, never on the cached path.
+    pub vouch: &'a dyn Fn() -> Result<()>,
 }
 
 /// How long a renewal may take, and so how long to wait for another process's: a
@@ -258,9 +261,11 @@ impl Run<'_> {
     }
 
     /// The profile's lock, waited for as long as a renewal may take (see
-    /// `lock_patience`). A lock that cannot be taken at all (a read-only cache) does not
-    /// stop the renewal.
+    /// `lock_patience`), once the config is vouched for: every renewal comes here
+    /// first. A lock that cannot be taken at all (a read-only cache) does not stop the
+    /// renewal.
     fn lock(&self) -> Result<Lock> {
+        (self.seams.vouch)()?;
         match self.seams.cache.lock(&self.profile.name, self.seams.patience) {
             Ok(lock) => Ok(lock),
             Err(e @ (CacheError::LockTimeout { .. } | CacheError::Untrusted { .. } | CacheError::NoHome)) => {
@@ -774,8 +779,7 @@ mod tests {
     impl World {
         fn new(toml: &str, name: &str) -> World {
             World {
-                profile: Config::parse(Path::new("/t.toml"), toml)
-                    .unwrap()
+                profile: Config::from_text(Path::new("/t.toml"), Some(toml.to_string()))
                     .profile(name)
                     .unwrap(),
                 script: Script::default(),
@@ -808,6 +812,7 @@ mod tests {
                 cache: &self.cache,
                 credentials: &self.vault,
                 secret: &self.secret,
+                vouch: &|| Ok(()),
             };
             obtain(&self.profile, &Ask::new(mode), &seams)
         }

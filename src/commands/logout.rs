@@ -9,7 +9,7 @@ use crate::keyring;
 
 pub fn run(config: &Config, args: &LogoutArgs) -> Result<()> {
     let names: Vec<String> = if args.all {
-        config.names()?.into_iter().map(str::to_string).collect()
+        config.names()?
     } else {
         vec![config.resolve(args.profile.as_deref())?.name]
     };
