@@ -774,6 +774,8 @@ mod tests {
         cache: Memory,
         vault: Vault,
         secret: Asked,
+        /// The rest of the config has an error: `vouch` refuses.
+        broken: Cell<bool>,
     }
 
     impl World {
@@ -787,6 +789,7 @@ mod tests {
                 cache: Memory::default(),
                 vault: Vault::default(),
                 secret: Asked::default(),
+                broken: Cell::new(false),
             }
         }
 
@@ -812,7 +815,14 @@ mod tests {
                 cache: &self.cache,
                 credentials: &self.vault,
                 secret: &self.secret,
-                vouch: &|| Ok(()),
+                vouch: &|| match self.broken.get() {
+                    false => Ok(()),
+                    true => Err(ConfigError::Profile {
+                        profile: "other".into(),
+                        problem: "broken".into(),
+                    }
+                    .into()),
+                },
             };
             obtain(&self.profile, &Ask::new(mode), &seams)
         }
@@ -879,6 +889,20 @@ mod tests {
         );
         assert!(w.script.paths().is_empty());
         assert_eq!(w.secret.0.get(), 0);
+    }
+
+    #[test]
+    fn a_config_the_lifecycle_cannot_vouch_for_serves_only_a_cached_token() {
+        let w = World::oauth2();
+        w.broken.set(true);
+        w.cached("cached-1", 600.0, true);
+        w.stored(RT, "rt-1");
+        assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "cached-1");
+        for mode in [Mode::ForceRefresh, Mode::Login, Mode::RefreshOnly] {
+            assert_eq!(w.obtain(mode).unwrap_err().exit(), Exit::Config, "{mode:?}");
+        }
+        assert!(w.script.paths().is_empty(), "nothing was sent");
+        assert_eq!(w.secret.0.get(), 0, "the secret was not even looked up");
     }
 
     #[test]
