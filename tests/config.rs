@@ -123,7 +123,16 @@ fn config_flag_beats_the_environment_and_the_platform_dir_is_last() {
 #[test]
 fn init_writes_a_starter_that_parses_and_never_overwrites() {
     let env = TestEnv::empty();
-    env.cmd().args(["config", "init"]).assert().success();
+    // Whatever the umask, the starter is the user's alone: a config others may write
+    // would be refused.
+    let mut sh = assert_cmd::Command::new("sh");
+    isolate(&mut sh, env.dir.path());
+    sh.env("AUTHCTL_CONFIG", env.config_path())
+        .args(["-c", &format!("umask 000; exec '{}' config init", bin().display())])
+        .assert()
+        .success();
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(env.config_path()).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
     let text = std::fs::read_to_string(env.config_path()).unwrap();
     assert!(text.contains("# provider = \"midigator\""), "{text}");
     env.cmd()
