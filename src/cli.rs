@@ -46,7 +46,7 @@ Secrets are never taken as arguments and never printed. See SECURITY.md for the 
 
 /// Bearer tokens for the APIs you integrate with: secrets in the OS keyring, tokens
 /// cached until they expire, printed the way scripts, people and CI need them.
-#[derive(Debug, Parser)]
+#[derive(Debug, PartialEq, Parser)]
 #[command(
     name = "authctl",
     version,
@@ -75,7 +75,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, PartialEq, Subcommand)]
 pub enum Command {
     /// Print a valid token for a profile: cached, refreshed, or from a new login
     Token(TokenArgs),
@@ -124,7 +124,7 @@ pub enum Command {
     Oauth2(Oauth2Command),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Args)]
 pub struct TokenArgs {
     /// Profile name, or a provider name used by exactly one profile
     /// [default: default_profile, else the only profile]
@@ -144,7 +144,7 @@ pub struct TokenArgs {
 }
 
 /// Flags of every command that prints a token it may need the secret for.
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Args)]
 pub struct PrintArgs {
     #[command(flatten)]
     pub format: FormatArg,
@@ -154,14 +154,14 @@ pub struct PrintArgs {
 }
 
 /// `--format` of every command that prints a token.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, PartialEq, Args)]
 pub struct FormatArg {
     /// How to print the token
     #[arg(long, value_enum, default_value_t = Format::Raw)]
     pub format: Format,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Args)]
 pub struct StatusArgs {
     /// Only this profile [default: every profile]
     pub profile: Option<String>,
@@ -170,7 +170,7 @@ pub struct StatusArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Args)]
 pub struct ExecArgs {
     /// Profile name, or a provider name used by exactly one profile
     pub profile: String,
@@ -198,7 +198,7 @@ fn variable_name(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Args)]
 pub struct CurlArgs {
     /// Profile name, or a provider name used by exactly one profile
     pub profile: String,
@@ -210,7 +210,7 @@ pub struct CurlArgs {
     pub args: Vec<std::ffi::OsString>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Args)]
 pub struct WatchArgs {
     /// Profile name, or a provider name used by exactly one profile
     pub profile: String,
@@ -221,7 +221,7 @@ pub struct WatchArgs {
     pub format: FormatArg,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Args)]
 pub struct DemoArgs {
     /// Keep the sandbox running and print a config for it, until Ctrl-C
     #[arg(long)]
@@ -231,7 +231,7 @@ pub struct DemoArgs {
     pub port: Option<u16>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Args)]
 pub struct InspectArgs {
     /// Profile name, or `-` to read a token from stdin [default: as for `token`]
     #[arg(env = "AUTHCTL_PROFILE")]
@@ -244,7 +244,7 @@ pub struct InspectArgs {
     pub secret_stdin: bool,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, PartialEq, Subcommand)]
 pub enum SecretCommand {
     /// Store a profile's secret in the OS keyring (prompts without echo)
     Set {
@@ -259,7 +259,7 @@ pub enum SecretCommand {
     Status { profile: String },
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Args)]
 pub struct LogoutArgs {
     /// Profile to log out [default: as for `token`]
     #[arg(conflicts_with = "all")]
@@ -269,7 +269,7 @@ pub struct LogoutArgs {
     pub all: bool,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, PartialEq, Subcommand)]
 pub enum ConfigCommand {
     /// Print the config file's path
     Path,
@@ -280,14 +280,14 @@ pub enum ConfigCommand {
 }
 
 /// `--profile P` of provider subcommands.
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Args)]
 pub struct ProfileArg {
     /// Profile to use [default: the only profile of this provider]
     #[arg(long, value_name = "P")]
     pub profile: Option<String>,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, PartialEq, Subcommand)]
 pub enum MidigatorCommand {
     /// Request a new bearer token with the API secret, cache and print it
     Auth {
@@ -298,7 +298,7 @@ pub enum MidigatorCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, PartialEq, Subcommand)]
 pub enum MidwayCommand {
     /// Log in with the password and print the developer token (kept for the other commands)
     Login {
@@ -347,7 +347,7 @@ pub enum MidwayCommand {
 }
 
 /// The commands of providers with a refresh token (MediRoutes, Nugios).
-#[derive(Debug, Subcommand)]
+#[derive(Debug, PartialEq, Subcommand)]
 pub enum RenewCommand {
     /// Log in with the password now; cache and print the new token
     Login {
@@ -365,7 +365,7 @@ pub enum RenewCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, PartialEq, Subcommand)]
 pub enum Oauth2Command {
     /// Request a new access token with the client secret, cache and print it
     Token {
@@ -380,7 +380,9 @@ impl Cli {
     /// What the user typed: the everyday `authctl token [PROFILE] [--format F]` read
     /// directly, everything else by clap. Building clap's whole command tree costs more
     /// than serving a cached token, and that call is what scripts make most; the result
-    /// is the same `Cli` clap would give (a property test holds the two to it).
+    /// is the same `Cli` clap would give: a property test (tests/properties.rs) holds the
+    /// two to it under any AUTHCTL_PROFILE and AUTHCTL_CONFIG, and a unit test below fails
+    /// on any argument or variable clap defines for it that `plain_token` does not handle.
     pub fn from_args() -> Cli {
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
         Cli::plain_token(&args).unwrap_or_else(|| <Cli as Parser>::parse_from(args))
@@ -447,8 +449,91 @@ impl Cli {
 mod tests {
     use clap::CommandFactory;
 
+    use super::Cli;
+
     #[test]
     fn clap_definition_is_consistent() {
-        super::Cli::command().debug_assert();
+        Cli::command().debug_assert();
+    }
+
+    /// What `Cli::plain_token` does with an argument clap defines.
+    #[derive(Debug, PartialEq)]
+    enum Bypass {
+        /// Reads it itself, from the command line and this variable.
+        Reads(Option<&'static str>),
+        /// Hands the call to clap whenever it appears; it must be a flag with no variable,
+        /// and its defaults are what `plain_token` fills in.
+        Defers,
+    }
+
+    /// Every argument of `authctl` and of `authctl token`, with what `plain_token` does
+    /// with it and the defaults it fills in for it. An argument clap defines that is not
+    /// here (or differs) fails `the_plain_token_reader_knows_every_argument_clap_defines`:
+    /// teach `plain_token` about it first, then list it.
+    const HANDLED: &[(&str, Bypass, &[&str])] = &[
+        ("config", Bypass::Reads(Some("AUTHCTL_CONFIG")), &[]),
+        ("verbose", Bypass::Defers, &["0"]),
+        ("quiet", Bypass::Defers, &["false"]),
+        ("timeout", Bypass::Defers, &[]),
+        ("help", Bypass::Defers, &[]),
+        ("version", Bypass::Defers, &[]),
+        ("profile", Bypass::Reads(Some("AUTHCTL_PROFILE")), &[]),
+        ("format", Bypass::Reads(None), &["raw"]),
+        ("secret_stdin", Bypass::Defers, &["false"]),
+        ("min_ttl", Bypass::Defers, &[]),
+        ("force_refresh", Bypass::Defers, &["false"]),
+        ("no_cache", Bypass::Defers, &["false"]),
+    ];
+
+    fn plain_token(words: &[&str]) -> Option<Cli> {
+        let args: Vec<std::ffi::OsString> = std::iter::once("authctl")
+            .chain(words.iter().copied())
+            .map(Into::into)
+            .collect();
+        Cli::plain_token(&args)
+    }
+
+    #[test]
+    fn the_plain_token_reader_knows_every_argument_clap_defines() {
+        let mut cli = Cli::command();
+        cli.build();
+        let token = cli.find_subcommand("token").expect("a token command");
+        assert!(
+            token.get_subcommands().next().is_none(),
+            "plain_token reads `token WORD` as a profile"
+        );
+        let mut seen = Vec::new();
+        for arg in cli.get_arguments().chain(token.get_arguments()) {
+            let id = arg.get_id().as_str();
+            seen.push(id);
+            let Some((_, bypass, defaults)) = HANDLED.iter().find(|(name, ..)| *name == id) else {
+                panic!("Cli::plain_token does not handle `{id}`: teach it, then list it in HANDLED");
+            };
+            let env = arg.get_env().map(|e| e.to_str().unwrap());
+            let default: Vec<_> = arg.get_default_values().iter().map(|d| d.to_str().unwrap()).collect();
+            assert_eq!(&default, defaults, "`{id}`'s defaults changed: teach plain_token");
+            match bypass {
+                Bypass::Reads(var) => assert_eq!(env, *var, "`{id}`'s variable changed: teach plain_token"),
+                Bypass::Defers => {
+                    assert_eq!(env, None, "`{id}` now has a variable: plain_token must read it");
+                    assert!(
+                        !arg.is_positional(),
+                        "`{id}` is positional: plain_token would take it for the profile"
+                    );
+                    let long = arg.get_long().map(|l| format!("--{l}"));
+                    let short = arg.get_short().map(|s| format!("-{s}"));
+                    for flag in long.iter().chain(short.iter()) {
+                        assert_eq!(plain_token(&["token", flag]), None, "{flag}");
+                        assert_eq!(plain_token(&[flag, "token"]), None, "{flag}");
+                    }
+                }
+            }
+        }
+        for (id, ..) in HANDLED {
+            assert!(
+                seen.contains(id),
+                "`{id}` is listed in HANDLED but clap no longer defines it"
+            );
+        }
     }
 }

@@ -3,10 +3,13 @@
 //! input, never panics and either accepts something safe or says no cleanly. A bounded
 //! number of cases each, so they run in every `cargo test`.
 
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
 
 use authctl::browser;
 use authctl::cache::Record;
+use authctl::cli::Cli;
 use authctl::config::Config;
 use authctl::http::parse_retry_after;
 use authctl::jwt;
@@ -15,6 +18,7 @@ use authctl::providers::Flow;
 use authctl::redact;
 use authctl::token::{AccessToken, check_bearer};
 use proptest::prelude::*;
+use proptest::test_runner::{TestCaseError, TestRunner};
 use serde_json::Value;
 
 fn config() -> ProptestConfig {
@@ -219,37 +223,190 @@ fn every_provider_is_covered() {
     }
 }
 
-proptest! {
-    #![proptest_config(config())]
+/// Set in the process that runs the plain token reader's cases (see below).
+const PLAIN_TOKEN_CHILD: &str = "AUTHCTL_TEST_PLAIN_TOKEN_CASES";
 
-    /// `authctl token` read without clap gives exactly what clap gives, or defers to it.
-    #[test]
-    fn the_plain_token_reader_agrees_with_clap(words in prop::collection::vec(prop_oneof![
-        Just("token"), Just("inspect"), Just("mg"), Just("other"), Just("--format"), Just("json"),
-        Just("raw"), Just("curl"), Just("--format=env"), Just("--format=bogus"), Just("-v"),
-        Just("--no-cache"), Just(""), Just("--"), Just("-q"), Just("--min-ttl"), Just("5m"),
-    ], 0..6)) {
-        let args: Vec<std::ffi::OsString> = std::iter::once("authctl").chain(words.iter().copied()).map(Into::into).collect();
-        if let Some(fast) = authctl::cli::Cli::plain_token(&args) {
-            let by_clap = <authctl::cli::Cli as clap::Parser>::try_parse_from(&args);
-            prop_assert!(by_clap.is_ok(), "clap refuses what the fast path took: {words:?}");
-            prop_assert_eq!(format!("{fast:?}"), format!("{:?}", by_clap.unwrap()));
+/// `authctl token` read without clap gives exactly what clap gives, or defers to it,
+/// whatever the command line and whatever AUTHCTL_PROFILE and AUTHCTL_CONFIG hold. clap
+/// reads those two from the process environment, which the other tests' children inherit,
+/// so the cases run in a process of their own: this test binary again, running this test
+/// alone.
+#[test]
+fn the_plain_token_reader_agrees_with_clap() {
+    if std::env::var_os(PLAIN_TOKEN_CHILD).is_some() {
+        return plain_token_cases();
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "properties::the_plain_token_reader_agrees_with_clap",
+            "--exact",
+            "--test-threads=1",
+        ])
+        .env(PLAIN_TOKEN_CHILD, "1")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success() && said.contains(" 1 passed"), "{said}");
+}
+
+/// A word of an `authctl` command line: the ones the reader must tell apart, and others.
+fn word() -> impl Strategy<Value = OsString> {
+    let known = prop::sample::select(vec![
+        "token",
+        "mg",
+        "other",
+        "--format",
+        "json",
+        "raw",
+        "header",
+        "curl",
+        "env",
+        "--format=env",
+        "--format=json",
+        "--format=",
+        "--format=bogus",
+        "--format=JSON",
+        "-v",
+        "-vv",
+        "-q",
+        "--quiet",
+        "--verbose",
+        "--no-cache",
+        "--force-refresh",
+        "--secret-stdin",
+        "--min-ttl",
+        "5m",
+        "--timeout",
+        "10s",
+        "--config",
+        "/tmp/c.toml",
+        "--config=/tmp/c.toml",
+        "",
+        "--",
+        "-",
+        "-h",
+        "--help",
+        "-V",
+        "--version",
+        "help",
+        "inspect",
+        "Token",
+        "tok",
+        "=",
+        " mg",
+        "mg=x",
+    ]);
+    prop_oneof![
+        8 => known.prop_map(OsString::from),
+        2 => "[ -~]{0,8}".prop_map(OsString::from),
+        1 => Just(OsString::from_vec(b"m\xffg".to_vec())),
+    ]
+}
+
+/// A value of AUTHCTL_PROFILE or AUTHCTL_CONFIG: unset, empty, usual or odd.
+fn variable() -> impl Strategy<Value = Option<OsString>> {
+    let known = prop::sample::select(vec![
+        "",
+        " ",
+        "mg",
+        "other",
+        "-",
+        "--format",
+        "--config=x",
+        "a b",
+        "/tmp/c.toml",
+        "c.toml",
+        "=",
+        "\n",
+        "-v",
+    ]);
+    prop_oneof![
+        3 => Just(None),
+        4 => known.prop_map(|v| Some(OsString::from(v))),
+        2 => "[ -~]{0,12}".prop_map(|v| Some(OsString::from(v))),
+        1 => Just(Some(OsString::from_vec(b"p\xfe".to_vec()))),
+    ]
+}
+
+fn set_variables(profile: Option<&OsString>, config: Option<&OsString>) {
+    for (name, value) in [("AUTHCTL_PROFILE", profile), ("AUTHCTL_CONFIG", config)] {
+        // SAFETY: this process runs this one test alone, on one thread: nothing else reads
+        // or writes the environment meanwhile.
+        unsafe {
+            match value {
+                Some(v) => std::env::set_var(name, v),
+                None => std::env::remove_var(name),
+            }
         }
     }
 }
 
-#[test]
-fn the_plain_token_reader_takes_the_everyday_calls() {
-    for words in [
-        vec!["token"],
-        vec!["token", "mg"],
-        vec!["token", "mg", "--format", "header"],
-        vec!["token", "--format=json", "mg"],
-    ] {
-        let args: Vec<std::ffi::OsString> = std::iter::once("authctl")
-            .chain(words.iter().copied())
-            .map(Into::into)
-            .collect();
-        assert!(authctl::cli::Cli::plain_token(&args).is_some(), "{words:?}");
+/// Whether the reader took the command line, and then that clap gives the same.
+fn reader_agrees(words: &[OsString]) -> Result<bool, TestCaseError> {
+    let args: Vec<OsString> = std::iter::once(OsString::from("authctl"))
+        .chain(words.iter().cloned())
+        .collect();
+    let Some(fast) = Cli::plain_token(&args) else {
+        return Ok(false);
+    };
+    match <Cli as clap::Parser>::try_parse_from(&args) {
+        Ok(by_clap) => prop_assert_eq!(fast, by_clap, "{:?}", words),
+        Err(e) => prop_assert!(false, "clap refuses what the reader took: {words:?}: {e}"),
+    }
+    Ok(true)
+}
+
+fn plain_token_cases() {
+    let taken = std::cell::Cell::new(0);
+    let cases = (
+        prop::bool::weighted(0.8),
+        prop::collection::vec(word(), 0..6),
+        variable(),
+        variable(),
+    );
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 1024,
+        ..config()
+    });
+    let result = runner.run(&cases, |(token_first, mut words, profile, config)| {
+        if token_first {
+            words.insert(0, "token".into());
+        }
+        set_variables(profile.as_ref(), config.as_ref());
+        taken.set(taken.get() + usize::from(reader_agrees(&words)?));
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    // The property says nothing about calls the reader leaves to clap: it must take many.
+    assert!(
+        taken.get() >= 1024 / 10,
+        "the reader took only {} of 1024 calls",
+        taken.get()
+    );
+
+    // The everyday calls are taken, whatever the two variables hold (except an empty
+    // AUTHCTL_CONFIG, which clap refuses).
+    let everyday: [&[&str]; 4] = [
+        &["token"],
+        &["token", "mg"],
+        &["token", "mg", "--format", "header"],
+        &["token", "--format=json", "mg"],
+    ];
+    for (profile, config) in [(None, None), (Some("mg"), Some("/tmp/c.toml")), (Some(""), None)] {
+        set_variables(
+            profile.map(OsString::from).as_ref(),
+            config.map(OsString::from).as_ref(),
+        );
+        for words in everyday {
+            let words: Vec<OsString> = words.iter().map(OsString::from).collect();
+            let taken = reader_agrees(&words).unwrap_or_else(|e| panic!("{e}"));
+            assert!(taken, "{words:?} with {profile:?}, {config:?}");
+        }
     }
 }

@@ -4,8 +4,9 @@
 //!
 //! It owns a minimal HTTP/1.1 server (`server.rs`) bound to 127.0.0.1 only, the tokens it
 //! mints and checks (`tokens.rs`), and one file per provider speaking that provider's
-//! wire format as its published document describes it. `routes.rs` maps paths to them
-//! and adds the demo helpers `/echo`, `/orders` and `/hits`.
+//! wire format as its published document describes it. `routes.rs` holds the one table
+//! of endpoints (method and path to handler), the demo helpers `/echo`, `/orders` and
+//! `/hits` among them.
 //!
 //! Everything that arrives is untrusted: any local process can reach the port while it
 //! runs, so heads, bodies, time per request, connections and stored refresh tokens are

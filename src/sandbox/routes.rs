@@ -10,69 +10,101 @@ use super::server::{Request, Response};
 use super::tokens::now;
 use super::{Provider, Shared, lock, mediroutes, midigator, midway, nugios, oauth2};
 
+/// What answers a request: the shared state, the request, and its path without a
+/// trailing `/`.
+type Handler = fn(&Shared, &Request, &str) -> Response;
+
+/// One endpoint: its method, its path (`prefix` when every path under it is one
+/// endpoint), the provider whose requests `/hits` counts there, and its handler.
+struct Route {
+    method: &'static str,
+    path: &'static str,
+    prefix: bool,
+    provider: Option<Provider>,
+    handler: Handler,
+}
+
+const fn route(method: &'static str, path: &'static str, provider: Option<Provider>, handler: Handler) -> Route {
+    Route {
+        method,
+        path,
+        prefix: false,
+        provider,
+        handler,
+    }
+}
+
+/// Every endpoint of the sandbox: the providers' own, then the demo helpers.
+const ROUTES: &[Route] = &[
+    route("POST", "/auth", Some(Provider::Midigator), |s, r, _| {
+        midigator::token(s, r)
+    }),
+    route("POST", "/api/oauth/token", Some(Provider::Oauth2), |s, r, _| {
+        oauth2::token(s, r)
+    }),
+    route("POST", "/v1/Auth", Some(Provider::Midway), |s, r, _| {
+        midway::developer_login(s, r)
+    }),
+    route(
+        "GET",
+        "/v1/Developer/Installations",
+        Some(Provider::Midway),
+        |s, r, _| midway::installations(s, r),
+    ),
+    route("POST", "/v1/Developer/Token", Some(Provider::Midway), |s, r, _| {
+        midway::installation_token(s, r)
+    }),
+    Route {
+        prefix: true,
+        ..route("GET", midway::AUTHENTICATE, Some(Provider::Midway), |s, _, path| {
+            midway::authenticate(s, path)
+        })
+    },
+    route("POST", "/token", Some(Provider::Mediroutes), |s, r, _| {
+        mediroutes::token(s, r)
+    }),
+    route("POST", "/nugios/login", Some(Provider::Nugios), |s, r, _| {
+        nugios::login(s, r)
+    }),
+    route("POST", "/nugios/refresh", Some(Provider::Nugios), |s, r, _| {
+        nugios::refresh(s, r)
+    }),
+    route("GET", "/echo", None, |_, r, _| echo(r)),
+    route("GET", "/orders", None, |s, r, _| orders(s, r)),
+    route("GET", "/hits", None, |s, _, _| hits(s)),
+];
+
+impl Route {
+    fn serves(&self, path: &str) -> bool {
+        if self.prefix {
+            path.starts_with(self.path)
+        } else {
+            path == self.path
+        }
+    }
+}
+
 pub fn handle(shared: &Shared, request: &Request) -> Response {
     // `/auth/` and `/auth` are one endpoint (Midigator's document writes both).
     let path = match request.path.trim_end_matches('/') {
         "" => "/",
         trimmed => trimmed,
     };
-    if let Some(provider) = provider_of(path) {
+    let routes: Vec<&Route> = ROUTES.iter().filter(|r| r.serves(path)).collect();
+    if let Some(provider) = routes.iter().find_map(|r| r.provider) {
         shared.count(provider);
     }
-    match (request.method.as_str(), path) {
-        ("POST", "/auth") => midigator::token(shared, request),
-        ("POST", "/api/oauth/token") => oauth2::token(shared, request),
-        ("POST", "/v1/Auth") => midway::developer_login(shared, request),
-        ("GET", "/v1/Developer/Installations") => midway::installations(shared, request),
-        ("POST", "/v1/Developer/Token") => midway::installation_token(shared, request),
-        ("GET", path) if path.starts_with(midway::AUTHENTICATE) => midway::authenticate(shared, path),
-        ("POST", "/token") => mediroutes::token(shared, request),
-        ("POST", "/nugios/login") => nugios::login(shared, request),
-        ("POST", "/nugios/refresh") => nugios::refresh(shared, request),
-        ("GET", "/echo") => echo(request),
-        ("GET", "/orders") => orders(shared, request),
-        ("GET", "/hits") => Response::json(200, &serde_json::to_value(*lock(&shared.hits)).unwrap_or_default()),
-        (method, path) => match allowed_method(path) {
-            Some(allowed) => Response::json(
-                405,
-                &json!({"error": "method_not_allowed", "message": format!("{path} answers {allowed}, not {method}")}),
-            )
-            .with_header("Allow", allowed.into()),
-            None => Response::json(
-                404,
-                &json!({"error": "not_found", "message": format!("no such endpoint: {method} {path}")}),
-            ),
-        },
+    let method = request.method.as_str();
+    if let Some(route) = routes.iter().find(|r| r.method == method) {
+        return (route.handler)(shared, request, path);
     }
-}
-
-/// The method an endpoint answers; `None` for a path that is no endpoint.
-fn allowed_method(path: &str) -> Option<&'static str> {
-    match path {
-        "/auth"
-        | "/api/oauth/token"
-        | "/v1/Auth"
-        | "/v1/Developer/Token"
-        | "/token"
-        | "/nugios/login"
-        | "/nugios/refresh" => Some("POST"),
-        "/v1/Developer/Installations" | "/echo" | "/orders" | "/hits" => Some("GET"),
-        p if p.starts_with(midway::AUTHENTICATE) => Some("GET"),
-        _ => None,
+    if routes.is_empty() {
+        let message = format!("no such endpoint: {method} {path}");
+        return Response::json(404, &json!({"error": "not_found", "message": message}));
     }
-}
-
-/// The provider whose endpoint a path is, for `/hits`.
-fn provider_of(path: &str) -> Option<Provider> {
-    match path {
-        "/auth" => Some(Provider::Midigator),
-        "/api/oauth/token" => Some(Provider::Oauth2),
-        "/v1/Auth" | "/v1/Developer/Installations" | "/v1/Developer/Token" => Some(Provider::Midway),
-        p if p.starts_with(midway::AUTHENTICATE) => Some(Provider::Midway),
-        "/token" => Some(Provider::Mediroutes),
-        "/nugios/login" | "/nugios/refresh" => Some(Provider::Nugios),
-        _ => None,
-    }
+    let allowed = routes.iter().map(|r| r.method).collect::<Vec<_>>().join(", ");
+    let message = format!("{path} answers {allowed}, not {method}");
+    Response::json(405, &json!({"error": "method_not_allowed", "message": message})).with_header("Allow", allowed)
 }
 
 /// What a JWT says about whom it is for and how it may be used. `token_use` tells the
@@ -163,6 +195,11 @@ fn echo(request: &Request) -> Response {
         .map(|(name, value)| (name.clone(), Value::String(value.clone())))
         .collect();
     Response::json(200, &Value::Object(seen))
+}
+
+/// Requests seen so far, per provider.
+fn hits(shared: &Shared) -> Response {
+    Response::json(200, &serde_json::to_value(*lock(&shared.hits)).unwrap_or_default())
 }
 
 /// An API that takes any access token this sandbox issued and has not expired. Nugios'
