@@ -142,7 +142,7 @@ fn the_midway_developer_token_lives_in_the_keyring_and_serves_every_installation
         .assert()
         .success()
         .stdout("dev-in-keyring\n");
-    assert!(!env.cache_dir().join(format!("{profile}+credential.json")).exists());
+    assert!(!env.credential_file(&profile).exists());
 
     for installation in ["i-1", "i-2"] {
         env.cmd_with_keyring()
