@@ -114,6 +114,29 @@ impl Error {
         matches!(self, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
     }
 
+    /// True when the error is a server's answer to a request — a refusal, an error
+    /// status, no answer in time, a body that is not a usable answer — rather than
+    /// something of this process's own: its input, its settings, its mode, its machine.
+    /// Every variant is named, so a new one must be placed on one side or the other.
+    pub fn is_servers_answer(&self) -> bool {
+        match self {
+            Error::Provider(_) => true,
+            Error::Refused(refusal) => match **refusal {
+                RefusalError::RefreshTokenRefused { .. } | RefusalError::InstallationRefused { .. } => true,
+                RefusalError::NoRefreshToken { .. } => false,
+            },
+            // A waiter's copy of another process's failure is never passed on again.
+            Error::Shared { .. } => false,
+            Error::Usage(_)
+            | Error::Config(_)
+            | Error::Secret(_)
+            | Error::Browser(_)
+            | Error::Cache(_)
+            | Error::Run { .. }
+            | Error::Io { .. } => false,
+        }
+    }
+
     /// The line the user sees: the message and, when there is one, the innermost cause.
     pub fn report(&self) -> String {
         chain(self)

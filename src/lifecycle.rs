@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::cache::{self, CacheError, Failure, Lock, Record, Slot, TokenCache};
+use crate::cache::{self, CacheError, Lock, Record, Slot, TokenCache};
 use crate::config::{ConfigError, Profile};
 use crate::credentials::{CredentialKind, CredentialSlot, CredentialStore};
 use crate::error::{Error, Exit, Problem, ProviderError, RefusalError, Result};
@@ -30,6 +30,8 @@ use crate::secret::{Secret, SecretSource};
 use crate::time::{Clock, UnixTime};
 use crate::token::{self, AccessToken, TokenType};
 use crate::{debug, jwt, warn};
+
+mod shared;
 
 /// Statuses that mean "that refresh token is no good" (RFC 6749 `invalid_grant` is 400).
 const REFRESH_REFUSED: [u16; 2] = [400, 401];
@@ -89,6 +91,9 @@ pub struct Seams<'a> {
     pub cache: &'a dyn TokenCache,
     pub credentials: &'a dyn CredentialStore,
     pub secret: &'a dyn SecretSource,
+    /// Whether the config as a whole may be used to renew a token (`Config::vouch`):
+    /// asked before anything is sent, never on the cached path.
+    pub vouch: &'a dyn Fn() -> Result<()>,
 }
 
 /// How long a renewal may take, and so how long to wait for another process's: a
@@ -212,15 +217,8 @@ impl Run<'_> {
         if let Some(failure) = self.shared_failure(&lock, waiting_since) {
             return Err(failure);
         }
-        let renewed = match self.profile.provider().flow() {
-            Flow::Direct(flow) => self.renew_direct(flow, &slot),
-            Flow::Installations(flow) => self.renew_installation(flow, &slot),
-        };
-        let failure = renewed.as_ref().err().map(|e| Failure {
-            at: self.seams.clock.now(),
-            exit: e.exit() as u8,
-            message: e.report(),
-        });
+        let (renewed, secret_from) = self.renew(&slot);
+        let failure = self.failure_for_waiters(&renewed, secret_from.as_ref());
         self.seams.cache.set_failure(&slot, failure.as_ref());
         let record = renewed?;
         self.write(&slot, &record);
@@ -231,9 +229,11 @@ impl Run<'_> {
     }
 
     /// The profile's lock, waited for as long as a renewal may take (see
-    /// `lock_patience`). A lock that cannot be taken at all (a read-only cache) does not
-    /// stop the renewal.
+    /// `lock_patience`), once the config is vouched for: every renewal comes here
+    /// first. A lock that cannot be taken at all (a read-only cache) does not stop the
+    /// renewal.
     fn lock(&self) -> Result<Lock> {
+        (self.seams.vouch)()?;
         match self.seams.cache.lock(&self.slot(), self.seams.patience) {
             Ok(lock) => Ok(lock),
             Err(e @ (CacheError::LockTimeout { .. } | CacheError::Untrusted { .. } | CacheError::NoHome)) => {
@@ -246,9 +246,10 @@ impl Run<'_> {
         }
     }
 
-    /// When this process waited for another that then failed to renew, that failure:
-    /// the waiters report it instead of each trying again at once. (An explicit login or
-    /// refresh always tries for itself.)
+    /// When this process waited for another that then failed to renew, that failure, if
+    /// it was one to share (see `shared`): the waiters report it instead of each trying
+    /// again at once. Only an automatic renewal takes it: an explicit login or refresh
+    /// always tries for itself.
     fn shared_failure(&self, lock: &Lock, waiting_since: UnixTime) -> Option<Error> {
         if !lock.waited() || self.ask.mode != Mode::Auto {
             return None;
@@ -578,6 +579,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::cache::Failure;
     use crate::config::Config;
     use crate::error::Exit;
     use crate::http::{Response, TransportError};
@@ -722,16 +724,27 @@ mod tests {
         }
     }
 
+    /// Counts how often the secret was asked for; gives it from where `1` says.
     #[derive(Default)]
-    struct Asked(Cell<u32>);
+    struct Asked(Cell<u32>, Cell<Gives>);
+
+    #[derive(Default, Clone, Copy)]
+    enum Gives {
+        #[default]
+        Env,
+        Stdin,
+        Nothing,
+    }
 
     impl SecretSource for Asked {
         fn secret(&self) -> Result<(Secret, Origin), SecretError> {
             self.0.set(self.0.get() + 1);
-            Ok((
-                Secret::new("unit-lifecycle-pw".into()),
-                Origin::Env("AUTHCTL_SECRET_X".into()),
-            ))
+            let origin = match self.1.get() {
+                Gives::Env => Origin::Env("AUTHCTL_SECRET_X".into()),
+                Gives::Stdin => Origin::Stdin,
+                Gives::Nothing => return Err(SecretError::NoStdinLine),
+            };
+            Ok((Secret::new("unit-lifecycle-pw".into()), origin))
         }
     }
 
@@ -742,13 +755,14 @@ mod tests {
         cache: Memory,
         vault: Vault,
         secret: Asked,
+        /// The rest of the config has an error: `vouch` refuses.
+        broken: Cell<bool>,
     }
 
     impl World {
         fn new(toml: &str, name: &str) -> World {
             World {
-                profile: Config::parse(Path::new("/t.toml"), toml)
-                    .unwrap()
+                profile: Config::from_text(Path::new("/t.toml"), Some(toml.to_string()))
                     .profile(name)
                     .unwrap(),
                 script: Script::default(),
@@ -756,6 +770,7 @@ mod tests {
                 cache: Memory::default(),
                 vault: Vault::default(),
                 secret: Asked::default(),
+                broken: Cell::new(false),
             }
         }
 
@@ -781,6 +796,14 @@ mod tests {
                 cache: &self.cache,
                 credentials: &self.vault,
                 secret: &self.secret,
+                vouch: &|| match self.broken.get() {
+                    false => Ok(()),
+                    true => Err(ConfigError::Profile {
+                        profile: "other".into(),
+                        problem: "broken".into(),
+                    }
+                    .into()),
+                },
             };
             obtain(&self.profile, &Ask::new(mode), &seams)
         }
@@ -844,6 +867,20 @@ mod tests {
         );
         assert!(w.script.paths().is_empty());
         assert_eq!(w.secret.0.get(), 0);
+    }
+
+    #[test]
+    fn a_config_the_lifecycle_cannot_vouch_for_serves_only_a_cached_token() {
+        let w = World::oauth2();
+        w.broken.set(true);
+        w.cached("cached-1", 600.0, true);
+        w.stored(RT, "rt-1");
+        assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "cached-1");
+        for mode in [Mode::ForceRefresh, Mode::Login, Mode::RefreshOnly] {
+            assert_eq!(w.obtain(mode).unwrap_err().exit(), Exit::Config, "{mode:?}");
+        }
+        assert!(w.script.paths().is_empty(), "nothing was sent");
+        assert_eq!(w.secret.0.get(), 0, "the secret was not even looked up");
     }
 
     #[test]
@@ -940,6 +977,98 @@ mod tests {
         w.script.then(200, granted("new-1", None));
         w.obtain(Mode::Auto).unwrap();
         assert!(w.cache.failure.borrow().is_none());
+    }
+
+    /// Whether a renewal that fails as `setup` arranges leaves its failure on record for
+    /// the waiters. An earlier failure on record never outlives it.
+    fn shared_after(mode: Mode, setup: impl Fn(&World)) -> bool {
+        let w = World::oauth2();
+        *w.cache.failure.borrow_mut() = Some(Failure {
+            at: UnixTime::from_secs(NOW - 60.0).unwrap(),
+            exit: 6,
+            message: "earlier".into(),
+        });
+        setup(&w);
+        let err = w.obtain(mode).unwrap_err();
+        let left = w.cache.failure.borrow().clone();
+        match left {
+            Some(f) => {
+                assert_eq!((f.exit, f.message), (err.exit() as u8, err.report()));
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn the_servers_answer_to_an_automatic_renewal_is_shared() {
+        // A refusal of the secret from the environment, a server failing, a body that is
+        // no answer: every process of the user would have met each.
+        assert!(shared_after(Mode::Auto, |w| {
+            w.script.then(401, json!({"error": "invalid_client"}));
+        }));
+        assert!(shared_after(Mode::Auto, |w| {
+            w.script.then(429, json!({}));
+        }));
+        assert!(shared_after(Mode::Auto, |w| {
+            w.script.then(200, json!({"token_type": "bearer"}));
+        }));
+        // A stored refresh token that fails is shared however this process would have
+        // given the secret: it never asked for it.
+        assert!(shared_after(Mode::Auto, |w| {
+            w.secret.1.set(Gives::Stdin);
+            w.cached("stale-1", 10.0, true);
+            w.stored(RT, "rt-1");
+            w.script.then_time_out();
+        }));
+    }
+
+    #[test]
+    fn a_holders_own_input_or_mode_is_never_shared() {
+        // A secret typed on its stdin, refused.
+        assert!(!shared_after(Mode::Auto, |w| {
+            w.secret.1.set(Gives::Stdin);
+            w.script.then(401, json!({"error": "invalid_client"}));
+        }));
+        // The same after its stored refresh token was refused.
+        assert!(!shared_after(Mode::Auto, |w| {
+            w.secret.1.set(Gives::Stdin);
+            w.cached("stale-1", 10.0, true);
+            w.stored(RT, "rt-1");
+            w.script
+                .then(400, json!({"error": "invalid_grant"}))
+                .then(503, json!({}));
+        }));
+        // A secret it could not find or read.
+        assert!(!shared_after(Mode::Auto, |w| w.secret.1.set(Gives::Nothing)));
+        // A refresh-only command with no refresh token, or whose refresh token is refused.
+        assert!(!shared_after(Mode::RefreshOnly, |_| {}));
+        assert!(!shared_after(Mode::RefreshOnly, |w| {
+            w.stored(RT, "rt-1");
+            w.script.then(400, json!({"error": "invalid_grant"}));
+        }));
+        // A login or a forced refresh, even when the server is the one failing.
+        for mode in [Mode::Login, Mode::ForceRefresh] {
+            assert!(!shared_after(mode, |w| {
+                w.script.then(500, json!({"error": "down"}));
+            }));
+        }
+    }
+
+    #[test]
+    fn only_an_automatic_renewal_takes_a_shared_failure() {
+        for mode in [Mode::ForceRefresh, Mode::Login, Mode::RefreshOnly] {
+            let w = World::oauth2();
+            w.stored(RT, "rt-1");
+            *w.cache.fails_meanwhile.borrow_mut() = Some(Failure {
+                at: UnixTime::from_secs(NOW + 1.0).unwrap(),
+                exit: 6,
+                message: "oauth2 (https://o.test/token) answered HTTP 503".into(),
+            });
+            w.script.then(200, granted("new-1", None));
+            assert!(w.obtain(mode).is_ok());
+            assert_eq!(w.script.paths().len(), 1, "it tried for itself");
+        }
     }
 
     #[test]

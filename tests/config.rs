@@ -1,5 +1,6 @@
 //! Config lookup, validation messages, profile resolution, `config path|check|init`.
 
+use httpmock::prelude::*;
 use predicates::prelude::*;
 
 use crate::util::*;
@@ -122,7 +123,16 @@ fn config_flag_beats_the_environment_and_the_platform_dir_is_last() {
 #[test]
 fn init_writes_a_starter_that_parses_and_never_overwrites() {
     let env = TestEnv::empty();
-    env.cmd().args(["config", "init"]).assert().success();
+    // Whatever the umask, the starter is the user's alone: a config others may write
+    // would be refused.
+    let mut sh = assert_cmd::Command::new("sh");
+    isolate(&mut sh, env.dir.path());
+    sh.env("AUTHCTL_CONFIG", env.config_path())
+        .args(["-c", &format!("umask 000; exec '{}' config init", bin().display())])
+        .assert()
+        .success();
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(env.config_path()).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
     let text = std::fs::read_to_string(env.config_path()).unwrap();
     assert!(text.contains("# provider = \"midigator\""), "{text}");
     env.cmd()
@@ -244,4 +254,225 @@ fn defaults_the_quick_path_cannot_vouch_for_are_read_whole() {
             .code(3)
             .stderr(predicate::str::contains(says));
     }
+}
+
+/// Two versions of one config, of the same length: in the first, `[profiles.x]` sends
+/// the secret to `{url}/good`; in the second, the same bytes at the same place are text
+/// inside another profile's multi-line string, naming `{url}/evil`, and no profile x
+/// exists. Whatever moment a call reads the file at, the secret never goes to `/evil`.
+fn flipping_versions(url: &str) -> (String, String) {
+    let x = |path: &str| format!("[profiles.x]\nprovider = \"midigator\"\nbase_url = \"{url}/{path}\"\n");
+    let z = format!("[profiles.z]\nprovider = \"midigator\"\nbase_url = \"{url}/good\"\n");
+    let head = format!(
+        "[profiles.y]\nprovider = \"midigator\"\nbase_url = \"{url}/good\"\nsecret_command = [\"true\", \"\"\"\n"
+    );
+    let pad = format!("#{}\n", "-".repeat(head.len() - 2));
+    let first = format!("{pad}{}{z}#pad\n", x("good"));
+    let second = format!("{head}{}{z}\"\"\"]\n", x("evil"));
+    assert_eq!(first.len(), second.len());
+    (first, second)
+}
+
+#[test]
+fn a_config_rewritten_in_place_during_calls_never_sends_the_secret_elsewhere() {
+    let server = MockServer::start();
+    let good = server.mock(|when, then| {
+        when.method(POST).path("/good/auth");
+        then.status(200)
+            .json_body(serde_json::json!({ "token": jwt_expiring_in(3600) }));
+    });
+    let evil = server.mock(|when, then| {
+        when.method(POST).path("/evil/auth");
+        then.status(200)
+            .json_body(serde_json::json!({ "token": jwt_expiring_in(3600) }));
+    });
+    let (first, second) = flipping_versions(&server.base_url());
+    let env = TestEnv::new(&first);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (path, stop) = (env.config_path(), stop.clone());
+        std::thread::spawn(move || {
+            // In place, as an editor saving in place or `cat new > config` does.
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for text in [&first, &second] {
+                    let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+                    std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
+                }
+            }
+        })
+    };
+    for _ in 0..60 {
+        let out = std_cmd(&env)
+            .args(["token", "x", "--no-cache"])
+            .env("AUTHCTL_SECRET_X", "the-secret")
+            .output()
+            .unwrap();
+        // Version one: a token from /good. Version two: no profile x (exit 3).
+        assert!(matches!(out.status.code(), Some(0 | 3)), "{}", stderr(&out));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    evil.assert_calls(0);
+    assert!(good.calls() > 0, "no call read the first version");
+}
+
+fn chmod(path: &std::path::Path, mode: u32) {
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_config_others_may_write_is_refused_before_anything_runs_or_is_sent() {
+    let server = MockServer::start();
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let ran = tempfile::tempdir().unwrap();
+    let marker = ran.path().join("ran");
+    let env = TestEnv::new(&format!(
+        "{}secret_command = [\"sh\", \"-c\", \"touch {}; echo s\"]\n",
+        midigator_config(&server.base_url()),
+        marker.display()
+    ));
+    chmod(&env.config_path(), 0o666);
+    let path = env.config_path().display().to_string();
+    for args in [vec!["token", "mg"], vec!["exec", "mg", "--", "true"], vec!["status"]] {
+        env.cmd().args(&args).assert().code(3).stdout("").stderr(predicate::str::contains(format!(
+            "refusing config file {path}: group or others may write to it (mode 0666); make it writable by you alone: chmod go-w {path}"
+        )));
+    }
+    assert!(!marker.exists(), "secret_command ran");
+    auth.assert_calls(0);
+    chmod(&env.config_path(), 0o644);
+    env.cmd().args(["token", "mg"]).assert().success();
+}
+
+/// Gives `path` to another account (65534, "nobody"); false where only root could.
+fn give_away(path: &std::path::Path, uid: Option<u32>, gid: Option<u32>) -> bool {
+    if std::os::unix::fs::chown(path, uid, gid).is_ok() {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "CI runs the tests as root");
+    eprintln!("skipping: only root can give a file to another account here");
+    false
+}
+
+#[test]
+fn a_config_of_another_account_is_refused_unless_that_owner_is_named() {
+    let server = MockServer::start();
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
+    if !give_away(&env.config_path(), Some(65534), None) {
+        return;
+    }
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("it belongs to user 65534, not to you")
+                .and(predicate::str::contains("set AUTHCTL_CONFIG_OWNER to that account")),
+        );
+    auth.assert_calls(0);
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .env("AUTHCTL_CONFIG_OWNER", "nonexistent-account-x")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "no account nonexistent-account-x exists to trust",
+        ));
+    for owner in ["65534", "nobody"] {
+        env.cmd()
+            .args(["token", "mg", "--no-cache"])
+            .env("AUTHCTL_SECRET_MG", "s")
+            .env("AUTHCTL_CONFIG_OWNER", owner)
+            .assert()
+            .success();
+    }
+    // Naming the owner trusts who wrote it, not what others may write.
+    chmod(&env.config_path(), 0o646);
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_CONFIG_OWNER", "65534")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("chmod go-w"));
+}
+
+#[test]
+fn a_group_writable_config_is_trusted_only_when_the_group_is_the_owners_own() {
+    let server = MockServer::start();
+    midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
+    chmod(&env.config_path(), 0o664);
+    // Another account's group (65534, "nogroup"): refused.
+    if !give_away(&env.config_path(), None, Some(65534)) {
+        return;
+    }
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "group 65534, which is not the owner's private group, may write to it (mode 0664)",
+        ));
+    // root's own group (gid 0, named root, no other member) on a root-owned file: the
+    // umask 002 layout, trusted.
+    let uid = std::fs::metadata(env.config_path())
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m))
+        .unwrap();
+    if uid == 0 && give_away(&env.config_path(), None, Some(0)) {
+        env.cmd()
+            .args(["token", "mg"])
+            .env("AUTHCTL_SECRET_MG", "s")
+            .assert()
+            .success();
+    }
+}
+
+/// A config whose profile `mg` is fine and whose profile `broken` is not.
+fn broken_elsewhere(server: &MockServer) -> String {
+    format!(
+        "{}\n[profiles.broken]\nprovider = \"midigator\"\nbase_url = \"http://example.com\"\n",
+        midigator_config(&server.base_url())
+    )
+}
+
+#[test]
+fn only_a_cached_token_is_served_while_another_profile_is_broken() {
+    let server = MockServer::start();
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
+    let first = env
+        .cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .success();
+    let token = String::from_utf8(first.get_output().stdout.clone()).unwrap();
+    std::fs::write(env.config_path(), broken_elsewhere(&server)).unwrap();
+    env.cmd().args(["token", "mg"]).assert().success().stdout(token);
+    let path = env.config_path().display().to_string();
+    for args in [
+        vec!["token", "mg", "--force-refresh"],
+        vec!["exec", "mg", "--", "true"],
+        vec!["curl", "mg", "--", "--version"],
+    ] {
+        env.cmd()
+            .args(&args)
+            .env("AUTHCTL_SECRET_MG", "s")
+            .assert()
+            .code(3)
+            .stdout("")
+            .stderr(
+                predicate::str::contains(format!(
+                    "config error at {path}:7:12: profile broken, key base_url: plain http://"
+                ))
+                .and(predicate::str::contains(
+                    "authctl renews no token and starts no command while the config has an error",
+                )),
+            );
+    }
+    auth.assert_calls(1);
 }

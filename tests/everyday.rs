@@ -457,6 +457,38 @@ fn watch_keeps_the_old_file_while_a_renewal_fails_and_retries() {
 }
 
 #[test]
+fn watch_removes_a_token_when_it_expires_while_renewals_fail_not_at_the_next_retry() {
+    let server = MockServer::start();
+    let (_env, file, watching, _) = watching_a_token_about_to_expire(&server);
+    let mut failing = midigator_answer(&server, 503, "application/json", r#"{"message": "maintenance"}"#);
+    eventually("a renewal failed", || watching.said().contains("renewal failed"));
+    // The token has about 2 s left; the next try comes in 4 s or more (the first backoff).
+    let first_try = failing.calls();
+    eventually("the expired token is removed", || !file.exists());
+    assert_eq!(
+        failing.calls(),
+        first_try,
+        "removed before the next renewal was tried: {}",
+        watching.said()
+    );
+    assert!(
+        watching
+            .said()
+            .contains("has expired; removed it until a renewal succeeds"),
+        "{}",
+        watching.said()
+    );
+    // It keeps trying, and a renewal that works brings the file back.
+    failing.delete();
+    let next = jwt_expiring_in(3600);
+    midigator_auth(&server, &next);
+    eventually("the renewed token is written", || {
+        std::fs::read_to_string(&file).is_ok_and(|t| t == format!("{next}\n"))
+    });
+    watching.stop();
+}
+
+#[test]
 fn watch_retries_a_renewed_token_it_could_not_write() {
     let server = MockServer::start();
     let (_env, file, watching, _) = watching_a_token_about_to_expire(&server);

@@ -19,6 +19,7 @@ mod output;
 mod properties;
 mod redaction;
 mod secrets;
+mod single_flight;
 mod tls;
 mod token;
 mod trust;

@@ -913,7 +913,7 @@ fn broken_elsewhere(server: &MockServer, extra: &str) -> TestEnv {
 #[test]
 fn exec_and_curl_never_start_a_child_on_a_config_that_does_not_parse() {
     let server = MockServer::start();
-    midigator_auth(&server, &jwt_expiring_in(3600));
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
     let env = broken_elsewhere(&server, "");
     let ran = env.dir.path().join("ran");
     let script = format!("echo \"$PARTNER_KEY\" > {}", ran.display());
@@ -931,6 +931,9 @@ fn exec_and_curl_never_start_a_child_on_a_config_that_does_not_parse() {
             .stderr(predicate::str::contains("invalid TOML").and(predicate::str::contains("hunter2").not()));
         assert!(!ran.exists(), "{args:?} started its child");
     }
+    // Nor was the secret sent, or a token cached, before the config was found broken.
+    auth.assert_calls(0);
+    assert!(!env.cache_dir().exists(), "a token was cached");
 }
 
 #[test]
@@ -953,7 +956,7 @@ fn a_secret_command_never_starts_on_a_config_that_does_not_parse() {
         .code(3)
         .stdout("")
         .stderr(
-            predicate::str::contains("secret_command not run: the config file must parse")
+            predicate::str::contains("renews no token and starts no command while the config has an error")
                 .and(predicate::str::contains("invalid TOML")),
         );
     assert!(!marker.exists(), "secret_command ran");

@@ -52,7 +52,8 @@ pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
             }
-            let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            // Private from the start: a config others may write is refused whatever the umask.
+            let mut file = match crate::platform::create_private_file(&path) {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     return Err(ConfigError::Exists { path }.into());

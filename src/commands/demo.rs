@@ -145,6 +145,7 @@ impl Demo {
             cache: &self.cache,
             credentials: &credentials,
             secret: &secret,
+            vouch: &|| Ok(self.config.vouch()?),
         })
     }
 

@@ -17,8 +17,12 @@ use crate::time::UnixTime;
 
 use super::{Context, Live};
 
+/// The token for the child; the config must be valid as a whole before a child starts,
+/// even when the token is cached.
 fn obtain(ctx: &Context, name: &str, secret_stdin: bool) -> Result<(Profile, Obtained)> {
-    let profile = ctx.config()?.profile(name)?;
+    let config = ctx.config()?;
+    let profile = config.profile(name)?;
+    config.vouch()?;
     let live = Live::new(&profile, ctx, secret_stdin)?;
     let obtained = live.with(|seams| lifecycle::obtain(&profile, &Ask::new(Mode::Auto), seams))?;
     Ok((profile, obtained))

@@ -18,7 +18,10 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         let names = config.names()?;
         names
             .into_iter()
-            .map(|name| (name.to_string(), config.profile(name).ok()))
+            .map(|name| {
+                let profile = config.profile(&name).ok();
+                (name, profile)
+            })
             .collect()
     } else {
         let profile = config.resolve(args.profile.as_deref())?;

@@ -174,6 +174,7 @@ impl<'a> Live<'a> {
             cache,
             credentials,
             secret: &lookup,
+            vouch: &|| Ok(self.ctx.config()?.vouch()?),
         })
     }
 }

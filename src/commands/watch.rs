@@ -3,7 +3,8 @@
 //! written 0600 and replaced atomically, now and again whenever the token reaches its
 //! renewal margin, until SIGINT or SIGTERM. A renewal that fails leaves the old file in
 //! place while its token is valid, and is retried with backoff and jitter; so is a
-//! renewed token that cannot be written.
+//! renewed token that cannot be written. A token that expires while renewals fail is
+//! removed from the file when it expires, not at the next retry.
 
 use std::path::Path;
 use std::time::Duration;
@@ -71,8 +72,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> Result<()> {
                     e.report(),
                     pause.as_secs()
                 );
-                drop_if_expired(&args.file, &current.record);
-                if !sleep_until(UnixTime::now().after(pause).unwrap_or_else(UnixTime::now)) {
+                if !wait_to_retry(&args.file, &current.record, pause) {
                     return Ok(());
                 }
                 retry = (retry * 2).min(MAX_RETRY);
@@ -90,6 +90,17 @@ fn write(file: &Path, profile: &Profile, obtained: &Obtained, format: Format) ->
     };
     platform::write_atomically(dir, file, text.as_bytes())
         .map_err(|e| Error::io(format!("cannot write {}", file.display()), e))
+}
+
+/// Waits `pause` after a failed renewal; if the token in `file` expires meanwhile, wakes
+/// then to remove it, and waits out the rest. False when a stop signal came first.
+fn wait_to_retry(file: &Path, record: &Record, pause: Duration) -> bool {
+    let retry_at = UnixTime::now().after(pause).unwrap_or_else(UnixTime::now);
+    if record.expires_at < retry_at && !sleep_until(record.expires_at) {
+        return false;
+    }
+    drop_if_expired(file, record);
+    sleep_until(retry_at)
 }
 
 /// A token that has ended must not stay in the file for someone to use.

@@ -259,6 +259,24 @@ pub fn check_private_file(file: &File) -> io::Result<Option<Untrusted>> {
     Security::of_file(file)?.untrusted(FILE_WRITE, FILE_READ)
 }
 
+/// A config file must be a regular file owned by the user (or SYSTEM, Administrators)
+/// that no other account may write; who may read it is not judged. Naming a trusted
+/// owner is for Unix CI containers; here the access list says all.
+pub fn check_config_file(file: &File, _trusted_owner: Option<&str>) -> io::Result<Option<Untrusted>> {
+    if !file.metadata()?.is_file() {
+        return Ok(Some(Untrusted::NotARegularFile));
+    }
+    Security::of_file(file)?.untrusted(FILE_WRITE, 0)
+}
+
+/// What to do about a config file judged `why`.
+pub fn config_fix(why: &Untrusted, _path: &Path) -> String {
+    match why {
+        Untrusted::NotOwned { .. } => "copy it to a file of your own".to_string(),
+        _ => "let no other account write it (its Properties, Security tab)".to_string(),
+    }
+}
+
 /// Creates `dir` with a protected access list that names only the user, SYSTEM and the
 /// Administrators group (what a 0700 directory is on Unix), and any missing directory above
 /// it the same way: one others could write would let them replace it. An existing directory
