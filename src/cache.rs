@@ -1,10 +1,14 @@
 //! Token records on disk, and every rule about them: when a new token ends (`expiry`),
-//! when a cached one is served (`Record::servable`), where records live (one JSON file per
-//! profile, and per MidwayPlus installation, in a directory only the user can write), how
-//! they are written (atomically, through an unpredictable temp file) and read (never
-//! through a link, only if private to the user), and the per-profile lock that lets
-//! concurrent processes share one upstream request — and its failure. Reading a fresh
-//! record is the hot path: one stat, one small file read and a JSON parse.
+//! which record may be served (`TokenCache::read`: the slot's provider and settings, and
+//! `Record::servable`), where records live (`names`: one JSON file per profile name and
+//! settings fingerprint, and per MidwayPlus installation, in a directory only the user
+//! can write), how they are written (atomically, through an unpredictable temp file) and
+//! read (never through a link, only if private to the user), and the per-profile lock that
+//! lets concurrent processes share one upstream request — and its failure. Reading a
+//! fresh record is the hot path: one stat, one small file read and a JSON parse.
+
+mod files;
+pub mod names;
 
 use std::fs;
 use std::io::Read;
@@ -20,6 +24,7 @@ use crate::platform::{self, Untrusted};
 use crate::providers::{Fingerprint, Grant, Kind};
 use crate::time::UnixTime;
 use crate::token::{AccessToken, TokenType};
+pub use names::Slot;
 
 /// The record layout; a record of another format is ignored and replaced.
 const FORMAT: u32 = 2;
@@ -203,38 +208,6 @@ pub fn dir() -> Result<PathBuf, CacheError> {
         .ok_or(CacheError::NoHome)
 }
 
-/// Where an access token is cached: per profile, or per MidwayPlus installation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Slot {
-    pub profile: String,
-    pub installation: Option<String>,
-}
-
-impl Slot {
-    pub fn profile(name: &str) -> Slot {
-        Slot {
-            profile: name.to_string(),
-            installation: None,
-        }
-    }
-
-    /// File stem: profile names are already file-safe (config checks them); installation
-    /// IDs keep only file-safe characters. `@` and `+` cannot occur in a profile name, so
-    /// no two slots of different profiles share a file.
-    fn stem(&self) -> String {
-        match &self.installation {
-            None => self.profile.clone(),
-            Some(id) => {
-                let safe: String = id
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
-                    .collect();
-                format!("{}@{safe}", self.profile)
-            }
-        }
-    }
-}
-
 /// Held while renewing; the OS releases it when the file closes, even on a crash.
 pub struct Lock {
     _file: Option<fs::File>,
@@ -251,6 +224,7 @@ impl Lock {
     }
 
     /// A lock this process had to wait for, holding nothing: for fakes of the cache.
+    #[cfg(test)]
     pub fn waited_for() -> Lock {
         Lock {
             _file: None,
@@ -276,16 +250,18 @@ pub struct Failure {
 
 /// What the lifecycle needs of a token cache.
 pub trait TokenCache {
-    /// The record in `slot`, or `None` when there is none or it cannot be used.
+    /// The record in `slot`, fresh or not, when it may be served from there
+    /// (`Slot::admits`: of the slot's provider, fetched with its settings); `None` when
+    /// there is none or it cannot be used.
     fn read(&self, slot: &Slot) -> Option<Record>;
     fn write(&self, slot: &Slot, record: &Record) -> Result<(), CacheError>;
-    /// Takes the profile's lock, waiting while another process holds it, at most
-    /// `patience`.
-    fn lock(&self, profile: &str, patience: Duration) -> Result<Lock, CacheError>;
-    /// The last failure of a renewal of the profile, if one is recorded.
-    fn failure(&self, profile: &str) -> Option<Failure>;
+    /// Takes the lock of the slot's profile, waiting while another process holds it, at
+    /// most `patience`; then takes over the slot's record of an earlier version.
+    fn lock(&self, slot: &Slot, patience: Duration) -> Result<Lock, CacheError>;
+    /// The last failure of a renewal of the slot, if one is recorded.
+    fn failure(&self, slot: &Slot) -> Option<Failure>;
     /// Records the failure of a renewal (`None`: the renewal succeeded).
-    fn set_failure(&self, profile: &str, failure: Option<&Failure>);
+    fn set_failure(&self, slot: &Slot, failure: Option<&Failure>);
 }
 
 /// A cache entry larger than this is not a token record.
@@ -330,6 +306,10 @@ impl Cache {
 
     pub fn path(&self, slot: &Slot) -> PathBuf {
         self.dir.join(format!("{}.json", slot.stem()))
+    }
+
+    fn lock_path(&self, profile: &str) -> PathBuf {
+        self.dir.join(format!("{profile}.lock"))
     }
 
     /// Creates the directory if needed, private to the user; never changes an existing
@@ -387,6 +367,12 @@ impl Cache {
             source,
         })?;
         debug!(2, "cached in {}", path.display());
+        let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let own = match names::entry(&name) {
+            names::Entry::Stored(p) | names::Entry::Bookkeeping(p) => Some(p),
+            _ => None,
+        };
+        self.sweep(own);
         Ok(())
     }
 
@@ -423,30 +409,13 @@ impl Cache {
         Err(lock_error(std::io::Error::other("it keeps being replaced")))
     }
 
-    fn failure_path(&self, profile: &str) -> PathBuf {
-        self.dir.join(format!("{profile}.failed"))
+    fn failure_path(&self, slot: &Slot) -> PathBuf {
+        self.dir.join(format!("{}.failed", slot.stem()))
     }
 
-    /// Every file of a profile: its token, its installations' tokens, its credential.
-    pub fn entries_of(&self, profile: &str) -> Vec<PathBuf> {
-        let Ok(dir) = fs::read_dir(&self.dir) else {
-            return Vec::new();
-        };
-        dir.filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension().is_some_and(|x| x == "json")
-                    && p.file_stem().and_then(|s| s.to_str()).is_some_and(|s| {
-                        s == profile || s.strip_prefix(profile).is_some_and(|rest| rest.starts_with(['@', '+']))
-                    })
-            })
-            .collect()
-    }
-}
-
-impl TokenCache for Cache {
-    fn read(&self, slot: &Slot) -> Option<Record> {
-        let path = self.path(slot);
-        let stored: Stored = self.read_json(&path)?;
+    /// The record at `path`, of this version's format, whoever's it is.
+    fn read_record(&self, path: &Path) -> Option<Record> {
+        let stored: Stored = self.read_json(path)?;
         if stored.format != FORMAT {
             debug!(1, "warning: ignoring cache entry {} of another format", path.display());
             return None;
@@ -454,20 +423,36 @@ impl TokenCache for Cache {
         Some(stored.record)
     }
 
-    fn write(&self, slot: &Slot, record: &Record) -> Result<(), CacheError> {
-        let stored = Stored {
-            format: FORMAT,
-            record: record.clone(),
+    /// Takes over the slot's record that an earlier version kept under the profile's name
+    /// alone, when it was fetched with the present settings (its fingerprint then had no
+    /// `ca_file`); one of other settings stays for the config it belongs to. Only under
+    /// the profile's lock, so a renewal's newer record is never replaced by it.
+    fn take_over(&self, slot: &Slot) {
+        let old = self.dir.join(format!("{}.json", slot.legacy_stem()));
+        let Some(mut record) = self.read_record(&old) else {
+            return;
         };
-        self.write_json(&self.path(slot), &stored)
+        if record.provider != slot.provider || record.bound_to != slot.legacy {
+            debug!(
+                1,
+                "{}: leaving {}: it was fetched with other settings",
+                slot.profile,
+                old.display()
+            );
+            return;
+        }
+        record.bound_to = slot.bound_to.clone();
+        let kept = self.path(slot).exists() || self.write(slot, &record).is_ok();
+        if kept && self.remove(&old).is_ok() {
+            debug!(1, "{}: took over {}", slot.profile, old.display());
+        }
     }
 
-    /// While held, this process alone talks to the provider for the profile; the others
-    /// wait, then find its token in the cache, or its failure.
-    fn lock(&self, profile: &str, patience: Duration) -> Result<Lock, CacheError> {
+    /// Takes the profile's lock (one per name, whatever the settings), waiting while
+    /// another process holds it, at most `patience`.
+    pub fn lock_profile(&self, profile: &str, patience: Duration) -> Result<Lock, CacheError> {
         self.ensure_dir()?;
-        let path = self.dir.join(format!("{profile}.lock"));
-        let file = self.open_lock(&path)?;
+        let file = self.open_lock(&self.lock_path(profile))?;
         if file.try_lock().is_ok() {
             return Ok(Lock {
                 _file: Some(file),
@@ -492,13 +477,43 @@ impl TokenCache for Cache {
             }
         }
     }
+}
 
-    fn failure(&self, profile: &str) -> Option<Failure> {
-        self.read_json(&self.failure_path(profile))
+impl TokenCache for Cache {
+    fn read(&self, slot: &Slot) -> Option<Record> {
+        let record = self.read_record(&self.path(slot))?;
+        if !slot.admits(&record) {
+            debug!(
+                1,
+                "{}: ignoring the cached token: it is of another provider or settings", slot.profile
+            );
+            return None;
+        }
+        Some(record)
     }
 
-    fn set_failure(&self, profile: &str, failure: Option<&Failure>) {
-        let path = self.failure_path(profile);
+    fn write(&self, slot: &Slot, record: &Record) -> Result<(), CacheError> {
+        let stored = Stored {
+            format: FORMAT,
+            record: record.clone(),
+        };
+        self.write_json(&self.path(slot), &stored)
+    }
+
+    /// While held, this process alone talks to the provider for the profile; the others
+    /// wait, then find its token in the cache, or its failure.
+    fn lock(&self, slot: &Slot, patience: Duration) -> Result<Lock, CacheError> {
+        let lock = self.lock_profile(&slot.profile, patience)?;
+        self.take_over(slot);
+        Ok(lock)
+    }
+
+    fn failure(&self, slot: &Slot) -> Option<Failure> {
+        self.read_json(&self.failure_path(slot))
+    }
+
+    fn set_failure(&self, slot: &Slot, failure: Option<&Failure>) {
+        let path = self.failure_path(slot);
         let _ = match failure {
             Some(f) => self.write_json(&path, f),
             None => self.remove(&path),
@@ -517,7 +532,7 @@ mod tests {
     fn record(obtained_at: f64, expires_at: f64) -> Record {
         Record {
             provider: Kind::Midigator,
-            bound_to: Fingerprint::of(Kind::Midigator, &[], None),
+            bound_to: slot("mg", None).bound_to,
             access_token: AccessToken::parse("t".into()).unwrap(),
             token_type: TokenType::bearer(),
             obtained_at: at(obtained_at),
@@ -528,6 +543,17 @@ mod tests {
     }
 
     const S: fn(u64) -> Duration = Duration::from_secs;
+
+    /// A slot of a Midigator profile whose settings are all in `installation`'s place.
+    fn slot(profile: &str, installation: Option<&str>) -> Slot {
+        Slot {
+            profile: profile.into(),
+            installation: installation.map(str::to_string),
+            provider: Kind::Midigator,
+            bound_to: Fingerprint::of(Kind::Midigator, &[], installation, Some(Path::new("/ca.pem"))),
+            legacy: Fingerprint::of(Kind::Midigator, &[], installation, None),
+        }
+    }
 
     #[test]
     fn served_while_life_left_exceeds_refresh_before() {
@@ -598,7 +624,7 @@ mod tests {
     fn write_is_private_and_read_back() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::at(tmp.path().join("c"));
-        let slot = Slot::profile("mg");
+        let slot = slot("mg", None);
         cache.write(&slot, &record(1.0, 2.0)).unwrap();
         assert_eq!(platform::check_private_dir(cache.dir()).unwrap(), None);
         let file = fs::File::open(cache.path(&slot)).unwrap();
@@ -608,13 +634,88 @@ mod tests {
         assert!(cache.read(&slot).is_none());
     }
 
+    /// The serve rule lives here: a record of another provider, or fetched with other
+    /// settings, is not read even from the slot's own file.
     #[test]
-    fn slot_stems_are_file_safe_and_distinct() {
-        let installation = |id: &str| Slot {
-            profile: "mw".into(),
-            installation: Some(id.into()),
+    fn a_record_of_another_provider_or_settings_is_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::at(tmp.path().join("c"));
+        let slot = slot("mg", None);
+        let mut foreign = record(1.0, 2.0);
+        foreign.provider = Kind::Nugios;
+        cache.write(&slot, &foreign).unwrap();
+        assert!(cache.read(&slot).is_none());
+        let mut other = record(1.0, 2.0);
+        other.bound_to = slot.legacy.clone();
+        cache.write(&slot, &other).unwrap();
+        assert!(cache.read(&slot).is_none());
+    }
+
+    #[test]
+    fn file_names_carry_the_name_the_fingerprint_and_the_installation() {
+        let cache = Cache::at(PathBuf::from("/c"));
+        let fp = |s: &Slot| s.bound_to.as_str().to_string();
+        let mw = slot("mw", Some("3fa8/../x"));
+        assert_eq!(cache.path(&mw), Path::new(&format!("/c/mw={}@3fa8____x.json", fp(&mw))));
+        let mg = slot("mg", None);
+        assert_eq!(cache.path(&mg), Path::new(&format!("/c/mg={}.json", fp(&mg))));
+        assert_eq!(mw.legacy_stem(), "mw@3fa8____x");
+    }
+
+    #[test]
+    fn every_file_of_a_name_is_known_for_its_own() {
+        use names::{Entry, entry};
+        assert_eq!(entry("mg=0123456789abcdef.json"), Entry::Stored("mg"));
+        assert_eq!(entry("mw=0123456789abcdef@i-1.json"), Entry::Stored("mw"));
+        assert_eq!(entry("mg=0123456789abcdef+credential.json"), Entry::Stored("mg"));
+        assert_eq!(entry("mg.json"), Entry::Stored("mg"));
+        assert_eq!(entry("mg.x.json"), Entry::Stored("mg.x"));
+        assert_eq!(entry("mw@i-1.json"), Entry::Stored("mw"));
+        assert_eq!(entry("mg+credential.json"), Entry::Stored("mg"));
+        assert_eq!(entry("mg=0123456789abcdef.failed"), Entry::Bookkeeping("mg"));
+        assert_eq!(entry("mg=keyring.json"), Entry::Bookkeeping("mg"));
+        assert_eq!(entry("mg.failed"), Entry::Bookkeeping("mg"));
+        assert_eq!(entry(".mg=0123456789abcdef.json.tmpAb12Cd"), Entry::Temp(Some("mg")));
+        assert_eq!(
+            entry(".x.tmp=0123456789abcdef.json.tmpAb12Cd"),
+            Entry::Temp(Some("x.tmp"))
+        );
+        assert_eq!(entry(".tmpAb12Cd"), Entry::Temp(None));
+        assert_eq!(entry("mg.lock"), Entry::Other);
+    }
+
+    #[test]
+    fn a_record_of_an_earlier_version_is_taken_over_under_the_lock_when_its_settings_match() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::at(tmp.path().join("c"));
+        let other = slot("other", Some("i"));
+        let slot = slot("mg", None);
+        let mut old = record(1.0, 2.0);
+        old.bound_to = slot.legacy.clone();
+        let stored = Stored {
+            format: FORMAT,
+            record: old,
         };
-        assert_eq!(installation("3fa8/../x").stem(), "mw@3fa8____x");
-        assert_eq!(Slot::profile("mw").stem(), "mw");
+        let legacy = cache.dir().join("mg.json");
+        cache.write_json(&legacy, &stored).unwrap();
+        assert!(cache.read(&slot).is_none(), "the cached path looks at one name");
+        let _lock = cache.lock(&slot, S(1)).unwrap();
+        assert_eq!(cache.read(&slot).unwrap().bound_to, slot.bound_to);
+        assert!(!legacy.exists());
+        // One of other settings stays, for the config it belongs to.
+        let mut theirs = record(1.0, 2.0);
+        theirs.bound_to = Fingerprint::of(Kind::Midigator, &[("base_url", "x".into())], None, None);
+        let legacy = cache.dir().join("other@i.json");
+        cache
+            .write_json(
+                &legacy,
+                &Stored {
+                    format: FORMAT,
+                    record: theirs,
+                },
+            )
+            .unwrap();
+        drop(cache.lock(&other, S(1)).unwrap());
+        assert!(legacy.exists() && cache.read(&other).is_none());
     }
 }

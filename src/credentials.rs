@@ -1,8 +1,13 @@
 //! Long-lived credentials — refresh tokens and MidwayPlus developer tokens — and where
 //! they live: the OS keyring when one is reachable (service `authctl`, user
-//! `PROFILE/refresh_token` or `PROFILE/developer_token`), else a private file in the cache
-//! directory (`PROFILE+credential.json`), with a notice at `-v`. `Credentials` owns
-//! reading, storing and forgetting them; the lifecycle sees it as a `CredentialStore`.
+//! `NAME/refresh_token/FP` or `NAME/developer_token/FP`, FP the settings fingerprint),
+//! else a private file in the cache directory (`NAME=FP+credential.json`), with a notice
+//! at `-v`. Every keyring user written for a profile name is listed in `NAME=keyring.json`
+//! (the keyring cannot be searched the same way on every system), so `logout` finds those
+//! of settings no longer in the config. What earlier versions kept under the name alone
+//! (`NAME/refresh_token`, `NAME+credential.json`) is taken over when first read under
+//! matching settings. `Credentials` owns reading, storing and forgetting them; the
+//! lifecycle sees it as a `CredentialStore`.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -10,7 +15,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::cache::{Cache, CacheError};
+use crate::cache::{Cache, CacheError, names};
+use crate::config::Profile;
 use crate::debug;
 use crate::keyring;
 use crate::providers::{Fingerprint, Kind};
@@ -44,16 +50,30 @@ pub struct CredentialSlot {
     pub kind: CredentialKind,
     /// The settings it must have been fetched with to be used.
     pub bound_to: Fingerprint,
+    /// `bound_to` as versions before `ca_file` joined it computed it: only for taking
+    /// over what they kept under the profile's name alone.
+    pub legacy: Fingerprint,
 }
 
 impl CredentialSlot {
-    /// The keyring user it is kept under.
+    pub fn of(profile: &Profile, kind: CredentialKind) -> CredentialSlot {
+        CredentialSlot {
+            profile: profile.name.clone(),
+            provider: profile.kind(),
+            kind,
+            bound_to: names::fingerprint(profile, None),
+            legacy: profile.settings.fingerprint(None),
+        }
+    }
+
+    /// The keyring user it is kept under: `NAME/KIND/FP`.
     pub fn keyring_user(&self) -> String {
-        keyring_user(&self.profile, self.kind)
+        format!("{}/{}", legacy_user(&self.profile, self.kind), self.bound_to.as_str())
     }
 }
 
-pub fn keyring_user(profile: &str, kind: CredentialKind) -> String {
+/// The keyring user earlier versions kept the credential under: `NAME/KIND`.
+pub fn legacy_user(profile: &str, kind: CredentialKind) -> String {
     match kind {
         CredentialKind::RefreshToken => format!("{profile}/refresh_token"),
         CredentialKind::DeveloperToken => format!("{profile}/developer_token"),
@@ -68,6 +88,11 @@ pub trait CredentialStore {
     fn store(&self, slot: &CredentialSlot, value: &Secret) -> Result<bool, CacheError>;
     /// Drops what `slot` holds, wherever it is.
     fn forget(&self, slot: &CredentialSlot);
+    /// True when a credential is kept for `slot`; unlike `read`, it takes nothing over,
+    /// so it needs no lock (`status`).
+    fn kept(&self, slot: &CredentialSlot) -> bool {
+        self.read(slot).is_some()
+    }
 }
 
 /// A credential as it is kept, in the keyring and on disk alike.
@@ -86,6 +111,12 @@ pub struct Credentials {
     keyring: bool,
 }
 
+/// Where an earlier version kept a credential.
+enum Legacy {
+    File(PathBuf),
+    Keyring,
+}
+
 impl Credentials {
     pub fn new(cache: Cache) -> Credentials {
         Credentials { cache, keyring: true }
@@ -98,11 +129,13 @@ impl Credentials {
     }
 
     fn file(&self, slot: &CredentialSlot) -> PathBuf {
-        self.cache.dir().join(format!("{}+credential.json", slot.profile))
+        let key = names::key(&slot.profile, &slot.bound_to);
+        self.cache.dir().join(format!("{key}+credential.json"))
     }
 
-    /// The envelope's value when it is what `slot` expects.
-    fn open(slot: &CredentialSlot, envelope: Envelope, place: &str) -> Option<Secret> {
+    /// The envelope's value when it is of the slot's provider and kind and was fetched
+    /// with the settings `bound_to`.
+    fn open(slot: &CredentialSlot, envelope: Envelope, bound_to: &Fingerprint, place: &str) -> Option<Secret> {
         let value = Secret::new(envelope.value.to_string());
         if envelope.format != FORMAT || envelope.provider != slot.provider || envelope.kind != slot.kind {
             debug!(
@@ -111,10 +144,10 @@ impl Credentials {
             );
             return None;
         }
-        if envelope.bound_to != slot.bound_to {
+        if envelope.bound_to != *bound_to {
             debug!(
                 1,
-                "{}: ignoring the stored {}: it was fetched with other settings (URL, client or user)",
+                "{}: ignoring the stored {} in {place}: it was fetched with other settings (URL, client, user or CA)",
                 slot.profile,
                 slot.kind
             );
@@ -123,10 +156,10 @@ impl Credentials {
         Some(value)
     }
 
-    fn in_keyring(&self, slot: &CredentialSlot) -> Option<Secret> {
-        match keyring::get(&slot.keyring_user()) {
+    fn in_keyring(&self, slot: &CredentialSlot, user: &str, bound_to: &Fingerprint) -> Option<Secret> {
+        match keyring::get(user) {
             Ok(Some(text)) => match serde_json::from_str::<Envelope>(&text) {
-                Ok(envelope) => Self::open(slot, envelope, "the OS keyring"),
+                Ok(envelope) => Self::open(slot, envelope, bound_to, "the OS keyring"),
                 Err(_) => {
                     debug!(
                         1,
@@ -148,16 +181,114 @@ impl Credentials {
             }
         }
     }
+
+    /// The credential where this version keeps it.
+    fn current(&self, slot: &CredentialSlot) -> Option<Secret> {
+        let file = self.file(slot);
+        match self.cache.read_json::<Envelope>(&file) {
+            Some(envelope) => Self::open(slot, envelope, &slot.bound_to, &file.display().to_string()),
+            None if self.keyring => self.in_keyring(slot, &slot.keyring_user(), &slot.bound_to),
+            None => None,
+        }
+    }
+
+    /// The credential an earlier version kept under the profile's name alone, when it
+    /// was fetched with the present settings (as that version fingerprinted them).
+    fn legacy(&self, slot: &CredentialSlot) -> Option<(Secret, Legacy)> {
+        let file = self.cache.dir().join(format!("{}+credential.json", slot.profile));
+        if let Some(envelope) = self.cache.read_json::<Envelope>(&file) {
+            let place = file.display().to_string();
+            return Self::open(slot, envelope, &slot.legacy, &place).map(|v| (v, Legacy::File(file)));
+        }
+        let user = legacy_user(&slot.profile, slot.kind);
+        self.keyring
+            .then(|| self.in_keyring(slot, &user, &slot.legacy))
+            .flatten()
+            .map(|v| (v, Legacy::Keyring))
+    }
+
+    /// Moves an earlier version's credential to where this version keeps it. The caller
+    /// holds the profile's lock.
+    fn take_over(&self, slot: &CredentialSlot) -> Option<Secret> {
+        let (value, place) = self.legacy(slot)?;
+        if let Err(e) = self.store(slot, &value) {
+            debug!(
+                1,
+                "{}: cannot move the {} of an earlier version: {}",
+                slot.profile,
+                slot.kind,
+                crate::log::chain(&e)
+            );
+            return Some(value);
+        }
+        let _ = match place {
+            Legacy::File(file) => self.cache.remove(&file).is_ok(),
+            Legacy::Keyring => keyring::delete(&legacy_user(&slot.profile, slot.kind)).is_ok(),
+        };
+        debug!(1, "{}: took over the {} of an earlier version", slot.profile, slot.kind);
+        Some(value)
+    }
+
+    fn index_file(&self, profile: &str) -> PathBuf {
+        self.cache.dir().join(names::keyring_index(profile))
+    }
+
+    /// The keyring users written for the profile name, as listed in its index.
+    fn indexed(&self, profile: &str) -> Vec<String> {
+        let users: Vec<String> = self.cache.read_json(&self.index_file(profile)).unwrap_or_default();
+        let own = format!("{profile}/");
+        users.into_iter().filter(|u| u.starts_with(&own)).collect()
+    }
+
+    /// Lists `user` in the profile's index before anything is kept under it.
+    fn index(&self, profile: &str, user: &str) {
+        let mut users = self.indexed(profile);
+        if users.iter().any(|u| u == user) {
+            return;
+        }
+        users.push(user.to_string());
+        if let Err(e) = self.cache.write_json(&self.index_file(profile), &users) {
+            debug!(1, "warning: {}", crate::log::chain(&e));
+        }
+    }
+
+    /// Deletes every keyring entry of the profile name whatever the settings: those of
+    /// its index, of earlier versions, and of `present` (the profile's present settings,
+    /// when it has some). Returns how many there were. The caller holds the lock.
+    pub fn forget_all(&self, profile: &str, present: Option<&Profile>) -> usize {
+        if !self.keyring {
+            return 0;
+        }
+        let kinds = [CredentialKind::RefreshToken, CredentialKind::DeveloperToken];
+        let mut users = self.indexed(profile);
+        users.extend(kinds.map(|kind| legacy_user(profile, kind)));
+        if let Some(p) = present {
+            users.extend(kinds.map(|kind| CredentialSlot::of(p, kind).keyring_user()));
+        }
+        users.sort();
+        users.dedup();
+        let mut removed = 0;
+        for user in users {
+            match keyring::delete(&user) {
+                Ok(deleted) => removed += usize::from(deleted),
+                Err(e) => debug!(
+                    1,
+                    "{profile}: cannot delete {user} from the keyring: {}",
+                    crate::log::chain(&e)
+                ),
+            }
+        }
+        removed
+    }
 }
 
 impl CredentialStore for Credentials {
     fn read(&self, slot: &CredentialSlot) -> Option<Secret> {
-        let file = self.file(slot);
-        match self.cache.read_json::<Envelope>(&file) {
-            Some(envelope) => Self::open(slot, envelope, &file.display().to_string()),
-            None if self.keyring => self.in_keyring(slot),
-            None => None,
-        }
+        self.current(slot).or_else(|| self.take_over(slot))
+    }
+
+    fn kept(&self, slot: &CredentialSlot) -> bool {
+        self.current(slot).is_some() || self.legacy(slot).is_some()
     }
 
     fn store(&self, slot: &CredentialSlot, value: &Secret) -> Result<bool, CacheError> {
@@ -173,7 +304,9 @@ impl CredentialStore for Credentials {
             self.cache.write_atomic(&self.file(slot), text.as_bytes())?;
             return Ok(true);
         }
-        match keyring::set(&slot.keyring_user(), &text) {
+        let user = slot.keyring_user();
+        self.index(&slot.profile, &user);
+        match keyring::set(&user, &text) {
             Ok(()) => {
                 self.cache.remove(&self.file(slot))?;
                 Ok(true)
@@ -189,7 +322,7 @@ impl CredentialStore for Credentials {
                     slot.profile
                 );
                 self.cache.write_atomic(&self.file(slot), text.as_bytes())?;
-                let _ = keyring::delete(&slot.keyring_user());
+                let _ = keyring::delete(&user);
                 Ok(true)
             }
         }

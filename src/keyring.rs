@@ -1,7 +1,8 @@
 //! The OS keyring (the Secret Service on Linux, the Keychain on macOS, the Credential
 //! Manager on Windows, through the `keyring` crate), service `authctl`. Profiles' secrets
-//! live under the profile name; long-lived credentials under `PROFILE/refresh_token` and
-//! `PROFILE/developer_token` (profile names cannot hold `/`).
+//! live under the profile name; long-lived credentials under `PROFILE/refresh_token/FP`
+//! and `PROFILE/developer_token/FP`, FP their settings fingerprint (profile names cannot
+//! hold `/`; see `credentials`).
 
 use std::fmt;
 

@@ -131,7 +131,7 @@ pub fn accept(profile: &Profile, token: String, seams: &Seams) -> Result<Obtaine
         ..Grant::default()
     };
     let record = run.record(grant, &run.endpoint(), false)?;
-    run.write(&Slot::profile(&profile.name), &record);
+    run.write(&Slot::of(profile, None), &record);
     Ok(Obtained {
         record,
         source: TokenSource::Network,
@@ -164,28 +164,16 @@ pub fn with_developer_token(profile: &Profile, seams: &Seams, request: impl Fn(&
         unreachable!("only MidwayPlus profiles have developer tokens");
     };
     let _lock = run.lock()?;
-    let slot = run.credential_slot(CredentialKind::DeveloperToken);
-    if let Some(developer_token) = run.stored(&slot) {
-        match run
-            .exchange()
-            .call_refusable(&request(&developer_token), |s| flow.developer_token_refused(s))?
-        {
-            Answer::Json(body) => return Ok(body),
-            Answer::Refused(refusal) => run.drop_refused(&slot, &refusal),
-        }
+    match run.developer_call(flow, request)? {
+        (Answer::Json(body), ..) => Ok(body),
+        (Answer::Refused(cause), ..) => Err(cause.into()),
     }
-    let (developer_token, _) = run.developer_token(flow)?;
-    run.exchange().call(&request(&developer_token))
 }
 
 /// The profile's cached record, if it is this profile's (its provider, the settings it
 /// was fetched with), fresh or not: what `status` shows.
 pub fn cached_record(profile: &Profile, cache: &dyn TokenCache) -> Option<Record> {
-    let slot = Slot {
-        profile: profile.name.clone(),
-        installation: default_installation(profile).map(str::to_string),
-    };
-    cache.read(&slot).filter(|r| belongs(profile, &slot, r))
+    cache.read(&Slot::of(profile, default_installation(profile)))
 }
 
 /// True when a refresh token or developer token is kept for the profile, under its
@@ -195,28 +183,13 @@ pub fn credential_kept(profile: &Profile, store: &dyn CredentialStore) -> bool {
         Flow::Direct(_) => CredentialKind::RefreshToken,
         Flow::Installations(_) => CredentialKind::DeveloperToken,
     };
-    store.read(&credential_slot(profile, kind)).is_some()
+    store.kept(&CredentialSlot::of(profile, kind))
 }
 
 fn default_installation(profile: &Profile) -> Option<&str> {
     match profile.provider().flow() {
         Flow::Installations(flow) => flow.installation(),
         Flow::Direct(_) => None,
-    }
-}
-
-/// A record of `slot` belongs to the profile when it is of its provider and was fetched
-/// with its present settings.
-fn belongs(profile: &Profile, slot: &Slot, record: &Record) -> bool {
-    record.provider == profile.kind() && record.bound_to == profile.settings.fingerprint(slot.installation.as_deref())
-}
-
-fn credential_slot(profile: &Profile, kind: CredentialKind) -> CredentialSlot {
-    CredentialSlot {
-        profile: profile.name.clone(),
-        provider: profile.kind(),
-        kind,
-        bound_to: profile.settings.fingerprint(None),
     }
 }
 
@@ -246,7 +219,7 @@ impl Run<'_> {
         }
         let (renewed, secret_from) = self.renew(&slot);
         let failure = self.failure_for_waiters(&renewed, secret_from.as_ref());
-        self.seams.cache.set_failure(&self.profile.name, failure.as_ref());
+        self.seams.cache.set_failure(&slot, failure.as_ref());
         let record = renewed?;
         self.write(&slot, &record);
         Ok(Obtained {
@@ -261,7 +234,7 @@ impl Run<'_> {
     /// renewal.
     fn lock(&self) -> Result<Lock> {
         (self.seams.vouch)()?;
-        match self.seams.cache.lock(&self.profile.name, self.seams.patience) {
+        match self.seams.cache.lock(&self.slot(), self.seams.patience) {
             Ok(lock) => Ok(lock),
             Err(e @ (CacheError::LockTimeout { .. } | CacheError::Untrusted { .. } | CacheError::NoHome)) => {
                 Err(e.into())
@@ -281,7 +254,7 @@ impl Run<'_> {
         if !lock.waited() || self.ask.mode != Mode::Auto {
             return None;
         }
-        let failure = self.seams.cache.failure(&self.profile.name)?;
+        let failure = self.seams.cache.failure(&self.slot())?;
         (failure.at >= waiting_since).then(|| Error::Shared {
             profile: self.profile.name.clone(),
             exit: Exit::from_code(failure.exit),
@@ -300,18 +273,9 @@ impl Run<'_> {
             .filter(|r| r.servable(now, self.ask.min_ttl, self.profile.refresh_before))
     }
 
-    /// The cached record of `slot`, if it belongs to this profile: its provider, and the
-    /// settings it was fetched with.
+    /// The cached record of `slot`, if the cache may serve it (see `TokenCache::read`).
     fn cached(&self, slot: &Slot) -> Option<Record> {
-        let record = self.seams.cache.read(slot)?;
-        if !belongs(self.profile, slot, &record) {
-            debug!(
-                1,
-                "{}: ignoring the cached token: it was fetched with other settings", self.profile.name
-            );
-            return None;
-        }
-        Some(record)
+        self.seams.cache.read(slot)
     }
 
     fn served(&self, record: Record) -> Obtained {
@@ -327,10 +291,7 @@ impl Run<'_> {
 
     /// Where the token is cached: per installation for MidwayPlus.
     fn slot(&self) -> Slot {
-        Slot {
-            profile: self.profile.name.clone(),
-            installation: self.installation().map(str::to_string),
-        }
+        Slot::of(self.profile, self.installation())
     }
 
     fn installation(&self) -> Option<&str> {
@@ -365,7 +326,7 @@ impl Run<'_> {
     }
 
     fn credential_slot(&self, kind: CredentialKind) -> CredentialSlot {
-        credential_slot(self.profile, kind)
+        CredentialSlot::of(self.profile, kind)
     }
 
     /// The stored long-lived credential of `slot`, unless this ask logs in afresh or its
@@ -461,32 +422,43 @@ impl Run<'_> {
     /// MidwayPlus: the stored developer token first, then a new login.
     fn renew_installation(&self, flow: &dyn Installations, slot: &Slot) -> Result<Record> {
         let installation = slot.installation.as_deref().expect("checked by renewable()");
-        let credential = self.credential_slot(CredentialKind::DeveloperToken);
-        let refused = |s| flow.developer_token_refused(s);
-        if let Some(developer_token) = self.stored(&credential) {
-            let request = flow.token_request(&developer_token, installation);
-            match self.exchange().call_refusable(&request, refused)? {
-                Answer::Json(body) => {
-                    let grant = self.exchange().read(&request, flow.read_installation_token(&body))?;
-                    return self.record(grant, &request.url, true);
-                }
-                Answer::Refused(refusal) => self.drop_refused(&credential, &refusal),
-            }
-        }
-        let (developer_token, kept) = self.developer_token(flow)?;
-        let request = flow.token_request(&developer_token, installation);
-        match self.exchange().call_refusable(&request, refused)? {
-            Answer::Json(body) => {
+        match self.developer_call(flow, |developer_token| {
+            flow.token_request(developer_token, installation)
+        })? {
+            (Answer::Json(body), request, kept) => {
                 let grant = self.exchange().read(&request, flow.read_installation_token(&body))?;
                 self.record(grant, &request.url, kept)
             }
-            Answer::Refused(cause) => Err(RefusalError::InstallationRefused {
+            (Answer::Refused(cause), ..) => Err(RefusalError::InstallationRefused {
                 provider: self.profile.kind(),
                 installation: installation.to_string(),
                 cause,
             }
             .into()),
         }
+    }
+
+    /// Sends the request `request` makes with the stored developer token; when none is
+    /// kept (or its JWT has expired), or the server refuses it, logs in for a new one and
+    /// sends it once more. A refusal of that last request is for the caller to name. Also
+    /// returns the request answered, and whether the developer token it carried is kept.
+    fn developer_call(
+        &self,
+        flow: &dyn Installations,
+        request: impl Fn(&Secret) -> Request,
+    ) -> Result<(Answer, Request, bool)> {
+        let slot = self.credential_slot(CredentialKind::DeveloperToken);
+        let refused = |s| flow.developer_token_refused(s);
+        if let Some(developer_token) = self.stored(&slot) {
+            let sent = request(&developer_token);
+            match self.exchange().call_refusable(&sent, refused)? {
+                Answer::Refused(refusal) => self.drop_refused(&slot, &refusal),
+                answer => return Ok((answer, sent, true)),
+            }
+        }
+        let (developer_token, kept) = self.developer_token(flow)?;
+        let sent = request(&developer_token);
+        Ok((self.exchange().call_refusable(&sent, refused)?, sent, kept))
     }
 
     /// Logs in for a developer token, checks it and keeps it: it stays good even if the
@@ -567,7 +539,7 @@ impl Run<'_> {
         };
         Ok(Record {
             provider: self.profile.kind(),
-            bound_to: self.profile.settings.fingerprint(self.installation()),
+            bound_to: self.slot().bound_to,
             access_token,
             token_type: TokenType::from_answer(grant.token_type.as_deref()),
             obtained_at: now,
@@ -699,14 +671,15 @@ mod tests {
     }
 
     impl TokenCache for Memory {
+        /// Like the real cache, only a record the slot admits.
         fn read(&self, slot: &Slot) -> Option<Record> {
-            self.records.borrow().get(slot).cloned()
+            self.records.borrow().get(slot).filter(|r| slot.admits(r)).cloned()
         }
         fn write(&self, slot: &Slot, record: &Record) -> Result<(), CacheError> {
             self.records.borrow_mut().insert(slot.clone(), record.clone());
             Ok(())
         }
-        fn lock(&self, _: &str, _: Duration) -> Result<Lock, CacheError> {
+        fn lock(&self, _: &Slot, _: Duration) -> Result<Lock, CacheError> {
             if let Some((slot, record)) = self.meanwhile.borrow_mut().take() {
                 self.records.borrow_mut().insert(slot, record);
             }
@@ -716,10 +689,10 @@ mod tests {
             }
             Ok(Lock::none())
         }
-        fn failure(&self, _: &str) -> Option<Failure> {
+        fn failure(&self, _: &Slot) -> Option<Failure> {
             self.failure.borrow().clone()
         }
-        fn set_failure(&self, _: &str, failure: Option<&Failure>) {
+        fn set_failure(&self, _: &Slot, failure: Option<&Failure>) {
             *self.failure.borrow_mut() = failure.cloned();
         }
     }
@@ -840,10 +813,7 @@ mod tests {
                 crate::providers::Settings::Midway(m) => m.installation.as_ref().map(|i| i.0.clone()),
                 _ => None,
             };
-            Slot {
-                profile: self.profile.name.clone(),
-                installation,
-            }
+            Slot::of(&self.profile, installation.as_deref())
         }
 
         /// A cached record of this profile that ends `left` seconds from now.
@@ -855,7 +825,7 @@ mod tests {
         fn record(&self, token: &str, left: f64, refreshable: bool) -> Record {
             Record {
                 provider: self.profile.kind(),
-                bound_to: self.profile.settings.fingerprint(self.slot().installation.as_deref()),
+                bound_to: self.slot().bound_to,
                 access_token: AccessToken::parse(token.into()).unwrap(),
                 token_type: TokenType::bearer(),
                 obtained_at: UnixTime::from_secs(NOW - 3600.0).unwrap(),
@@ -867,7 +837,7 @@ mod tests {
 
         /// A credential stored under this profile's settings.
         fn stored(&self, kind: CredentialKind, value: &str) {
-            let bound_to = self.profile.settings.fingerprint(None);
+            let bound_to = CredentialSlot::of(&self.profile, kind).bound_to;
             self.vault.0.borrow_mut().insert(kind, (Some(bound_to), value.into()));
         }
 
@@ -1310,7 +1280,10 @@ mod tests {
             "mw",
         );
         let browser_token = w.record("browser-1", 600.0, false);
-        w.cache.records.borrow_mut().insert(Slot::profile("mw"), browser_token);
+        w.cache
+            .records
+            .borrow_mut()
+            .insert(Slot::of(&w.profile, None), browser_token);
         assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "browser-1");
         w.clock.0.set(NOW + 1000.0);
         assert_eq!(w.obtain(Mode::Auto).unwrap_err().exit(), Exit::Config);

@@ -107,9 +107,11 @@ fn refresh_tokens_go_to_the_keyring_not_the_cache_file() {
     login.assert_calls(1);
     refresh.assert_calls(1);
 
+    let user = format!("{profile}/refresh_token/{}", env.fingerprint(&profile));
+    assert!(keyring_lookup(&user).contains("rt-in-keyring"));
     env.cmd_with_keyring().args(["logout", &profile]).assert().success();
     assert!(
-        keyring_lookup(&format!("{profile}/refresh_token")).is_empty(),
+        keyring_lookup(&user).is_empty(),
         "logout left the refresh token in the keyring"
     );
 }
@@ -142,7 +144,7 @@ fn the_midway_developer_token_lives_in_the_keyring_and_serves_every_installation
         .assert()
         .success()
         .stdout("dev-in-keyring\n");
-    assert!(!env.cache_dir().join(format!("{profile}+credential.json")).exists());
+    assert!(!env.credential_file(&profile).exists());
 
     for installation in ["i-1", "i-2"] {
         env.cmd_with_keyring()
@@ -156,10 +158,99 @@ fn the_midway_developer_token_lives_in_the_keyring_and_serves_every_installation
     login.assert_calls(1);
     issue.assert_calls(2);
 
+    let user = format!("{profile}/developer_token/{}", env.fingerprint(&profile));
+    assert!(keyring_lookup(&user).contains("dev-in-keyring"));
     env.cmd_with_keyring().args(["logout", &profile]).assert().success();
     assert!(
-        keyring_lookup(&format!("{profile}/developer_token")).is_empty(),
+        keyring_lookup(&user).is_empty(),
         "logout left the developer token in the keyring"
     );
     assert!(!env.cache_file(&format!("{profile}@i-1")).exists());
+}
+
+/// Keeps `value` in the Secret Service under `user`, as authctl (or an earlier version)
+/// would.
+fn keyring_store(user: &str, value: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new("secret-tool")
+        .args([
+            "store",
+            "--label",
+            "authctl test",
+            "service",
+            "authctl",
+            "username",
+            user,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(value.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_refresh_token_an_earlier_version_kept_in_the_keyring_is_taken_over() {
+    if !keyring_available() {
+        return;
+    }
+    let server = MockServer::start();
+    let refresh = token_endpoint(
+        &server,
+        &[("grant_type", "refresh_token"), ("refresh_token", "rt-of-old")],
+        200,
+        json!({"access_token": "a-new", "expires_in": 3600, "refresh_token": "rt-new"}),
+    );
+    let profile = format!("krl-{}", std::process::id());
+    let env = TestEnv::new(&oauth2_config(&profile, &server.url("/token"), ""));
+    let old_user = format!("{profile}/refresh_token");
+    let envelope = json!({"format": 2, "provider": "oauth2", "kind": "refresh_token",
+        "bound_to": env.legacy_fingerprint(&profile), "value": "rt-of-old"});
+    keyring_store(&old_user, &envelope.to_string());
+    env.cmd_with_keyring()
+        .args(["token", &profile])
+        .assert()
+        .success()
+        .stdout("a-new\n");
+    refresh.assert_calls(1);
+    assert!(keyring_lookup(&old_user).is_empty(), "the old entry was moved");
+    let user = format!("{old_user}/{}", env.fingerprint(&profile));
+    assert!(keyring_lookup(&user).contains("rt-new"));
+    env.cmd_with_keyring().args(["logout", &profile]).assert().success();
+    assert!(keyring_lookup(&user).is_empty());
+}
+
+#[test]
+fn logout_removes_keyring_entries_of_settings_no_longer_in_the_config() {
+    if !keyring_available() {
+        return;
+    }
+    let server = MockServer::start();
+    token_endpoint(
+        &server,
+        &[("grant_type", "client_credentials")],
+        200,
+        json!({"access_token": "a1", "expires_in": 3600, "refresh_token": "rt-of-cid"}),
+    );
+    let profile = format!("kro-{}", std::process::id());
+    let env = TestEnv::new(&oauth2_config(&profile, &server.url("/token"), ""));
+    let var = format!("AUTHCTL_SECRET_{}", profile.to_uppercase().replace('-', "_"));
+    env.cmd_with_keyring()
+        .args(["token", &profile])
+        .env(&var, "s")
+        .assert()
+        .success();
+    let user = format!("{profile}/refresh_token/{}", env.fingerprint(&profile));
+    assert!(keyring_lookup(&user).contains("rt-of-cid"));
+    let other_client = oauth2_config(&profile, &server.url("/token"), "").replace("\"cid\"", "\"other\"");
+    std::fs::write(env.config_path(), other_client).unwrap();
+    env.cmd_with_keyring()
+        .args(["logout", &profile])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("(2 stored tokens removed)"));
+    assert!(
+        keyring_lookup(&user).is_empty(),
+        "the entry of the old settings went too"
+    );
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::util::*;
 
 fn credential_file(env: &TestEnv) -> std::path::PathBuf {
-    env.cache_dir().join("mw+credential.json")
+    env.credential_file("mw")
 }
 
 fn stored_developer_token(env: &TestEnv) -> String {

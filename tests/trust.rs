@@ -182,7 +182,7 @@ fn a_missing_cache_dir_is_created_0700_whatever_the_umask() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(mode(&nested), 0o700);
-    assert_eq!(mode(&nested.join("mg.json")), 0o600);
+    assert_eq!(mode(&nested.join(env.record_name("mg"))), 0o600);
 }
 
 /// A valid, fresh record of `mg` whose token is `token`, as authctl itself writes it.
@@ -223,7 +223,7 @@ fn a_record_that_is_a_link_or_readable_by_others_is_ignored_and_replaced() {
     );
 
     // A record others may read or write.
-    env.write_private("mg.json", &fresh_record(&env, "planted"));
+    env.write_private(&env.record_name("mg"), &fresh_record(&env, "planted"));
     std::fs::set_permissions(env.cache_file("mg"), PermissionsExt::from_mode(0o666)).unwrap();
     run().stderr(predicate::str::contains("group or others may write"));
     assert_eq!(mode(&env.cache_file("mg")), 0o600);
@@ -274,7 +274,7 @@ fn a_cached_token_with_a_line_break_is_never_printed() {
     let fresh = jwt_expiring_in(3600);
     midigator_auth(&server, &fresh);
     let env = midigator_env(&server);
-    env.write_private("mg.json", &fresh_record(&env, "evil\r\nX-Injected: 1"));
+    env.write_private(&env.record_name("mg"), &fresh_record(&env, "evil\r\nX-Injected: 1"));
     env.cmd()
         .args(["token", "mg", "--format", "header"])
         .env("AUTHCTL_SECRET_MG", "test-secret")
@@ -283,7 +283,7 @@ fn a_cached_token_with_a_line_break_is_never_printed() {
         .stdout(format!("Authorization: Bearer {fresh}\n"));
     // A bad token_type is no better.
     let record = fresh_record(&env, "fine-token").replace("\"Bearer\"", "\"Bearer\\r\\nX: 1\"");
-    env.write_private("mg.json", &record);
+    env.write_private(&env.record_name("mg"), &record);
     env.cmd()
         .args(["token", "mg", "--format", "json"])
         .env("AUTHCTL_SECRET_MG", "test-secret")

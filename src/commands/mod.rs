@@ -82,7 +82,7 @@ fn run_to_end(ctx: &Context, command: Command) -> Result<()> {
         Command::Token(args) => token::token(ctx, &args),
         Command::Inspect(args) => inspect::run(ctx, &args),
         Command::Secret(cmd) => secret::run(ctx.config()?, cmd),
-        Command::Logout(args) => logout::run(ctx.config()?, &args),
+        Command::Logout(args) => logout::run(ctx, &args),
         Command::Config(cmd) => config::run(ctx.config.as_deref(), cmd),
         Command::Completions { shell } => {
             let mut out = Vec::new();
@@ -189,13 +189,13 @@ impl TokenCache for Nowhere {
     fn write(&self, _: &Slot, _: &Record) -> Result<(), CacheError> {
         Ok(())
     }
-    fn lock(&self, _: &str, _: Duration) -> Result<Lock, CacheError> {
+    fn lock(&self, _: &Slot, _: Duration) -> Result<Lock, CacheError> {
         Ok(Lock::none())
     }
-    fn failure(&self, _: &str) -> Option<Failure> {
+    fn failure(&self, _: &Slot) -> Option<Failure> {
         None
     }
-    fn set_failure(&self, _: &str, _: Option<&Failure>) {}
+    fn set_failure(&self, _: &Slot, _: Option<&Failure>) {}
 }
 
 impl CredentialStore for Nowhere {

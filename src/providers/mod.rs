@@ -12,6 +12,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -91,10 +92,11 @@ macro_rules! providers {
                 }
             }
 
-            /// What a token or credential fetched with these settings is bound to: the
-            /// provider and its identity settings, and the installation it is for.
+            /// The provider, its identity settings and the installation, as versions
+            /// before `ca_file` joined the fingerprint bound tokens to them (see
+            /// `cache::Slot::of` for the fingerprint of a profile).
             pub fn fingerprint(&self, installation: Option<&str>) -> Fingerprint {
-                Fingerprint::of(self.kind(), &self.provider().identity(), installation)
+                Fingerprint::of(self.kind(), &self.provider().identity(), installation, None)
             }
         }
     };
@@ -149,7 +151,15 @@ impl<'de> Deserialize<'de> for Kind {
 pub struct Fingerprint(String);
 
 impl Fingerprint {
-    pub fn of(kind: Kind, identity: &[(&'static str, String)], installation: Option<&str>) -> Fingerprint {
+    /// The digest of a provider, its identity settings, the installation a token is for
+    /// and the CA file its server is trusted by. Without a CA file it is what versions
+    /// before `ca_file` joined it computed, so their records can be taken over.
+    pub fn of(
+        kind: Kind,
+        identity: &[(&'static str, String)],
+        installation: Option<&str>,
+        ca_file: Option<&Path>,
+    ) -> Fingerprint {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         let mut feed = |bytes: &[u8]| {
             for b in bytes.iter().chain(b"\0") {
@@ -166,7 +176,16 @@ impl Fingerprint {
             feed(b"installation");
             feed(id.as_bytes());
         }
+        if let Some(path) = ca_file {
+            feed(b"ca_file");
+            feed(path.as_os_str().as_encoded_bytes());
+        }
         Fingerprint(format!("{hash:016x}"))
+    }
+
+    /// The 16 hex digits, for file names and keyring users.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 

@@ -42,18 +42,45 @@ impl TestEnv {
         self.dir.path().join("cache")
     }
 
+    /// The profile as this home's config has it now.
+    pub fn profile(&self, profile: &str) -> authctl::config::Profile {
+        let config = authctl::config::Config::load(Some(&self.config_path())).unwrap();
+        config.profile(profile).unwrap()
+    }
+
+    /// The record file of `profile` (or `PROFILE@INSTALLATION`) under its present settings.
     pub fn cache_file(&self, profile: &str) -> PathBuf {
-        self.cache_dir().join(format!("{profile}.json"))
+        let (name, installation) = match profile.split_once('@') {
+            Some((name, installation)) => (name, Some(installation)),
+            None => (profile, None),
+        };
+        let slot = authctl::cache::Slot::of(&self.profile(name), installation);
+        authctl::cache::Cache::at(self.cache_dir()).path(&slot)
+    }
+
+    /// The name of `cache_file(profile)`, for `write_private`.
+    pub fn record_name(&self, profile: &str) -> String {
+        self.cache_file(profile)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
     }
 
     pub fn cache_json(&self, profile: &str) -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(self.cache_file(profile)).expect("cache file")).unwrap()
     }
 
+    /// The file a refresh or developer token of `profile` is kept in without a keyring.
+    pub fn credential_file(&self, profile: &str) -> PathBuf {
+        let name = format!("{profile}={}+credential.json", self.fingerprint(profile));
+        self.cache_dir().join(name)
+    }
+
     /// The long-lived credential (refresh or developer token) kept in the profile's 0600
     /// credential file, as authctl keeps it when no keyring is reachable.
     pub fn stored_credential(&self, profile: &str) -> Option<String> {
-        let file = self.cache_dir().join(format!("{profile}+credential.json"));
+        let file = self.credential_file(profile);
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(file).ok()?).unwrap();
         Some(v["value"].as_str().expect("a credential value").to_string())
     }
@@ -76,15 +103,21 @@ impl TestEnv {
     /// The fingerprint of `profile`'s settings in this home's config, as authctl binds
     /// its tokens (a credential with no installation) to them.
     pub fn fingerprint(&self, profile: &str) -> String {
-        let config = authctl::config::Config::load(Some(&self.config_path())).unwrap();
-        let fingerprint = config.profile(profile).unwrap().settings.fingerprint(None);
-        serde_json::to_value(fingerprint).unwrap().as_str().unwrap().to_string()
+        let slot = authctl::cache::Slot::of(&self.profile(profile), None);
+        slot.bound_to.as_str().to_string()
+    }
+
+    /// The fingerprint versions before `ca_file` joined it gave the same settings.
+    pub fn legacy_fingerprint(&self, profile: &str) -> String {
+        let slot = authctl::cache::Slot::of(&self.profile(profile), None);
+        slot.legacy.as_str().to_string()
     }
 
     fn seed_credential(&self, profile: &str, provider: &str, kind: &str, value: &str) {
         let v = serde_json::json!({"format": 2, "provider": provider, "kind": kind,
             "bound_to": self.fingerprint(profile), "value": value});
-        self.write_private(&format!("{profile}+credential.json"), &v.to_string());
+        let file = self.credential_file(profile);
+        self.write_private(&file.file_name().unwrap().to_string_lossy(), &v.to_string());
     }
 
     /// Writes a cache record for `profile` that expired a few minutes ago, with its refresh
@@ -94,7 +127,7 @@ impl TestEnv {
         let record = serde_json::json!({"format": 2, "provider": provider, "bound_to": self.fingerprint(profile),
             "access_token": "old", "token_type": "Bearer",
             "obtained_at": now() - 4000.0, "expires_at": now() - 400.0, "refreshable": true});
-        self.write_private(&format!("{profile}.json"), &record.to_string());
+        self.write_private(&self.record_name(profile), &record.to_string());
     }
 
     /// A MidwayPlus developer token kept in the cache, as `midway login` leaves it without

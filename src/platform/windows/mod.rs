@@ -280,13 +280,18 @@ mod tests {
         use crate::secret::Secret;
         let tmp = tempfile::tempdir().unwrap();
         let store = Credentials::new(crate::cache::Cache::at(tmp.path().join("c")));
+        let fingerprint = Fingerprint::of(Kind::Mediroutes, &[], None, None);
         let slot = CredentialSlot {
             profile: "windows-unit-test".into(),
             provider: Kind::Mediroutes,
             kind: CredentialKind::RefreshToken,
-            bound_to: Fingerprint::of(Kind::Mediroutes, &[], None),
+            bound_to: fingerprint.clone(),
+            legacy: fingerprint.clone(),
         };
-        let file = tmp.path().join("c").join("windows-unit-test+credential.json");
+        let file = tmp
+            .path()
+            .join("c")
+            .join(format!("windows-unit-test={}+credential.json", fingerprint.as_str()));
         let long = "r".repeat(3000);
         assert!(store.store(&slot, &Secret::new(long.clone())).unwrap());
         assert!(file.exists());
