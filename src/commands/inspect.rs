@@ -19,14 +19,7 @@ const MAX_INSPECT: usize = 1024 * 1024;
 
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     let (token, known_expiry, label) = if args.profile.as_deref() == Some("-") {
-        let bytes = crate::secret::read_stdin_all(MAX_INSPECT)?
-            .ok_or_else(|| Error::Usage("standard input holds more than 1 MiB; a token is far shorter".into()))?;
-        let text = String::from_utf8_lossy(&bytes);
-        let token = text.lines().next().unwrap_or_default().trim().to_string();
-        if token.is_empty() {
-            return Err(Error::Usage("no token on standard input (expected one line)".into()));
-        }
-        (token, None, "token from standard input".to_string())
+        from_stdin()?
     } else {
         let config = ctx.config()?;
         let profile = config.resolve(args.profile.as_deref())?;
@@ -77,6 +70,18 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     }
     // Claims are the issuer's text: nothing in them may act on the terminal.
     super::print(&crate::log::escape_invisible(&text))
+}
+
+/// The token on the first line of standard input (`inspect -`).
+fn from_stdin() -> Result<(String, Option<UnixTime>, String)> {
+    let bytes = crate::secret::read_stdin_all(MAX_INSPECT)?
+        .ok_or_else(|| Error::Usage("standard input holds more than 1 MiB; a token is far shorter".into()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let token = text.lines().next().unwrap_or_default().trim().to_string();
+    if token.is_empty() {
+        return Err(Error::Usage("no token on standard input (expected one line)".into()));
+    }
+    Ok((token, None, "token from standard input".to_string()))
 }
 
 fn pretty(map: &serde_json::Map<String, Value>) -> String {
