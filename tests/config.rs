@@ -476,3 +476,35 @@ fn only_a_cached_token_is_served_while_another_profile_is_broken() {
     }
     auth.assert_calls(1);
 }
+
+#[test]
+fn a_mistyped_profile_gets_a_suggestion() {
+    let env = TestEnv::new(TWO);
+    env.cmd().args(["token", "mgg"]).assert().code(3).stderr(
+        predicate::str::contains("unknown profile `mgg`")
+            .and(predicate::str::contains("did you mean `mg`? profiles: mg, partner")),
+    );
+    env.cmd()
+        .args(["token", "zzz"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("did you mean").not());
+}
+
+#[test]
+fn config_check_reports_every_error_not_the_first() {
+    let env = TestEnv::new(
+        "[profiles.a]\nprovider = \"midigator\"\n\n[profiles.b]\nprovider = \"midigator\"\nbase_url = \"http://example.com\"\n\n[profiles.c]\nprovider = \"midigator\"\nbase_url = \"https://c.invalid\"\n",
+    );
+    let path = env.config_path().display().to_string();
+    let out = env.cmd().args(["config", "check"]).assert().code(3).stdout("");
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].contains("profile a is missing required key base_url"), "{err}");
+    assert!(
+        lines[1].contains(&format!("{path}:6:12: profile b, key base_url: plain http://")),
+        "{err}"
+    );
+    assert_eq!(lines[2], format!("error: 2 errors in {path}"));
+}

@@ -36,7 +36,20 @@ pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
             if !cfg.exists() {
                 return Err(ConfigError::Missing { path: cfg.path }.into());
             }
-            cfg.profiles()?;
+            let errors = cfg.every_error();
+            if errors.len() > 1 {
+                for e in &errors {
+                    crate::log::labelled("error", "31", &e.to_string());
+                }
+                return Err(ConfigError::Errors {
+                    file: cfg.path,
+                    count: errors.len(),
+                }
+                .into());
+            }
+            if let Some(e) = errors.into_iter().next() {
+                return Err(e.into());
+            }
             let names = cfg.names()?;
             super::print(&format!(
                 "{}: ok, {} profile{}{}{}\n",

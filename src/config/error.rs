@@ -30,6 +30,40 @@ pub fn locate(file: &Path, text: &str, offset: usize) -> Location {
     }
 }
 
+fn did_you_mean(suggestion: &Option<String>) -> String {
+    suggestion
+        .as_ref()
+        .map_or_else(String::new, |s| format!("did you mean `{s}`? "))
+}
+
+/// The name in `names` closest to `typed`, when it is close enough to be a slip: a
+/// different case, or at most two letters added, dropped or changed (one for short names).
+pub fn closest<'a>(typed: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = if typed.chars().count() <= 3 { 1 } else { 2 };
+    names
+        .into_iter()
+        .map(|name| (distance(&typed.to_lowercase(), &name.to_lowercase()), name))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance between two short strings.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot find a home directory for the config file; use --config PATH or set AUTHCTL_CONFIG")]
@@ -79,8 +113,16 @@ pub enum ConfigError {
         "{inner}; authctl renews no token and starts no command while the config has an error (only cached tokens are served; `authctl config check` shows it)"
     )]
     NotWhole { inner: Box<ConfigError> },
-    #[error("unknown profile `{arg}` in {}; profiles: {names}", file.display())]
-    UnknownProfile { arg: String, file: PathBuf, names: String },
+    #[error("unknown profile `{arg}` in {}; {}profiles: {names}", file.display(), did_you_mean(suggestion))]
+    UnknownProfile {
+        arg: String,
+        file: PathBuf,
+        names: String,
+        suggestion: Option<String>,
+    },
+    /// `config check` has printed each of them already.
+    #[error("{count} errors in {}", file.display())]
+    Errors { file: PathBuf, count: usize },
     #[error("`{arg}` matches several {arg} profiles ({names}) in {}; name one of them", file.display())]
     AmbiguousProvider { arg: String, file: PathBuf, names: String },
     #[error("no profile given and no default_profile in {}; name one of: {names}", file.display())]
@@ -107,6 +149,17 @@ pub enum ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slip_of_the_keyboard_is_suggested_and_nothing_far_off() {
+        let names = ["mg", "mediroutes-prod", "partner"];
+        assert_eq!(closest("gm", names), None, "two changes in a two-letter name");
+        assert_eq!(closest("mgg", names), Some("mg"));
+        assert_eq!(closest("MG", names), Some("mg"));
+        assert_eq!(closest("mediroute-prod", names), Some("mediroutes-prod"));
+        assert_eq!(closest("parnter", names), Some("partner"));
+        assert_eq!(closest("nugios", names), None);
+    }
 
     #[test]
     fn locate_counts_from_one() {

@@ -129,6 +129,15 @@ impl Config {
         self.document()?.every_profile()
     }
 
+    /// Every mistake in the file, for `config check`: one that stops the parse, else
+    /// each profile's.
+    pub fn every_error(&self) -> Vec<ConfigError> {
+        match self.document() {
+            Ok(doc) => doc.every_error(),
+            Err(e) => vec![e],
+        }
+    }
+
     /// The whole file as `config check` judges it, checked once for the run.
     fn whole(&self) -> Result<&Whole> {
         if let Some(whole) = self.whole.get() {
@@ -183,10 +192,12 @@ impl Config {
                 }
             }
         }
+        let names = doc.names();
         Err(ConfigError::UnknownProfile {
             arg: arg.to_string(),
             file: self.path.clone(),
-            names: names_text(&doc.names()),
+            suggestion: error::closest(arg, names.iter().map(String::as_str)).map(str::to_string),
+            names: names_text(&names),
         })
     }
 

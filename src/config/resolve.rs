@@ -162,6 +162,14 @@ impl<'t> Document<'t> {
             .map(|(name, value)| read_profile(self.source, &self.defaults.shared, name, value))
             .collect()
     }
+
+    /// What is wrong with each profile, in file order: every mistake `config check` reports.
+    pub fn every_error(&self) -> Vec<ConfigError> {
+        self.profiles
+            .iter()
+            .filter_map(|(name, value)| read_profile(self.source, &self.defaults.shared, name, value).err())
+            .collect()
+    }
 }
 
 impl Defaults {
