@@ -95,6 +95,11 @@ macro_rules! note {
     };
 }
 
+/// `error: msg`, on one line whatever `msg` holds (a file name may hold a line break).
+pub fn error(msg: &str) {
+    labelled("error", "31", &msg.replace('\n', "\\n").replace('\r', "\\r"));
+}
+
 /// `label: msg`, the label coloured (ANSI colour `code`) when colour is wanted.
 pub fn labelled(label: &str, code: &str, msg: &str) {
     if color() {

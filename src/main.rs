@@ -9,7 +9,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            authctl::log::labelled("error", "31", &e.report());
+            authctl::log::error(&e.report());
             ExitCode::from(e.exit() as u8)
         }
     }

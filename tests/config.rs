@@ -335,7 +335,7 @@ fn a_config_others_may_write_is_refused_before_anything_runs_or_is_sent() {
     let path = env.config_path().display().to_string();
     for args in [vec!["token", "mg"], vec!["exec", "mg", "--", "true"], vec!["status"]] {
         env.cmd().args(&args).assert().code(3).stdout("").stderr(predicate::str::contains(format!(
-            "refusing config file {path}: group or others may write to it (mode 0666); make it writable by you alone: chmod go-w {path}"
+            "refusing config file {path}: group or others may write to it (mode 0666); make it writable by its owner alone: chmod go-w {path}"
         )));
     }
     assert!(!marker.exists(), "secret_command ran");
@@ -507,4 +507,256 @@ fn config_check_reports_every_error_not_the_first() {
         "{err}"
     );
     assert_eq!(lines[2], format!("error: 2 errors in {path}"));
+}
+
+/// Two versions of one config of the same length, each giving profile a `{url}/a`: in
+/// the first a comment comes first, in the second last. Read in pieces across a rewrite,
+/// the first 256 bytes of one and the rest of the other make profile a point at
+/// `{url}/b`, the URL of profile b.
+fn shifted_versions(url: &str) -> (String, String) {
+    let section = |name: &str| {
+        let body = format!("[profiles.{name}]\nprovider = \"midigator\"\nbase_url = \"{url}/{name}\"\n");
+        format!("{body}#{}\n", "-".repeat(241 - body.len()))
+    };
+    let (a, b) = (section("a"), section("b"));
+    let comment = format!("#{}\n", "=".repeat(241));
+    assert_eq!((a.len(), comment.len()), (243, 243));
+    (format!("{comment}{a}{b}"), format!("{a}{b}{comment}"))
+}
+
+#[test]
+fn a_config_rewritten_in_place_is_read_as_one_version_or_not_at_all() {
+    use std::os::unix::fs::FileExt;
+    let server = MockServer::start();
+    let token = jwt_expiring_in(3600);
+    let [a, b] = ["/a/auth", "/b/auth"].map(|path| {
+        let token = token.clone();
+        server.mock(move |when, then| {
+            when.method(POST).path(path);
+            then.status(200).json_body(serde_json::json!({ "token": token }));
+        })
+    });
+    let (first, second) = shifted_versions(&server.base_url());
+    let env = TestEnv::new(&first);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (path, stop) = (env.config_path(), stop.clone());
+        std::thread::spawn(move || {
+            let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for text in [&first, &second] {
+                    f.write_at(text.as_bytes(), 0).unwrap();
+                }
+            }
+        })
+    };
+    for _ in 0..300 {
+        let out = std_cmd(&env)
+            .args(["token", "a", "--no-cache"])
+            .env("AUTHCTL_SECRET_A", "the-secret")
+            .output()
+            .unwrap();
+        assert!(matches!(out.status.code(), Some(0 | 3)), "{}", stderr(&out));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    b.assert_calls(0);
+    assert!(a.calls() > 0, "no call read the config whole");
+}
+
+fn has_program(name: &str) -> bool {
+    std::process::Command::new(name).arg("--help").output().is_ok()
+}
+
+/// An account made for one test and removed after it.
+struct Account(String);
+
+impl Account {
+    fn add(name: &str, args: &[&str]) -> Account {
+        let out = std::process::Command::new("useradd")
+            .args(args)
+            .arg(name)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "useradd {name}: {}", stderr(&out));
+        Account(name.to_string())
+    }
+}
+
+impl Drop for Account {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("userdel").arg(&self.0).output();
+        let _ = std::process::Command::new("groupdel").arg(&self.0).output();
+    }
+}
+
+#[test]
+fn a_group_is_private_only_while_no_other_account_has_it_as_its_own() {
+    if !(nix_root() && has_program("useradd")) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs the tests as root with useradd"
+        );
+        eprintln!("skipping: adding accounts needs root and useradd");
+        return;
+    }
+    let server = MockServer::start();
+    midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
+    let owner_name = format!("actl-o{}", std::process::id());
+    let owner = Account::add(&owner_name, &["--user-group", "--no-create-home"]);
+    let uid = std::process::Command::new("id")
+        .args(["-u", &owner.0])
+        .output()
+        .unwrap();
+    let uid: u32 = stdout(&uid).trim().parse().unwrap();
+    std::os::unix::fs::chown(env.config_path(), Some(uid), Some(uid)).unwrap();
+    chmod(&env.config_path(), 0o664);
+    let token = || {
+        let mut c = env.cmd();
+        c.args(["token", "mg", "--no-cache"])
+            .env("AUTHCTL_SECRET_MG", "s")
+            .env("AUTHCTL_CONFIG_OWNER", &owner.0);
+        c
+    };
+    token().assert().success();
+    // Another account whose primary group is the owner's: it may write the file.
+    let _other = Account::add(
+        &format!("actl-m{}", std::process::id()),
+        &["-g", &owner.0, "--no-create-home"],
+    );
+    token().assert().code(3).stderr(predicate::str::contains(
+        "which is not the owner's private group, may write to it",
+    ));
+}
+
+fn nix_root() -> bool {
+    std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m))
+        .ok()
+        == Some(0)
+}
+
+/// A POSIX access list (`setfacl -m u:nobody:rw`) written as its extended attribute:
+/// owner rw, user 65534 rw, group r, mask rw, others r.
+fn grant_write_to_nobody(path: &std::path::Path) -> bool {
+    let mut acl = 2u32.to_le_bytes().to_vec();
+    for (tag, perm, id) in [
+        (1u16, 6u16, u32::MAX),
+        (2, 6, 65534),
+        (4, 4, u32::MAX),
+        (0x10, 6, u32::MAX),
+        (0x20, 4, u32::MAX),
+    ] {
+        acl.extend(tag.to_le_bytes());
+        acl.extend(perm.to_le_bytes());
+        acl.extend(id.to_le_bytes());
+    }
+    let path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    let name = c"system.posix_acl_access";
+    // SAFETY: valid NUL-terminated strings and a buffer of the length given.
+    let rc = unsafe { libc::setxattr(path.as_ptr(), name.as_ptr(), acl.as_ptr().cast(), acl.len(), 0) };
+    rc == 0
+}
+
+#[test]
+fn a_config_whose_access_list_lets_another_account_write_is_refused() {
+    let server = MockServer::start();
+    midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
+    chmod(&env.config_path(), 0o644);
+    if !grant_write_to_nobody(&env.config_path()) {
+        eprintln!("skipping: this file system keeps no access lists");
+        return;
+    }
+    let path = env.config_path().display().to_string();
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "s")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(format!(
+            "an access list lets other users or groups write to it (mode 0664+); remove its access list: setfacl -b {path}"
+        )));
+}
+
+#[test]
+fn a_fifo_in_place_of_the_config_is_judged_not_waited_on() {
+    let env = TestEnv::empty();
+    let fifo = std::ffi::CString::new(env.config_path().as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let mut token = env.cmd();
+    token.args(["token", "mg"]).timeout(std::time::Duration::from_secs(30));
+    if std::os::unix::fs::chown(env.config_path(), Some(65534), None).is_ok() {
+        token
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains("it belongs to user 65534"));
+    } else {
+        // The user's own FIFO with no writer: read as an empty config.
+        token
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains("unknown profile `mg`"));
+    }
+}
+
+#[test]
+fn config_errors_stay_on_one_line_and_say_where_and_what_to_run() {
+    let env = TestEnv::empty();
+    let odd = env.dir.path().join("two\nlines dir");
+    std::fs::create_dir(&odd).unwrap();
+    let config = odd.join("c.toml");
+    std::fs::write(&config, b"[profiles.mg]\nprovider = \"midig\xffator\"\n").unwrap();
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .args(["token", "mg"])
+        .assert()
+        .code(3);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("two\\nlines dir/c.toml:2:18: this is not UTF-8 text"),
+        "{err}"
+    );
+    std::fs::write(&config, midigator_config("https://mg.example.invalid")).unwrap();
+    chmod(&config, 0o666);
+    env.cmd()
+        .arg("--config")
+        .arg(&config)
+        .args(["token", "mg"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("chmod go-w '").and(predicate::str::contains("lines dir/c.toml'\n")));
+    // A trusted owner named wrongly does not make the user's own file untrusted.
+    chmod(&config, 0o600);
+    std::fs::write(&config, midigator_config("https://mg.example.invalid/x")).unwrap();
+    env.cmd()
+        .arg("--config")
+        .arg(&config)
+        .args(["config", "check"])
+        .env("AUTHCTL_CONFIG_OWNER", "no-such-account-here")
+        .assert()
+        .success();
+}
+
+#[test]
+fn the_browser_sign_in_listens_only_on_a_config_without_errors() {
+    let env = TestEnv::new(
+        "[profiles.mw]\nprovider = \"midway\"\nclient_id = \"cid\"\napp_url = \"https://app.example.test\"\n\
+         app_id = \"app-7\"\nreturn_url = \"http://127.0.0.1:0/callback\"\n\
+         [profiles.broken]\nprovider = \"midigator\"\n",
+    );
+    env.cmd()
+        .args(["midway", "browser", "--no-open", "--wait", "60s"])
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("profile broken is missing required key base_url")
+                .and(predicate::str::contains("Authenticate").not()),
+        );
 }

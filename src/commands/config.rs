@@ -39,7 +39,7 @@ pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
             let errors = cfg.every_error();
             if errors.len() > 1 {
                 for e in &errors {
-                    crate::log::labelled("error", "31", &e.to_string());
+                    crate::log::error(&e.to_string());
                 }
                 return Err(ConfigError::Errors {
                     file: cfg.path,
@@ -63,7 +63,8 @@ pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
         ConfigCommand::Init => {
             let path = config::path(flag)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+                crate::platform::create_private_dir(dir)
+                    .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
             }
             // Private from the start: a config others may write is refused whatever the umask.
             let mut file = match crate::platform::create_private_file(&path) {

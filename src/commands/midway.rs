@@ -188,6 +188,9 @@ fn sign_in(
             "no `return_url`: set it to a loopback URL such as \"http://127.0.0.1:8765/callback\", and the same URL as the app's AuthReturnUrl in MidwayPlus".into(),
         )
     })?;
+    // The token it receives is cached, and the opener is a child: the whole config must
+    // be valid before anything listens.
+    ctx.config()?.vouch()?;
     let listening = browser::Listening::bind(return_url.get_ref())?;
     // The browser opener gets no secret: not even from a variable a profile names.
     let secret_envs = if open { Some(ctx.secret_envs()?) } else { None };

@@ -76,6 +76,8 @@ pub enum ConfigError {
     },
     #[error("config file {} is over 16 MiB; that is not an authctl config", path.display())]
     TooLarge { path: PathBuf },
+    #[error("config file {} kept changing while it was read; try again once it is saved", path.display())]
+    Changing { path: PathBuf },
     #[error("refusing config file {}: {why}; {fix}", path.display())]
     Untrusted { path: PathBuf, why: String, fix: String },
     #[error("no config file at {}; create one with `authctl config init` (or point --config / AUTHCTL_CONFIG at one)", path.display())]

@@ -5,6 +5,9 @@ use std::io;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Component, Path};
 
+mod config;
+pub use config::{Stamp, check_config_file, config_fix, open_config, stamp};
+
 /// What to check when the OS keyring cannot be reached.
 #[cfg(target_os = "macos")]
 pub const KEYRING_HINT: &str = "is the login keychain unlocked?";
@@ -51,6 +54,10 @@ pub enum Untrusted {
     UnknownOwner {
         name: String,
     },
+    /// An access list whose mask lets named users or groups write.
+    AccessList {
+        mode: u32,
+    },
 }
 
 impl std::fmt::Display for Untrusted {
@@ -81,6 +88,10 @@ impl std::fmt::Display for Untrusted {
                 "group {group}, which is not the owner's private group, may write to it (mode {mode:04o})"
             ),
             Untrusted::UnknownOwner { name } => write!(f, "no account {name} exists to trust"),
+            Untrusted::AccessList { mode } => write!(
+                f,
+                "an access list lets other users or groups write to it (mode {mode:04o}+)"
+            ),
         }
     }
 }
@@ -214,100 +225,6 @@ pub fn check_private_file(file: &File) -> io::Result<Option<Untrusted>> {
     } else {
         None
     })
-}
-
-/// A config file is trusted when the user, root or `trusted_owner` (a user name or
-/// number) owns it, others may not write it, and its group may write it only when that
-/// group is the owner's own private group (umask 002 systems), as Debian's ssh judges
-/// `~/.ssh/config`. It may be a pipe (`--config <(…)`); readers are not judged.
-pub fn check_config_file(file: &File, trusted_owner: Option<&str>) -> io::Result<Option<Untrusted>> {
-    let meta = file.metadata()?;
-    let mode = meta.mode() & 0o7777;
-    let trusted = match trusted_owner {
-        None => None,
-        Some(name) => match name.parse::<u32>().ok().or_else(|| user_named(name)) {
-            Some(uid) => Some(uid),
-            None => return Ok(Some(Untrusted::UnknownOwner { name: name.to_string() })),
-        },
-    };
-    Ok(if ![euid(), 0].contains(&meta.uid()) && trusted != Some(meta.uid()) {
-        Some(Untrusted::NotOwned { owner: meta.uid() })
-    } else if mode & 0o002 != 0 {
-        Some(Untrusted::Writable { mode })
-    } else if mode & 0o020 != 0 && !is_private_group(meta.gid(), meta.uid()) {
-        Some(Untrusted::GroupWritable {
-            mode,
-            group: meta.gid(),
-        })
-    } else {
-        None
-    })
-}
-
-/// What to do about a config file judged `why`.
-pub fn config_fix(why: &Untrusted, path: &Path) -> String {
-    match why {
-        Untrusted::NotOwned { .. } => format!(
-            "copy it to a file of your own, or, where a CI job runs as root on a checkout of another account, set {} to that account",
-            crate::config::OWNER_VAR
-        ),
-        Untrusted::UnknownOwner { .. } => format!("set {} to an account that exists", crate::config::OWNER_VAR),
-        _ => format!("make it writable by you alone: chmod go-w {}", path.display()),
-    }
-}
-
-/// The user number of the account `name`.
-fn user_named(name: &str) -> Option<u32> {
-    let name = std::ffi::CString::new(name).ok()?;
-    let mut buf = vec![0 as libc::c_char; 16 * 1024];
-    // SAFETY: all-zero is a valid passwd; getpwnam_r writes into it and `buf` only.
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut found = std::ptr::null_mut();
-    // SAFETY: every pointer is valid for the call, `buf.len()` is the buffer's size.
-    let rc = unsafe { libc::getpwnam_r(name.as_ptr(), &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found) };
-    (rc == 0 && !found.is_null()).then_some(pwd.pw_uid)
-}
-
-/// Whether `gid` is the private group of user `uid`: the user's primary group, named as
-/// the user, with no other member.
-fn is_private_group(gid: u32, uid: u32) -> bool {
-    let mut pbuf = vec![0 as libc::c_char; 16 * 1024];
-    let mut gbuf = vec![0 as libc::c_char; 64 * 1024];
-    // SAFETY: all-zero is a valid passwd and group; the calls write into them and the
-    // buffers only, whose sizes are passed.
-    let (mut pwd, mut grp): (libc::passwd, libc::group) = unsafe { (std::mem::zeroed(), std::mem::zeroed()) };
-    let (mut pfound, mut gfound) = (std::ptr::null_mut(), std::ptr::null_mut());
-    // SAFETY: as above.
-    let ok = unsafe {
-        libc::getpwuid_r(uid, &mut pwd, pbuf.as_mut_ptr(), pbuf.len(), &mut pfound) == 0
-            && !pfound.is_null()
-            && libc::getgrgid_r(gid, &mut grp, gbuf.as_mut_ptr(), gbuf.len(), &mut gfound) == 0
-            && !gfound.is_null()
-    };
-    if !ok || pwd.pw_gid != gid {
-        return false;
-    }
-    // SAFETY: both names are NUL-terminated strings in the buffers filled above.
-    let (user, group) = unsafe {
-        (
-            std::ffi::CStr::from_ptr(pwd.pw_name),
-            std::ffi::CStr::from_ptr(grp.gr_name),
-        )
-    };
-    if user != group {
-        return false;
-    }
-    let mut member = grp.gr_mem;
-    // SAFETY: gr_mem is a NULL-terminated array of NUL-terminated strings in `gbuf`.
-    unsafe {
-        while !member.is_null() && !(*member).is_null() {
-            if std::ffi::CStr::from_ptr(*member) != user {
-                return false;
-            }
-            member = member.add(1);
-        }
-    }
-    true
 }
 
 /// Creates `dir` private to the user (0700), and any missing directory above it the same

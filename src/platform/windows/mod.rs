@@ -15,6 +15,19 @@ mod acl;
 
 pub use acl::{Untrusted, check_config_file, check_private_dir, check_private_file, config_fix};
 
+/// Opens the config file to read.
+pub fn open_config(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// What changes whenever a file's content does: its size and last write time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp(u64, Option<std::time::SystemTime>);
+
+pub fn stamp(meta: &fs::Metadata) -> Stamp {
+    Stamp(meta.len(), meta.modified().ok())
+}
+
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::os::windows::ffi::OsStrExt;
