@@ -233,9 +233,17 @@ impl Credentials {
         self.cache.dir().join(names::keyring_index(profile))
     }
 
-    /// The keyring users written for the profile name, as listed in its index.
+    /// The keyring users written for the profile name, as listed in its index. An index
+    /// that is not private (a `chmod` by hand) is still read: it can only name keyring
+    /// entries of this profile, and one not read would be overwritten and its entries
+    /// outlive `logout`.
     fn indexed(&self, profile: &str) -> Vec<String> {
-        let users: Vec<String> = self.cache.read_json(&self.index_file(profile)).unwrap_or_default();
+        let path = self.index_file(profile);
+        let users: Vec<String> = self
+            .cache
+            .read_json(&path)
+            .or_else(|| read_any_json(&path))
+            .unwrap_or_default();
         let own = format!("{profile}/");
         users.into_iter().filter(|u| u.starts_with(&own)).collect()
     }
@@ -334,4 +342,16 @@ impl CredentialStore for Credentials {
             let _ = keyring::delete(&slot.keyring_user());
         }
     }
+}
+
+/// A small JSON file that is a regular file (not a link), whoever may read it.
+fn read_any_json<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> Option<T> {
+    use std::io::Read;
+    let file = crate::platform::open_no_follow(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(1024 * 1024).read_to_end(&mut bytes).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }

@@ -245,12 +245,16 @@ fn logout_removes_and_counts_a_leftover_temp_file_of_the_profile() {
     let env = midigator_env(&server);
     let mine = leftover_temp(&env, "mg", 0);
     let theirs = leftover_temp(&env, "mg2", 0);
+    // An earlier version named no profile in its temp files: any logout takes them.
+    let earlier_version = env.cache_dir().join(".tmpQwErTy");
+    std::fs::rename(leftover_temp(&env, "x", 0), &earlier_version).unwrap();
     env.cmd()
         .args(["logout", "mg"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("mg: logged out (1 stored token removed)"));
+        .stderr(predicate::str::contains("mg: logged out (2 stored tokens removed)"));
     assert!(!mine.exists());
+    assert!(!earlier_version.exists());
     assert!(theirs.exists(), "another profile's");
 }
 

@@ -244,11 +244,19 @@ fn logout_removes_keyring_entries_of_settings_no_longer_in_the_config() {
     assert!(keyring_lookup(&user).contains("rt-of-cid"));
     let other_client = oauth2_config(&profile, &server.url("/token"), "").replace("\"cid\"", "\"other\"");
     std::fs::write(env.config_path(), other_client).unwrap();
+    // An index made readable by hand is still read, not overwritten by the next write.
+    let index = env.cache_dir().join(format!("{profile}=keyring.json"));
+    std::fs::set_permissions(&index, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    env.cmd_with_keyring()
+        .args(["token", &profile])
+        .env(&var, "s")
+        .assert()
+        .success();
     env.cmd_with_keyring()
         .args(["logout", &profile])
         .assert()
         .success()
-        .stderr(predicate::str::contains("(2 stored tokens removed)"));
+        .stderr(predicate::str::contains("(4 stored tokens removed)"));
     assert!(
         keyring_lookup(&user).is_empty(),
         "the entry of the old settings went too"

@@ -19,8 +19,9 @@ static SWEPT: AtomicBool = AtomicBool::new(false);
 
 impl Cache {
     /// Removes every file of the profile name, whatever the settings it was written
-    /// under: records, credentials and temp files (counted), failure records and the
-    /// keyring index (not counted). The caller holds the profile's lock.
+    /// under: records, credentials and temp files (counted, and earlier versions' temp
+    /// files too), failure records and the keyring index (not counted). The caller holds
+    /// the profile's lock.
     pub fn remove_profile(&self, profile: &str) -> Result<usize, CacheError> {
         let Ok(dir) = fs::read_dir(self.dir()) else {
             return Ok(0);
@@ -30,6 +31,9 @@ impl Cache {
             let name = entry.file_name();
             let counted = match names::entry(&name.to_string_lossy()) {
                 Entry::Stored(p) | Entry::Temp(Some(p)) if p == profile => true,
+                // Earlier versions named no profile in their temp files; this version
+                // makes none, so one left by a crash goes with any logout.
+                Entry::Temp(None) => true,
                 Entry::Bookkeeping(p) if p == profile => false,
                 _ => continue,
             };
