@@ -489,6 +489,31 @@ fn watch_removes_a_token_when_it_expires_while_renewals_fail_not_at_the_next_ret
 }
 
 #[test]
+fn watch_removes_a_token_when_it_expires_while_a_renewal_hangs() {
+    let server = MockServer::start();
+    let (_env, file, watching, first) = watching_a_token_about_to_expire(&server);
+    // The renewal is answered only after a minute: long after the token has ended.
+    let hanging = server.mock(|when, then| {
+        when.method(POST).path("/auth");
+        then.status(200)
+            .delay(Duration::from_secs(60))
+            .json_body(serde_json::json!({ "token": jwt_expiring_in(3600) }));
+    });
+    eventually("a renewal is under way", || hanging.calls() > 0 || !file.exists());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while file.exists() {
+        assert!(
+            Instant::now() < deadline || jwt_is_still_valid(&first),
+            "the expired token stayed in the file while the renewal hung: {}",
+            watching.said()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!jwt_is_still_valid(&first), "removed before it expired");
+    drop(watching);
+}
+
+#[test]
 fn watch_retries_a_renewed_token_it_could_not_write() {
     let server = MockServer::start();
     let (_env, file, watching, _) = watching_a_token_about_to_expire(&server);
