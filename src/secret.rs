@@ -192,6 +192,13 @@ impl SecretSource for Lookup<'_> {
                 keyring::SERVICE,
                 spec.profile
             )),
+            // Storing one would not help: say how to do without the keyring.
+            Err(source @ KeyringError::NoAnswer) => {
+                return Err(SecretError::KeyringNeeded {
+                    var: spec.env.clone(),
+                    source,
+                });
+            }
             Err(e) => looked.push(format!("the OS keyring ({})", crate::log::chain(&e))),
         }
         Err(SecretError::NotFound {

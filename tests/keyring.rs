@@ -254,3 +254,64 @@ fn logout_removes_keyring_entries_of_settings_no_longer_in_the_config() {
         "the entry of the old settings went too"
     );
 }
+
+/// A session bus that takes every connection and never says a word, as a wedged desktop
+/// session or a stale `DBUS_SESSION_BUS_ADDRESS` does. Returns the bus address.
+fn silent_bus(env: &TestEnv) -> String {
+    let path = env.dir.path().join("silent-bus");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    format!("unix:path={}", path.display())
+}
+
+/// Generous: without the keyring's bound the command would never end; with it, about
+/// ten seconds.
+const NO_HANG: std::time::Duration = std::time::Duration::from_secs(40);
+
+#[test]
+fn a_keyring_that_never_answers_is_exit_4_naming_it_not_a_hang() {
+    let server = MockServer::start();
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
+    let bus = silent_bus(&env);
+    env.cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+        .args(["token", "mg"])
+        .timeout(NO_HANG)
+        .assert()
+        .code(4)
+        .stderr(
+            predicate::str::contains("the OS keyring did not answer")
+                .and(predicate::str::contains("DBUS_SESSION_BUS_ADDRESS"))
+                .and(predicate::str::contains("$AUTHCTL_SECRET_MG")),
+        );
+    auth.assert_calls(0);
+}
+
+#[test]
+fn with_a_silent_keyring_a_refresh_token_goes_to_the_private_file() {
+    let server = MockServer::start();
+    let login = mediroutes_password_grant(
+        &server,
+        200,
+        json!({"access_token": "a1", "token_type": "bearer", "expires_in": 3600, "refresh_token": "rt-silent-bus"}),
+    );
+    let env = mediroutes_env(&server);
+    let bus = silent_bus(&env);
+    env.cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+        .env("AUTHCTL_SECRET_MR", "pw")
+        .args(["token", "mr"])
+        .timeout(NO_HANG)
+        .assert()
+        .success()
+        .stdout("a1\n");
+    login.assert_calls(1);
+    let kept = env.stored_credential("mr").expect("kept in the private file");
+    assert!(kept.contains("rt-silent-bus"), "{kept}");
+}
