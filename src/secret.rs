@@ -62,6 +62,24 @@ impl fmt::Display for Origin {
     }
 }
 
+impl Origin {
+    /// For a login the provider refused: where its `what` (the API secret, the password)
+    /// came from and how to change it.
+    pub fn how_to_change(&self, what: &str, profile: &str) -> String {
+        match self {
+            Origin::Keyring => {
+                format!("the {what} came from the OS keyring: `authctl secret set {profile}` to replace it")
+            }
+            Origin::Env(var) => format!("the {what} came from ${var}: correct it, or unset it to use the keyring"),
+            Origin::Command(prog) => {
+                format!("the {what} came from secret_command {prog}: check what it prints")
+            }
+            Origin::Stdin => format!("the {what} came from standard input (--secret-stdin)"),
+            Origin::Sandbox => format!("the {what} came from the sandbox's demo credentials"),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     #[error(

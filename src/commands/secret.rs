@@ -52,7 +52,31 @@ fn set(profile: &Profile, stdin: bool) -> Result<()> {
         keyring::SERVICE,
         profile.name
     ));
+    if let Some((higher, fix)) = shadowed_by(profile) {
+        crate::warn!(
+            "{higher} comes before the keyring, so `authctl token {}` will not use the {what} just stored ({fix})",
+            profile.name
+        );
+    }
     Ok(())
+}
+
+/// The source that comes before the keyring in the lookup and will be used instead of
+/// it — the secret's variable when it is set, else the profile's `secret_command` — and
+/// how to let the keyring's secret be used.
+fn shadowed_by(profile: &Profile) -> Option<(String, &'static str)> {
+    let var = &profile.secret.env;
+    if std::env::var_os(var).is_some_and(|v| !v.is_empty()) {
+        return Some((
+            format!("${var}, set in this environment,"),
+            "unset it to use the keyring",
+        ));
+    }
+    let argv = profile.secret.command.as_ref()?;
+    Some((
+        format!("the profile's secret_command ({})", argv[0]),
+        "remove secret_command from the profile to use the keyring",
+    ))
 }
 
 fn delete(profile: &Profile) -> Result<()> {
