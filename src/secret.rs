@@ -92,6 +92,15 @@ pub enum SecretError {
         looked: Vec<String>,
         var: String,
     },
+    /// `secret status`, which has listed every place on stdout.
+    #[error(
+        "no {what} for profile {profile} in any of the places listed; store one with `authctl secret set {profile}` or export {var}"
+    )]
+    NotFoundListed {
+        what: &'static str,
+        profile: String,
+        var: String,
+    },
     #[error("no secret on standard input (expected one line)")]
     NoStdinLine,
     #[error("standard input holds more than 64 KiB before its first line ends; that is no secret")]

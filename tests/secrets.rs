@@ -128,11 +128,24 @@ fn secret_status_says_where_without_the_value() {
             predicate::str::contains("comes from environment variable AUTHCTL_SECRET_MG")
                 .and(predicate::str::contains("hunter2").not()),
         );
-    env.cmd()
-        .args(["secret", "status", "mg"])
-        .assert()
-        .code(4)
-        .stdout(predicate::str::contains("no API secret found"));
+}
+
+#[test]
+fn secret_status_says_a_missing_secret_once() {
+    let env = TestEnv::new(&midigator_config("https://x.invalid"));
+    let out = env.cmd().args(["secret", "status", "mg"]).output().unwrap();
+    let (said, listed) = (stderr(&out), stdout(&out));
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(
+        said,
+        "error: no API secret for profile mg in any of the places listed; store one with `authctl secret set mg` or export AUTHCTL_SECRET_MG\n"
+    );
+    assert!(
+        listed.starts_with("mg: places the API secret is looked for, in order\n")
+            && listed.contains("AUTHCTL_SECRET_MG"),
+        "{listed}"
+    );
+    assert!(!listed.contains("no API secret"), "{listed}");
 }
 
 #[test]
@@ -225,4 +238,18 @@ fn a_refused_login_names_where_the_secret_came_from_and_how_to_change_it() {
         .assert()
         .code(5)
         .stderr(predicate::str::contains("the API secret came from secret_command sh"));
+}
+
+#[test]
+fn logout_says_in_one_line_that_the_secret_is_kept_and_how_to_remove_it() {
+    let env = TestEnv::new(&midigator_config("https://x.invalid"));
+    let out = env.cmd().args(["logout", "mg"]).output().unwrap();
+    let said = stderr(&out);
+    assert!(out.status.success(), "{said}");
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.contains("mg: logged out")
+            && said.contains("secret in the OS keyring is kept: `authctl secret delete mg` removes it"),
+        "{said}"
+    );
 }

@@ -154,9 +154,10 @@ pub fn places(profile: &Profile) -> (Vec<(String, String)>, Option<String>) {
 fn status(profile: &Profile) -> Result<()> {
     let what = profile.kind().secret_name();
     let (lines, found) = places(profile);
+    // A missing secret is said once, by the error on stderr; stdout lists the places.
     let head = match &found {
         Some(place) => format!("{}: the {what} comes from {place}\n", profile.name),
-        None => format!("{}: no {what} found\n", profile.name),
+        None => format!("{}: places the {what} is looked for, in order\n", profile.name),
     };
     let body: Vec<String> = lines
         .iter()
@@ -165,10 +166,9 @@ fn status(profile: &Profile) -> Result<()> {
     super::print(&format!("{head}{}\n", body.join("\n")))?;
     match found {
         Some(_) => Ok(()),
-        None => Err(SecretError::NotFound {
+        None => Err(SecretError::NotFoundListed {
             what,
             profile: profile.name.clone(),
-            looked: lines.into_iter().map(|(place, _)| place).skip(1).collect(),
             var: profile.secret.env.clone(),
         }
         .into()),
