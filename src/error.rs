@@ -109,6 +109,18 @@ impl Error {
         }
     }
 
+    /// A login the provider refused (400, 401, 403) says where the secret it was sent
+    /// came from and how to change it: `said` tells.
+    pub fn with_secret_from(mut self, said: impl FnOnce() -> String) -> Error {
+        if let Error::Provider(e) = &mut self
+            && e.exit() == Exit::Rejected
+            && let Problem::Status { secret_from, .. } = &mut e.problem
+        {
+            *secret_from = Some(said());
+        }
+        self
+    }
+
     /// True when the error is stdout closing under us (`authctl token | head -c0`).
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
@@ -159,6 +171,8 @@ pub enum Problem {
     Status {
         status: u16,
         message: Option<String>,
+        /// For a refused login: where the secret came from and how to change it.
+        secret_from: Option<String>,
     },
     Transport(TransportError),
     NotJson {
@@ -205,14 +219,21 @@ impl fmt::Display for ProviderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let who = format!("{} ({})", self.provider, self.url);
         match &self.problem {
-            Problem::Status { status, message } => {
+            Problem::Status {
+                status,
+                message,
+                secret_from,
+            } => {
                 let reason = reqwest::StatusCode::from_u16(*status)
                     .ok()
                     .and_then(|s| s.canonical_reason())
                     .unwrap_or("");
                 write!(f, "{who} answered HTTP {status} {reason}")?;
-                match message {
-                    Some(m) => write!(f, ": {m}"),
+                if let Some(m) = message {
+                    write!(f, ": {m}")?;
+                }
+                match secret_from {
+                    Some(s) => write!(f, " ({s})"),
                     None => Ok(()),
                 }
             }

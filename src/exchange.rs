@@ -60,6 +60,7 @@ impl Exchange<'_> {
                 Problem::Status {
                     status: response.status,
                     message,
+                    secret_from: None,
                 },
             );
             return match refused(response.status) {

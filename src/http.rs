@@ -363,9 +363,9 @@ fn log_request(req: &Request) {
         .map(|_| format!(", Authorization: Bearer {REDACTED}"))
         .unwrap_or_default();
     let body = match &req.body {
-        Body::Empty => "no body",
-        Body::Json(_) => "JSON body (not logged: it may hold the secret)",
-        Body::Form(_) => "form body (not logged: it may hold the secret)",
+        Body::Empty => "no body".to_string(),
+        Body::Json(fields) => format!("JSON body: {}", describe_fields(fields)),
+        Body::Form(fields) => format!("form body: {}", describe_fields(fields)),
     };
     let extra: String = req.headers.iter().map(|(k, v)| format!(", {k}: {v}")).collect();
     crate::log::emit(&format!(
@@ -373,6 +373,18 @@ fn log_request(req: &Request) {
         req.method.as_str(),
         req.url
     ));
+}
+
+/// `-vvv`: a request body's fields, every value that may bear a secret redacted.
+fn describe_fields(fields: &crate::providers::Fields) -> String {
+    let shown: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| match crate::redact::readable_field(k) {
+            true => format!("{k}={}", one_line(v, 100)),
+            false => format!("{k}={REDACTED}"),
+        })
+        .collect();
+    shown.join(", ")
 }
 
 /// `-vvv`: the response headers, cookies redacted (every line is scrubbed on its way out).
@@ -417,9 +429,7 @@ fn describe_body(body: &[u8]) -> String {
     fn walk(v: &Value, key: Option<&str>) -> Value {
         match v {
             Value::String(s) => match key {
-                Some("token_type" | "error" | "error_description" | "message" | "title") => {
-                    Value::String(scrub(s).into_owned())
-                }
+                Some(k) if crate::redact::readable_field(k) => Value::String(scrub(s).into_owned()),
                 _ => Value::String(REDACTED.into()),
             },
             Value::Array(items) => Value::Array(items.iter().map(|i| walk(i, None)).collect()),

@@ -494,7 +494,9 @@ impl Run<'_> {
             self.profile.kind().secret_name()
         );
         let request = request(&secret);
-        let body = self.exchange().call(&request)?;
+        let what = self.profile.kind().secret_name();
+        let body = (self.exchange().call(&request))
+            .map_err(|e| e.with_secret_from(|| origin.how_to_change(what, &self.profile.name)))?;
         Ok((self.exchange().read(&request, read(&body))?, request.url))
     }
 

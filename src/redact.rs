@@ -19,9 +19,22 @@ pub const REDACTED: &str = "[redacted]";
 /// and reshape what they echo. Shorter secrets are redacted only whole.
 const FRAGMENT: usize = 10;
 
+/// A secret shorter than this is redacted only where it stands as a whole — not inside a
+/// longer word or number — so a secret of a letter or two does not cut every word it
+/// occurs in into pieces (`midig[redacted]tor`). A server that echoes it as a value has
+/// quotes, spaces or punctuation around it, and there it is redacted.
+const SHORT: usize = 8;
+
+/// One registered value or encoding of one, lower-cased.
+struct Form {
+    text: Zeroizing<String>,
+    /// Matched only between word boundaries: a form of a `SHORT` secret.
+    whole_word: bool,
+}
+
 struct Registry {
-    /// Every registered value and its encodings, lower-cased, longest first.
-    forms: Vec<Zeroizing<String>>,
+    /// Every registered value and its encodings, longest first.
+    forms: Vec<Form>,
     /// The registered values themselves, lower-cased, for fragments.
     values: Vec<Zeroizing<String>>,
 }
@@ -41,21 +54,62 @@ pub fn register(value: &str) {
         return;
     }
     let mut registry = registry();
+    let whole_word = value.chars().count() < SHORT;
     for form in encodings(value) {
-        let form = Zeroizing::new(form.to_ascii_lowercase());
-        if !registry.forms.contains(&form) {
-            registry.forms.push(form);
+        let text = Zeroizing::new(form.to_ascii_lowercase());
+        match registry.forms.iter_mut().find(|f| f.text == text) {
+            // Bounded only when every value it stands for is short.
+            Some(known) => known.whole_word &= whole_word,
+            None => registry.forms.push(Form { text, whole_word }),
         }
     }
-    registry.forms.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    registry.forms.sort_by_key(|f| std::cmp::Reverse(f.text.len()));
     let lower = Zeroizing::new(value.to_ascii_lowercase());
     if lower.len() >= FRAGMENT && !registry.values.contains(&lower) {
         registry.values.push(lower);
     }
 }
 
+/// Body fields, sent or received, whose values never bear a secret: at `-vvv` they are
+/// shown (scrubbed all the same); every other field's value is shown as `[redacted]`.
+pub fn readable_field(name: &str) -> bool {
+    const READABLE: &[&str] = &[
+        "grant_type",
+        "username",
+        "user_name",
+        "login",
+        "client_id",
+        "clientid",
+        "installationid",
+        "scope",
+        "audience",
+        "resource",
+        "redirect_uri",
+        "client_assertion_type",
+        "subject_token_type",
+        "requested_token_type",
+        "issued_token_type",
+        "token_type",
+        "expires_in",
+        "expires_at",
+        ".expires",
+        ".issued",
+        "issued_at",
+        "interval",
+        "verification_uri",
+        "error",
+        "error_description",
+        "error_uri",
+        "message",
+        "title",
+        "detail",
+    ];
+    READABLE.iter().any(|r| r.eq_ignore_ascii_case(name))
+}
+
 /// `text` with every registered value replaced by `[redacted]`: whole or encoded (any
-/// ASCII case), or a run of at least `FRAGMENT` characters of one.
+/// ASCII case), or a run of at least `FRAGMENT` characters of one. A `[redacted]` already
+/// there is left as it is: text is scrubbed where it is taken in and again on its way out.
 pub fn scrub(text: &str) -> Cow<'_, str> {
     let registry = registry();
     if registry.forms.is_empty() {
@@ -64,30 +118,70 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
     // One pass, so that `[redacted]` itself is never searched again.
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    let mut before = None;
     let mut changed = false;
     while let Some(c) = rest.chars().next() {
-        match registry.longest_match(rest) {
+        let len = match registry.longest_match(rest, before) {
             Some(len) => {
                 out.push_str(REDACTED);
-                rest = &rest[len..];
                 changed = true;
+                len
+            }
+            None if rest.starts_with(REDACTED) => {
+                out.push_str(REDACTED);
+                REDACTED.len()
             }
             None => {
                 out.push(c);
-                rest = &rest[c.len_utf8()..];
+                c.len_utf8()
             }
-        }
+        };
+        before = rest[..len].chars().next_back();
+        rest = &rest[len..];
     }
     if changed { Cow::Owned(out) } else { Cow::Borrowed(text) }
 }
 
+/// Letters, digits and `_`: what a short secret must not be inside of to be redacted.
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl Form {
+    /// True when `text`, which follows `before`, starts with this form standing as a
+    /// whole where that is asked of it.
+    fn starts(&self, text: &str, before: Option<char>) -> bool {
+        let (bytes, form) = (text.as_bytes(), self.text.as_bytes());
+        if bytes.len() < form.len()
+            || !text.is_char_boundary(form.len())
+            || !bytes[..form.len()].eq_ignore_ascii_case(form)
+        {
+            return false;
+        }
+        if !self.whole_word {
+            return true;
+        }
+        let joined = |inside: Option<char>, outside: Option<char>| {
+            inside.is_some_and(word_char) && outside.is_some_and(word_char)
+        };
+        let (first, last) = (self.text.chars().next(), self.text.chars().next_back());
+        !joined(first, before) && !joined(last, text[form.len()..].chars().next())
+    }
+}
+
 impl Registry {
-    /// The length in bytes of the longest registered thing `text` starts with.
-    fn longest_match(&self, text: &str) -> Option<usize> {
+    /// The length in bytes of the longest registered thing `text`, which follows
+    /// `before`, starts with.
+    fn longest_match(&self, text: &str, before: Option<char>) -> Option<usize> {
+        if text.starts_with(REDACTED) {
+            return None;
+        }
         let bytes = text.as_bytes();
-        let whole = self.forms.iter().map(|f| f.as_bytes()).find(|f| {
-            bytes.len() >= f.len() && text.is_char_boundary(f.len()) && bytes[..f.len()].eq_ignore_ascii_case(f)
-        });
+        let whole = self
+            .forms
+            .iter()
+            .find(|f| f.starts(text, before))
+            .map(|f| f.text.as_bytes());
         let fragment = self
             .values
             .iter()
@@ -217,6 +311,40 @@ mod tests {
     fn text_without_a_registered_value_is_untouched() {
         register("unit-never-in-text");
         assert!(matches!(scrub("nothing secret here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_short_secret_is_redacted_where_it_stands_whole_not_inside_words() {
+        register("ea");
+        register("59");
+        for text in [
+            "cannot read the file",
+            "midigator",
+            "expires 2059-11-07T10:15:00Z",
+            "in 1590s",
+        ] {
+            assert_eq!(scrub(text), text);
+        }
+        assert_eq!(scrub(r#"{"secret":"ea"}"#), r#"{"secret":"[redacted]"}"#);
+        assert_eq!(scrub("unknown secret EA, sorry"), "unknown secret [redacted], sorry");
+        assert_eq!(scrub("ea"), "[redacted]");
+        assert_eq!(scrub("secret=59&user=x"), "secret=[redacted]&user=x");
+    }
+
+    #[test]
+    fn a_short_secret_of_punctuation_is_redacted_anywhere() {
+        register("%$#");
+        assert_eq!(scrub("a%$#b"), "a[redacted]b");
+    }
+
+    #[test]
+    fn text_scrubbed_twice_keeps_its_markers() {
+        register("[redacted");
+        register("edacte");
+        let once = scrub("denied: [redacted").into_owned();
+        assert_eq!(once, "denied: [redacted]");
+        assert_eq!(scrub(&once), once);
+        assert_eq!(scrub("[redacted] [REDACTED"), "[redacted] [redacted]");
     }
 
     #[test]

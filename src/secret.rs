@@ -62,6 +62,24 @@ impl fmt::Display for Origin {
     }
 }
 
+impl Origin {
+    /// For a login the provider refused: where its `what` (the API secret, the password)
+    /// came from and how to change it.
+    pub fn how_to_change(&self, what: &str, profile: &str) -> String {
+        match self {
+            Origin::Keyring => {
+                format!("the {what} came from the OS keyring: `authctl secret set {profile}` to replace it")
+            }
+            Origin::Env(var) => format!("the {what} came from ${var}: correct it, or unset it to use the keyring"),
+            Origin::Command(prog) => {
+                format!("the {what} came from secret_command {prog}: check what it prints")
+            }
+            Origin::Stdin => format!("the {what} came from standard input (--secret-stdin)"),
+            Origin::Sandbox => format!("the {what} came from the sandbox's demo credentials"),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     #[error(
@@ -72,6 +90,15 @@ pub enum SecretError {
         what: &'static str,
         profile: String,
         looked: Vec<String>,
+        var: String,
+    },
+    /// `secret status`, which has listed every place on stdout.
+    #[error(
+        "no {what} for profile {profile} in any of the places listed; store one with `authctl secret set {profile}` or export {var}"
+    )]
+    NotFoundListed {
+        what: &'static str,
+        profile: String,
         var: String,
     },
     #[error("no secret on standard input (expected one line)")]
@@ -192,6 +219,13 @@ impl SecretSource for Lookup<'_> {
                 keyring::SERVICE,
                 spec.profile
             )),
+            // Storing one would not help: say how to do without the keyring.
+            Err(source @ KeyringError::NoAnswer) => {
+                return Err(SecretError::KeyringNeeded {
+                    var: spec.env.clone(),
+                    source,
+                });
+            }
             Err(e) => looked.push(format!("the OS keyring ({})", crate::log::chain(&e))),
         }
         Err(SecretError::NotFound {

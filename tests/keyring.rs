@@ -262,3 +262,175 @@ fn logout_removes_keyring_entries_of_settings_no_longer_in_the_config() {
         "the entry of the old settings went too"
     );
 }
+
+/// A session bus that takes every connection and never says a word, as a wedged desktop
+/// session or a stale `DBUS_SESSION_BUS_ADDRESS` does. Returns the bus address.
+fn silent_bus(env: &TestEnv) -> String {
+    let path = env.dir.path().join("silent-bus");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    format!("unix:path={}", path.display())
+}
+
+/// Generous: without the keyring's bound the command would never end; with it, about
+/// ten seconds.
+const NO_HANG: std::time::Duration = std::time::Duration::from_secs(40);
+
+#[test]
+fn a_keyring_that_never_answers_is_exit_4_naming_it_not_a_hang() {
+    let server = MockServer::start();
+    let auth = midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = midigator_env(&server);
+    let bus = silent_bus(&env);
+    env.cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+        .args(["token", "mg"])
+        .timeout(NO_HANG)
+        .assert()
+        .code(4)
+        .stderr(
+            predicate::str::contains("the OS keyring did not answer")
+                .and(predicate::str::contains("DBUS_SESSION_BUS_ADDRESS"))
+                .and(predicate::str::contains("$AUTHCTL_SECRET_MG")),
+        );
+    auth.assert_calls(0);
+}
+
+#[test]
+fn with_a_silent_keyring_a_refresh_token_goes_to_the_private_file() {
+    let server = MockServer::start();
+    let login = mediroutes_password_grant(
+        &server,
+        200,
+        json!({"access_token": "a1", "token_type": "bearer", "expires_in": 3600, "refresh_token": "rt-silent-bus"}),
+    );
+    let env = mediroutes_env(&server);
+    let bus = silent_bus(&env);
+    env.cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+        .env("AUTHCTL_SECRET_MR", "pw")
+        .args(["token", "mr"])
+        .timeout(NO_HANG)
+        .assert()
+        .success()
+        .stdout("a1\n");
+    login.assert_calls(1);
+    let kept = env.stored_credential("mr").expect("kept in the private file");
+    assert!(kept.contains("rt-silent-bus"), "{kept}");
+}
+
+#[test]
+fn getting_started_followed_literally_uses_the_secret_just_stored() {
+    if !keyring_available() {
+        return;
+    }
+    let server = MockServer::start();
+    let auth = server.mock(|when, then| {
+        when.method(POST)
+            .path("/auth")
+            .header("authorization", "Bearer newcomer-secret");
+        then.status(200).json_body(json!({ "token": jwt_expiring_in(3600) }));
+    });
+    let env = TestEnv::empty();
+    // `config init`, then the Midigator example uncommented as the file says, its URL
+    // filled in.
+    let config = crate::secrets::uncommented_starter(&env, Some("mg"))
+        .replace("https://api.midigator.example", &server.base_url());
+    std::fs::write(env.config_path(), config).unwrap();
+    env.cmd_with_keyring()
+        .args(["secret", "set", "mg", "--stdin"])
+        .write_stdin("newcomer-secret\n")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    env.cmd_with_keyring().args(["token", "mg"]).assert().success();
+    auth.assert_calls(1);
+    env.cmd_with_keyring()
+        .args(["secret", "delete", "mg"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn secret_set_warns_when_a_source_before_the_keyring_will_be_used() {
+    if !keyring_available() {
+        return;
+    }
+    let profile = format!("krw-{}", std::process::id());
+    let var = format!("AUTHCTL_SECRET_{}", profile.to_uppercase().replace('-', "_"));
+    let plain = format!("[profiles.{profile}]\nprovider = \"midigator\"\nbase_url = \"https://x.invalid\"\n");
+    let set = |env: &TestEnv| {
+        let mut c = env.cmd_with_keyring();
+        c.args(["secret", "set", &profile, "--stdin"]).write_stdin("kept\n");
+        c
+    };
+    let env = TestEnv::new(&plain);
+    set(&env)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    set(&env)
+        .env(&var, "from-env")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "warning: ${var}, set in this environment, comes before the keyring, so `authctl token {profile}` will not use the API secret just stored (unset it"
+        )));
+    let named = TestEnv::new(&format!("{plain}secret_env = \"KRW_KEY\"\n"));
+    set(&named)
+        .env("KRW_KEY", "from-env")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "$KRW_KEY, set in this environment, comes before the keyring",
+        ));
+    let command = TestEnv::new(&format!("{plain}secret_command = [\"pass\", \"show\", \"x\"]\n"));
+    let out = set(&command).output().unwrap();
+    let said = stderr(&out);
+    assert!(out.status.success(), "{said}");
+    assert_eq!(said.lines().filter(|l| l.starts_with("warning")).count(), 1, "{said}");
+    assert!(
+        said.contains("the profile's secret_command (pass) comes before the keyring")
+            && said.contains("remove secret_command from the profile"),
+        "{said}"
+    );
+    env.cmd_with_keyring()
+        .args(["secret", "delete", &profile])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_refused_login_with_the_keyrings_secret_says_how_to_replace_it() {
+    if !keyring_available() {
+        return;
+    }
+    let server = MockServer::start();
+    midigator_answer(&server, 403, "application/json", r#"{"message":"Forbidden"}"#);
+    let profile = format!("krf-{}", std::process::id());
+    let env = TestEnv::new(&format!(
+        "[profiles.{profile}]\nprovider = \"midigator\"\nbase_url = \"{}\"\n",
+        server.base_url()
+    ));
+    env.cmd_with_keyring()
+        .args(["secret", "set", &profile, "--stdin"])
+        .write_stdin("stale\n")
+        .assert()
+        .success();
+    env.cmd_with_keyring()
+        .args(["token", &profile])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!(
+            "HTTP 403 Forbidden: Forbidden (the API secret came from the OS keyring: `authctl secret set {profile}` to replace it)"
+        )));
+    env.cmd_with_keyring()
+        .args(["secret", "delete", &profile])
+        .assert()
+        .success();
+}

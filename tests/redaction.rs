@@ -218,3 +218,70 @@ fn a_secret_echoed_cut_upper_cased_or_base64_encoded_is_still_redacted() {
         assert!(!said.contains(&echo) && !said.contains("Client"), "{echo}: {said}");
     }
 }
+
+/// True when some `[redacted]` in `text` stands inside a word: a short secret cut one.
+fn cuts_a_word(text: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text.match_indices("[redacted]")
+        .any(|(at, m)| word(text[..at].chars().next_back()) || word(text[at + m.len()..].chars().next()))
+}
+
+#[test]
+fn a_one_letter_secret_leaves_words_whole_and_vvv_shows_the_fields_that_are_not_secret() {
+    let server = httpmock::MockServer::start();
+    let login = token_endpoint(
+        &server,
+        &[("grant_type", "password"), ("password", "a")],
+        200,
+        serde_json::json!({
+            "access_token": "at-mr", "token_type": "bearer", "expires_in": 3600,
+            "refresh_token": "rt-mr-long-enough", "userName": "dispatch@example.com",
+            ".issued": "Mon, 08 Jun 2099 17:17:55 GMT", ".expires": "Tue, 09 Jun 2099 17:17:55 GMT"
+        }),
+    );
+    let env = mediroutes_env(&server);
+    let out = env
+        .cmd()
+        .args(["-vvv", "token", "mr"])
+        .env("AUTHCTL_SECRET_MR", "a")
+        .output()
+        .unwrap();
+    let said = stderr(&out);
+    assert!(out.status.success(), "{said}");
+    login.assert_calls(1);
+    for readable in [
+        "grant_type=password",
+        "username=dispatch@example.com",
+        "password=[redacted]",
+        r#""userName":"dispatch@example.com""#,
+        "Tue, 09 Jun 2099 17:17:55 GMT",
+        "logging in with the password from",
+        r#""refresh_token":"[redacted]""#,
+    ] {
+        assert!(said.contains(readable), "{readable}: {said}");
+    }
+    assert!(!cuts_a_word(&said), "{said}");
+    assert!(!said.contains("rt-mr-long-enough") && !said.contains("at-mr"), "{said}");
+}
+
+#[test]
+fn a_one_letter_secret_echoed_as_a_value_is_still_redacted() {
+    let server = httpmock::MockServer::start();
+    midigator_answer(
+        &server,
+        401,
+        "application/json",
+        r#"{"message":"unknown secret a for this account"}"#,
+    );
+    let env = midigator_env(&server);
+    let out = env
+        .cmd()
+        .args(["-vvv", "token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "a")
+        .output()
+        .unwrap();
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(5), "{said}");
+    assert!(said.contains("unknown secret [redacted] for this account"), "{said}");
+    assert!(!cuts_a_word(&said), "{said}");
+}

@@ -128,11 +128,24 @@ fn secret_status_says_where_without_the_value() {
             predicate::str::contains("comes from environment variable AUTHCTL_SECRET_MG")
                 .and(predicate::str::contains("hunter2").not()),
         );
-    env.cmd()
-        .args(["secret", "status", "mg"])
-        .assert()
-        .code(4)
-        .stdout(predicate::str::contains("no API secret found"));
+}
+
+#[test]
+fn secret_status_says_a_missing_secret_once() {
+    let env = TestEnv::new(&midigator_config("https://x.invalid"));
+    let out = env.cmd().args(["secret", "status", "mg"]).output().unwrap();
+    let (said, listed) = (stderr(&out), stdout(&out));
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(
+        said,
+        "error: no API secret for profile mg in any of the places listed; store one with `authctl secret set mg` or export AUTHCTL_SECRET_MG\n"
+    );
+    assert!(
+        listed.starts_with("mg: places the API secret is looked for, in order\n")
+            && listed.contains("AUTHCTL_SECRET_MG"),
+        "{listed}"
+    );
+    assert!(!listed.contains("no API secret"), "{listed}");
 }
 
 #[test]
@@ -155,4 +168,88 @@ fn secret_set_without_a_terminal_or_stdin_flag_is_a_usage_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--stdin"));
+}
+
+/// What `config init` writes, with the lines of `profile` (of every section when `None`)
+/// uncommented as its header says: one `# ` taken off each line that has a single `#`;
+/// `##` notes and alternatives stay comments.
+pub fn uncommented_starter(env: &TestEnv, profile: Option<&str>) -> String {
+    env.cmd().args(["config", "init"]).assert().success();
+    let starter = std::fs::read_to_string(env.config_path()).unwrap();
+    let mut inside = profile.is_none();
+    let mut out = String::new();
+    for line in starter.lines() {
+        if let Some(name) = profile
+            && line.starts_with("# [")
+        {
+            inside = line == format!("# [profiles.{name}]");
+        }
+        match line.strip_prefix("# ") {
+            Some(setting) if inside => out.push_str(setting),
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn every_profile_of_the_starter_uncommented_takes_its_secret_from_the_keyring() {
+    let env = TestEnv::empty();
+    let config = uncommented_starter(&env, None);
+    std::fs::write(env.config_path(), &config).unwrap();
+    env.cmd()
+        .args(["config", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok, 5 profiles"));
+    for profile in ["mg", "mw", "mr", "ng", "partner"] {
+        let out = env.cmd().args(["secret", "status", profile]).output().unwrap();
+        let said = stdout(&out);
+        assert!(
+            said.contains("secret_command") && said.contains("not configured"),
+            "{profile}: {said}"
+        );
+    }
+}
+
+#[test]
+fn a_refused_login_names_where_the_secret_came_from_and_how_to_change_it() {
+    let server = MockServer::start();
+    midigator_answer(&server, 401, "application/json", r#"{"message":"Invalid API secret"}"#);
+    let env = midigator_env(&server);
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "wrong")
+        .assert()
+        .code(5)
+        .stderr(
+            predicate::str::contains("HTTP 401")
+                .and(predicate::str::contains("Invalid API secret"))
+                .and(predicate::str::contains("the API secret came from $AUTHCTL_SECRET_MG")),
+        );
+    let by_command = TestEnv::new(&format!(
+        "{}secret_command = [\"sh\", \"-c\", \"echo wrong\"]\n",
+        midigator_config(&server.base_url())
+    ));
+    by_command
+        .cmd()
+        .args(["token", "mg"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("the API secret came from secret_command sh"));
+}
+
+#[test]
+fn logout_says_in_one_line_that_the_secret_is_kept_and_how_to_remove_it() {
+    let env = TestEnv::new(&midigator_config("https://x.invalid"));
+    let out = env.cmd().args(["logout", "mg"]).output().unwrap();
+    let said = stderr(&out);
+    assert!(out.status.success(), "{said}");
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.contains("mg: logged out")
+            && said.contains("secret in the OS keyring is kept: `authctl secret delete mg` removes it"),
+        "{said}"
+    );
 }

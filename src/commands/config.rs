@@ -10,14 +10,21 @@ use crate::error::{Error, Result};
 /// The annotated example, shipped beside the code and checked by the tests.
 pub const EXAMPLE: &str = include_str!("../../config.example.toml");
 
-/// The starter file `config init` writes: the example with every setting commented out,
-/// so it parses as an empty config and documents every key.
+/// The starter file `config init` writes: the example with every setting commented out
+/// (`# key = …`) and every explanation or alternative commented twice (`## …`), so it
+/// parses as an empty config, documents every key, and a profile uncommented line by
+/// line — or by an editor's toggle — works as it stands.
 pub fn starter() -> String {
     let mut out = String::from(
-        "# authctl configuration. Uncomment a profile, fill it in, then run\n# `authctl secret set NAME` and `authctl token NAME`.\n\n",
+        "## authctl configuration. To use a profile, uncomment its lines (those with one `#`;\n\
+         ## `##` lines are notes and alternatives, and stay comments), fill it in, then run\n\
+         ## `authctl secret set NAME` and `authctl token NAME`.\n\n",
     );
     for line in EXAMPLE.lines() {
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+        if line.trim().is_empty() {
+        } else if line.trim_start().starts_with('#') {
+            // An indented comment continues the one above: `##` keeps it aligned.
+            out.push_str(if line.starts_with("  ") { "##" } else { "#" });
             out.push_str(line);
         } else {
             out.push_str("# ");

@@ -1,4 +1,5 @@
-//! `authctl logout`: drop cached tokens and long-lived credentials. The secret stays.
+//! `authctl logout`: drop cached tokens and long-lived credentials. The secret stays, and
+//! the message says so and how to remove it.
 
 use crate::cache::Cache;
 use crate::cli::LogoutArgs;
@@ -38,7 +39,7 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         let _lock = cache.lock_profile(&name, lock_patience(timeout))?;
         let removed = credentials.forget_all(&name, profile.as_ref()) + cache.remove_profile(&name)?;
         crate::note!(
-            "{name}: logged out ({removed} stored token{} removed)",
+            "{name}: logged out ({removed} stored token{} removed); a secret in the OS keyring is kept: `authctl secret delete {name}` removes it",
             if removed == 1 { "" } else { "s" }
         );
     }

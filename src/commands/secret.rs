@@ -52,7 +52,31 @@ fn set(profile: &Profile, stdin: bool) -> Result<()> {
         keyring::SERVICE,
         profile.name
     ));
+    if let Some((higher, fix)) = shadowed_by(profile) {
+        crate::warn!(
+            "{higher} comes before the keyring, so `authctl token {}` will not use the {what} just stored ({fix})",
+            profile.name
+        );
+    }
     Ok(())
+}
+
+/// The source that comes before the keyring in the lookup and will be used instead of
+/// it — the secret's variable when it is set, else the profile's `secret_command` — and
+/// how to let the keyring's secret be used.
+fn shadowed_by(profile: &Profile) -> Option<(String, &'static str)> {
+    let var = &profile.secret.env;
+    if std::env::var_os(var).is_some_and(|v| !v.is_empty()) {
+        return Some((
+            format!("${var}, set in this environment,"),
+            "unset it to use the keyring",
+        ));
+    }
+    let argv = profile.secret.command.as_ref()?;
+    Some((
+        format!("the profile's secret_command ({})", argv[0]),
+        "remove secret_command from the profile to use the keyring",
+    ))
 }
 
 fn delete(profile: &Profile) -> Result<()> {
@@ -130,9 +154,10 @@ pub fn places(profile: &Profile) -> (Vec<(String, String)>, Option<String>) {
 fn status(profile: &Profile) -> Result<()> {
     let what = profile.kind().secret_name();
     let (lines, found) = places(profile);
+    // A missing secret is said once, by the error on stderr; stdout lists the places.
     let head = match &found {
         Some(place) => format!("{}: the {what} comes from {place}\n", profile.name),
-        None => format!("{}: no {what} found\n", profile.name),
+        None => format!("{}: places the {what} is looked for, in order\n", profile.name),
     };
     let body: Vec<String> = lines
         .iter()
@@ -141,10 +166,9 @@ fn status(profile: &Profile) -> Result<()> {
     super::print(&format!("{head}{}\n", body.join("\n")))?;
     match found {
         Some(_) => Ok(()),
-        None => Err(SecretError::NotFound {
+        None => Err(SecretError::NotFoundListed {
             what,
             profile: profile.name.clone(),
-            looked: lines.into_iter().map(|(place, _)| place).skip(1).collect(),
             var: profile.secret.env.clone(),
         }
         .into()),
