@@ -84,6 +84,8 @@ pub fn provider_message(body: &[u8]) -> Option<String> {
 /// to loopback one that never loads the system's root certificates (it makes no TLS
 /// connection, and loading them is most of a fetch's cost).
 pub struct LazyClient {
+    /// Who is asked, for the line a slow answer gets on a terminal.
+    provider: Option<&'static str>,
     timeout: Duration,
     ca_file: Option<PathBuf>,
     proxied: OnceCell<Client>,
@@ -94,12 +96,34 @@ pub struct LazyClient {
 impl LazyClient {
     pub fn new(timeout: Duration, ca_file: Option<PathBuf>) -> LazyClient {
         LazyClient {
+            provider: None,
             timeout,
             ca_file,
             proxied: OnceCell::new(),
             direct: OnceCell::new(),
             plain: OnceCell::new(),
         }
+    }
+
+    /// Names the provider in the line a slow answer gets on a terminal.
+    pub fn for_provider(self, name: &'static str) -> LazyClient {
+        LazyClient {
+            provider: Some(name),
+            ..self
+        }
+    }
+
+    /// What a slow answer is waiting for: "mediroutes at api.example.com (up to 30s)…".
+    fn waiting_for(&self, request: &Request) -> String {
+        let host = request.url.host_str().unwrap_or("the server");
+        let whom = match self.provider {
+            Some(name) => format!("{name} at {host}"),
+            None => host.to_string(),
+        };
+        format!(
+            "waiting for {whom} (up to {})…",
+            crate::cache::whole_seconds(self.timeout)
+        )
     }
 }
 
@@ -118,6 +142,7 @@ impl Transport for LazyClient {
                 cell.get_or_init(|| built)
             }
         };
+        let _waiting = crate::log::Waiting::later(self.waiting_for(request));
         client.send(request)
     }
 }

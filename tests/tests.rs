@@ -23,3 +23,4 @@ mod single_flight;
 mod tls;
 mod token;
 mod trust;
+mod waiting;

@@ -135,7 +135,7 @@ impl<'a> Live<'a> {
             ctx,
             profile,
             cache: Some((cache.clone(), Credentials::new(cache))),
-            transport: LazyClient::new(timeout, profile.ca_file.clone()),
+            transport: LazyClient::new(timeout, profile.ca_file.clone()).for_provider(profile.kind().name()),
             timeout,
             secret_stdin,
         })
@@ -148,7 +148,7 @@ impl<'a> Live<'a> {
             ctx,
             profile,
             cache: None,
-            transport: LazyClient::new(timeout, profile.ca_file.clone()),
+            transport: LazyClient::new(timeout, profile.ca_file.clone()).for_provider(profile.kind().name()),
             timeout,
             secret_stdin,
         }
