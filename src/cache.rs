@@ -26,6 +26,10 @@ use crate::time::UnixTime;
 use crate::token::{AccessToken, TokenType};
 pub use names::Slot;
 
+/// The last server `Date` seen and the local time then (`http::ServerClock`), written
+/// after renewals for `doctor`. Named so that it is no profile's (see `names`).
+pub const CLOCK_FILE: &str = "clock.state";
+
 /// The record layout; a record of another format is ignored and replaced.
 const FORMAT: u32 = 2;
 
@@ -735,6 +739,8 @@ mod tests {
         );
         assert_eq!(entry(".tmpAb12Cd"), Entry::Temp(None));
         assert_eq!(entry("mg.lock"), Entry::Other);
+        // No profile's, so neither `logout` nor the sweep takes it.
+        assert_eq!(entry(CLOCK_FILE), Entry::Other);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod util;
 mod cache;
 mod completions;
 mod config;
+mod doctor;
 mod errors;
 mod everyday;
 mod inspect;
