@@ -171,7 +171,9 @@ fn doctor_fails_on_a_missing_or_untrusted_config_and_a_shared_cache_dir() {
 fn doctor_fails_on_a_clock_far_from_the_servers_and_notes_one_a_little_off() {
     let env = TestEnv::new(&midigator_config("https://api.example.com"));
     let doctor = |local_minus_server: f64| {
-        let seen = serde_json::json!({"host": "api.example.com", "server": (now() - local_minus_server) as i64, "local": now()});
+        let local = now().floor();
+        let server = (local - local_minus_server) as i64;
+        let seen = serde_json::json!({"host": "api.example.com", "server": server, "local": local});
         env.write_private("clock.state", &seen.to_string());
         let out = env
             .cmd()

@@ -291,7 +291,7 @@ fn clock_check(cache: Option<&Cache>) -> Check {
         ahead.abs().round(),
         if ahead >= 0.0 { "ahead of" } else { "behind" }
     );
-    let detail = format!("{off} {host} (its Date at {when})");
+    let detail = format!("{off} {host} (its Date, seen at {when})");
     let fix = || Some("set the clock right (enable NTP: `timedatectl set-ntp true` on systemd)".to_string());
     match ahead.abs() {
         a if a > CLOCK_FAIL => check(
