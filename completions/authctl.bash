@@ -28,6 +28,9 @@ _authctl() {
             authctl,demo)
                 cmd="authctl__subcmd__demo"
                 ;;
+            authctl,doctor)
+                cmd="authctl__subcmd__doctor"
+                ;;
             authctl,exec)
                 cmd="authctl__subcmd__exec"
                 ;;
@@ -105,6 +108,9 @@ _authctl() {
                 ;;
             authctl__subcmd__help,demo)
                 cmd="authctl__subcmd__help__subcmd__demo"
+                ;;
+            authctl__subcmd__help,doctor)
+                cmd="authctl__subcmd__help__subcmd__doctor"
                 ;;
             authctl__subcmd__help,exec)
                 cmd="authctl__subcmd__help__subcmd__exec"
@@ -317,7 +323,7 @@ _authctl() {
 
     case "${cmd}" in
         authctl)
-            opts="-v -q -h -V --config --verbose --quiet --timeout --help --version token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help"
+            opts="-v -q -h -V --config --verbose --quiet --timeout --help --version token inspect secret logout config status doctor exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,6 +572,28 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__doctor)
+            opts="-v -q -h -V --json --config --verbose --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__exec)
             opts="-v -q -h -V --env --secret-stdin --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -593,7 +621,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help)
-            opts="token inspect secret logout config status exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help"
+            opts="token inspect secret logout config status doctor exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,6 +719,20 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -311,6 +311,21 @@ _arguments "${_arguments_options[@]}" : \
 '::profile -- Only this profile \[default\: every profile\]:_default' \
 && ret=0
 ;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'--json[Print {"ok"\: …, "checks"\: \[{"name", "status", "detail", "fix"}\]}]' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (exec)
 _arguments "${_arguments_options[@]}" : \
 '--env=[The variable that holds the token]:NAME:_default' \
@@ -973,6 +988,10 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (exec)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1139,6 +1158,7 @@ _authctl_commands() {
 'logout:Drop the cached tokens and refresh tokens of a profile' \
 'config:Show, check or create the config file' \
 'status:Show every profile (or one)\: its provider, cached token, expiry, whether it can be renewed, and where its secret would come from. No network' \
+'doctor:Check the setup and say what to fix\: config, cache directory, keyring, each profile'\''s secret and grant, the clock. Exit 0 only when all is well. No network' \
 'exec:Run a command with the profile'\''s token in its environment (never in any argv)' \
 'curl:Run curl with the profile'\''s headers, handed over a pipe (never in curl'\''s argv)' \
 'watch:Keep a file holding a fresh token, renewed before it expires, until stopped' \
@@ -1224,6 +1244,11 @@ _authctl__subcmd__demo_commands() {
     local commands; commands=()
     _describe -t commands 'authctl demo commands' commands "$@"
 }
+(( $+functions[_authctl__subcmd__doctor_commands] )) ||
+_authctl__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl doctor commands' commands "$@"
+}
 (( $+functions[_authctl__subcmd__exec_commands] )) ||
 _authctl__subcmd__exec_commands() {
     local commands; commands=()
@@ -1238,6 +1263,7 @@ _authctl__subcmd__help_commands() {
 'logout:Drop the cached tokens and refresh tokens of a profile' \
 'config:Show, check or create the config file' \
 'status:Show every profile (or one)\: its provider, cached token, expiry, whether it can be renewed, and where its secret would come from. No network' \
+'doctor:Check the setup and say what to fix\: config, cache directory, keyring, each profile'\''s secret and grant, the clock. Exit 0 only when all is well. No network' \
 'exec:Run a command with the profile'\''s token in its environment (never in any argv)' \
 'curl:Run curl with the profile'\''s headers, handed over a pipe (never in curl'\''s argv)' \
 'watch:Keep a file holding a fresh token, renewed before it expires, until stopped' \
@@ -1291,6 +1317,11 @@ _authctl__subcmd__help__subcmd__curl_commands() {
 _authctl__subcmd__help__subcmd__demo_commands() {
     local commands; commands=()
     _describe -t commands 'authctl help demo commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__doctor_commands] )) ||
+_authctl__subcmd__help__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help doctor commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__help__subcmd__exec_commands] )) ||
 _authctl__subcmd__help__subcmd__exec_commands() {

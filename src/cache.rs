@@ -26,6 +26,10 @@ use crate::time::UnixTime;
 use crate::token::{AccessToken, TokenType};
 pub use names::Slot;
 
+/// The last server `Date` seen and the local time then (`http::ServerClock`), written
+/// after renewals for `doctor`. Named so that it is no profile's (see `names`).
+pub const CLOCK_FILE: &str = "clock.state";
+
 /// The record layout; a record of another format is ignored and replaced.
 const FORMAT: u32 = 2;
 
@@ -69,10 +73,17 @@ pub enum CacheError {
         source: std::io::Error,
     },
     #[error(
-        "another authctl process has been renewing the token of {profile} for {}; gave up waiting",
-        humantime::format_duration(*waited)
+        "{} has been renewing the token of {profile} for {}; gave up waiting{}",
+        holder.map_or("another authctl process".into(), |pid| format!("authctl process {pid}")),
+        whole_seconds(*waited),
+        holder.map_or(String::new(), |pid| format!("; if it is stuck, end process {pid} and try again"))
     )]
-    LockTimeout { profile: String, waited: Duration },
+    LockTimeout {
+        profile: String,
+        waited: Duration,
+        /// The PID the holder wrote into the lock file, when it could be read.
+        holder: Option<u32>,
+    },
 }
 
 impl CacheError {
@@ -449,11 +460,13 @@ impl Cache {
     }
 
     /// Takes the profile's lock (one per name, whatever the settings), waiting while
-    /// another process holds it, at most `patience`.
+    /// another process holds it, at most `patience`. The holder writes its PID into the
+    /// lock file, so that a waiter can say whom it waits for (`Waiting`, `LockTimeout`).
     pub fn lock_profile(&self, profile: &str, patience: Duration) -> Result<Lock, CacheError> {
         self.ensure_dir()?;
-        let file = self.open_lock(&self.lock_path(profile))?;
+        let mut file = self.open_lock(&self.lock_path(profile))?;
         if file.try_lock().is_ok() {
+            write_holder(&mut file);
             return Ok(Lock {
                 _file: Some(file),
                 waited: false,
@@ -461,9 +474,11 @@ impl Cache {
         }
         debug!(1, "waiting for another authctl process renewing {profile}");
         let started = Instant::now();
+        let waiting = crate::log::Waiting::new();
         loop {
             std::thread::sleep(Duration::from_millis(20));
             if file.try_lock().is_ok() {
+                write_holder(&mut file);
                 return Ok(Lock {
                     _file: Some(file),
                     waited: true,
@@ -473,10 +488,52 @@ impl Cache {
                 return Err(CacheError::LockTimeout {
                     profile: profile.to_string(),
                     waited: patience,
+                    holder: read_holder(&mut file),
                 });
+            }
+            if started.elapsed() >= crate::log::WAIT_NOTICE && !waiting.is_shown() {
+                let whom = match read_holder(&mut file) {
+                    Some(pid) => format!("process {pid}"),
+                    None => "another authctl process".into(),
+                };
+                waiting.show(&format!(
+                    "waiting for {whom}, which is renewing {profile} (up to {})…",
+                    whole_seconds(patience)
+                ));
             }
         }
     }
+}
+
+/// Puts this process's PID in the lock file it holds. Best effort: a waiter that cannot
+/// read it only says less.
+fn write_holder(file: &mut fs::File) {
+    use std::io::{Seek, SeekFrom, Write};
+    let pid = format!("{}\n", std::process::id());
+    let _ = file
+        .seek(SeekFrom::Start(0))
+        .and_then(|_| file.write_all(pid.as_bytes()))
+        .and_then(|()| file.set_len(pid.len() as u64));
+}
+
+/// The PID the holder of a lock wrote into it: the first line of at most 32 bytes, a
+/// positive number, or nothing (none written yet, or not readable while locked).
+fn read_holder(file: &mut fs::File) -> Option<u32> {
+    use std::io::{Seek, SeekFrom};
+    let mut bytes = Vec::with_capacity(32);
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.by_ref().take(32).read_to_end(&mut bytes).ok()?;
+    let line = bytes.split(|&b| b == b'\n').next()?;
+    let digits = std::str::from_utf8(line).ok()?;
+    if digits.is_empty() || digits.len() > 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|&pid| pid > 0)
+}
+
+/// `3m 33s`: a wait's limit to the second.
+pub fn whole_seconds(d: Duration) -> String {
+    humantime::format_duration(Duration::from_secs(d.as_secs())).to_string()
 }
 
 impl TokenCache for Cache {
@@ -682,6 +739,8 @@ mod tests {
         );
         assert_eq!(entry(".tmpAb12Cd"), Entry::Temp(None));
         assert_eq!(entry("mg.lock"), Entry::Other);
+        // No profile's, so neither `logout` nor the sweep takes it.
+        assert_eq!(entry(CLOCK_FILE), Entry::Other);
     }
 
     #[test]

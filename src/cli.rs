@@ -92,6 +92,9 @@ pub enum Command {
     /// Show every profile (or one): its provider, cached token, expiry, whether it can be
     /// renewed, and where its secret would come from. No network.
     Status(StatusArgs),
+    /// Check the setup and say what to fix: config, cache directory, keyring, each
+    /// profile's secret and grant, the clock. Exit 0 only when all is well. No network.
+    Doctor(DoctorArgs),
     /// Run a command with the profile's token in its environment (never in any argv)
     Exec(ExecArgs),
     /// Run curl with the profile's headers, handed over a pipe (never in curl's argv)
@@ -166,6 +169,13 @@ pub struct StatusArgs {
     /// Only this profile [default: every profile]
     pub profile: Option<String>,
     /// Print a JSON array
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, PartialEq, Args)]
+pub struct DoctorArgs {
+    /// Print {"ok": …, "checks": [{"name", "status", "detail", "fix"}]}
     #[arg(long)]
     pub json: bool,
 }

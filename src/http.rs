@@ -6,12 +6,12 @@
 //! `*.localhost` resolve to loopback without asking DNS. `LazyClient` builds a client
 //! and its runtime on the first request, so the cached path never does.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, DATE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 use serde_json::Value;
 
 use crate::config::ConfigError;
@@ -36,6 +36,29 @@ pub struct Response {
 impl Response {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+}
+
+/// What a server's `Date` header said, and this machine's time when the answer came:
+/// for `doctor`'s look at the clock, which token expiry depends on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerClock {
+    pub host: String,
+    /// The server's `Date`, in seconds since the epoch.
+    pub server: i64,
+    /// This machine's time when the answer arrived, in seconds since the epoch.
+    pub local: f64,
+}
+
+impl ServerClock {
+    fn of(url: &reqwest::Url, headers: &HeaderMap) -> Option<ServerClock> {
+        let date = headers.get(DATE)?.to_str().ok()?;
+        let server = chrono::DateTime::parse_from_rfc2822(date.trim()).ok()?.timestamp();
+        Some(ServerClock {
+            host: url.host_str()?.to_string(),
+            server,
+            local: crate::time::UnixTime::now().secs(),
+        })
     }
 }
 
@@ -84,6 +107,10 @@ pub fn provider_message(body: &[u8]) -> Option<String> {
 /// to loopback one that never loads the system's root certificates (it makes no TLS
 /// connection, and loading them is most of a fetch's cost).
 pub struct LazyClient {
+    /// Who is asked, for the line a slow answer gets on a terminal.
+    provider: Option<&'static str>,
+    /// The last server `Date` seen.
+    clock: RefCell<Option<ServerClock>>,
     timeout: Duration,
     ca_file: Option<PathBuf>,
     proxied: OnceCell<Client>,
@@ -94,12 +121,40 @@ pub struct LazyClient {
 impl LazyClient {
     pub fn new(timeout: Duration, ca_file: Option<PathBuf>) -> LazyClient {
         LazyClient {
+            provider: None,
+            clock: RefCell::new(None),
             timeout,
             ca_file,
             proxied: OnceCell::new(),
             direct: OnceCell::new(),
             plain: OnceCell::new(),
         }
+    }
+
+    /// Names the provider in the line a slow answer gets on a terminal.
+    pub fn for_provider(self, name: &'static str) -> LazyClient {
+        LazyClient {
+            provider: Some(name),
+            ..self
+        }
+    }
+
+    /// The `Date` of the last answer that carried one, and when it came.
+    pub fn server_clock(&self) -> Option<ServerClock> {
+        self.clock.borrow().clone()
+    }
+
+    /// What a slow answer is waiting for: "mediroutes at api.example.com (up to 30s)…".
+    fn waiting_for(&self, request: &Request) -> String {
+        let host = request.url.host_str().unwrap_or("the server");
+        let whom = match self.provider {
+            Some(name) => format!("{name} at {host}"),
+            None => host.to_string(),
+        };
+        format!(
+            "waiting for {whom} (up to {})…",
+            crate::cache::whole_seconds(self.timeout)
+        )
     }
 }
 
@@ -118,7 +173,13 @@ impl Transport for LazyClient {
                 cell.get_or_init(|| built)
             }
         };
-        client.send(request)
+        let waiting = crate::log::Waiting::later(self.waiting_for(request));
+        let sent = client.send(request);
+        drop(waiting);
+        if let Some(clock) = client.clock.take() {
+            self.clock.replace(Some(clock));
+        }
+        sent
     }
 }
 
@@ -155,6 +216,8 @@ pub enum Tls {
 
 pub struct Client {
     inner: reqwest::Client,
+    /// The `Date` of the last answer that carried one.
+    clock: RefCell<Option<ServerClock>>,
     runtime: tokio::runtime::Runtime,
     timeout: Duration,
 }
@@ -215,6 +278,7 @@ impl Client {
             .map_err(TransportError::Runtime)?;
         Ok(Client {
             inner,
+            clock: RefCell::new(None),
             runtime,
             timeout,
         })
@@ -315,6 +379,9 @@ impl Client {
         let resp = builder.send().await.map_err(|e| self.failure(e))?;
         let status = resp.status().as_u16();
         log_headers(resp.headers());
+        if let Some(clock) = ServerClock::of(&req.url, resp.headers()) {
+            self.clock.replace(Some(clock));
+        }
         let retry_after = resp
             .headers()
             .get(RETRY_AFTER)

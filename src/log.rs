@@ -109,6 +109,95 @@ pub fn labelled(label: &str, code: &str, msg: &str) {
     }
 }
 
+/// How long a wait lasts before `Waiting` says what it waits for.
+pub const WAIT_NOTICE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// One line on a terminal saying what authctl is waiting for (a slow provider, another
+/// process holding the profile's lock), cleared when the wait ends. Only for a person at
+/// a terminal: nothing when stderr is not one, or with `-q`. At `-v` and up the line is
+/// finished with a newline at once, since other lines may follow it during the wait.
+pub struct Waiting {
+    on: bool,
+    /// The text on screen, shared with the timer thread of `Waiting::later`.
+    shown: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    timer: Option<(std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>)>,
+}
+
+impl Waiting {
+    /// For a caller that polls: nothing is shown until it calls `show`.
+    pub fn new() -> Waiting {
+        Waiting {
+            on: !quiet() && std::io::stderr().is_terminal(),
+            shown: Default::default(),
+            timer: None,
+        }
+    }
+
+    /// Shows `text` once the wait has lasted `WAIT_NOTICE`, unless it ended before.
+    pub fn later(text: String) -> Waiting {
+        let mut waiting = Waiting::new();
+        if waiting.on {
+            let (stop, stopped) = std::sync::mpsc::channel::<()>();
+            let shown = waiting.shown.clone();
+            let timer = std::thread::spawn(move || {
+                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(WAIT_NOTICE) {
+                    show_line(&shown, &text);
+                }
+            });
+            waiting.timer = Some((stop, timer));
+        }
+        waiting
+    }
+
+    /// Shows `text` now, if nothing is shown yet.
+    pub fn show(&self, text: &str) {
+        if self.on {
+            show_line(&self.shown, text);
+        }
+    }
+
+    pub fn is_shown(&self) -> bool {
+        self.shown.lock().is_ok_and(|s| s.is_some())
+    }
+}
+
+impl Default for Waiting {
+    fn default() -> Self {
+        Waiting::new()
+    }
+}
+
+fn show_line(shown: &std::sync::Mutex<Option<String>>, text: &str) {
+    let Ok(mut shown) = shown.lock() else { return };
+    if shown.is_some() {
+        return;
+    }
+    let line = escape_invisible(&crate::redact::scrub(&format!("authctl: {text}"))).into_owned();
+    let end = if enabled(1) { "\n" } else { "" };
+    let _ = std::io::stderr().lock().write_all(format!("{line}{end}").as_bytes());
+    *shown = Some(line);
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if let Some((stop, timer)) = self.timer.take() {
+            drop(stop);
+            let _ = timer.join();
+        }
+        let Some(line) = self.shown.lock().ok().and_then(|mut s| s.take()) else {
+            return;
+        };
+        if enabled(1) {
+            return;
+        }
+        // Cleared where the terminal surely shows it on one row; else left, finished.
+        let fits = crate::platform::stderr_columns().is_some_and(|cols| line.chars().count() < cols);
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let end = if fits && !dumb { "\r\x1b[2K" } else { "\n" };
+        let _ = std::io::stderr().lock().write_all(end.as_bytes());
+    }
+}
+
 /// Keeps outside text (a provider's message, a command's stderr) to one line of sane
 /// length: it ends up in a terminal. White space folds to single spaces; control
 /// characters and the invisible ones that reorder or hide text (bidi overrides, zero

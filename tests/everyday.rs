@@ -65,10 +65,10 @@ fn status_shows_every_profile_without_network_or_secret_command() {
         mg.contains("midigator") && mg.contains("cached") && mg.contains("59m"),
         "{mg}"
     );
-    assert!(mg.contains("environment variable AUTHCTL_SECRET_MG"), "{mg}");
+    assert!(mg.ends_with("  env AUTHCTL_SECRET_MG"), "{mg}");
     let partner = lines.iter().find(|l| l.starts_with("partner")).unwrap();
     assert!(
-        partner.contains("none") && partner.contains("secret_command (touch)"),
+        partner.contains("none") && partner.ends_with("  command touch"),
         "{partner}"
     );
     // Columns line up under their headings.
@@ -89,17 +89,123 @@ fn status_json_is_an_array_with_stable_keys() {
         keys,
         [
             "profile",
+            "installation",
             "provider",
+            "default",
             "cached",
             "expires_at",
             "expires_in",
             "refreshable",
-            "secret_source"
+            "secret_source",
+            "secret_detail"
         ]
     );
     assert_eq!(row["cached"], true);
-    assert_eq!(row["secret_source"], serde_json::Value::Null);
+    assert_eq!(row["default"], true, "the only profile is the default");
+    // No variable, no secret_command, and no session bus in the tests' environment.
+    assert_eq!(row["secret_source"], "keyring-unreachable");
     assert!((3590..=3600).contains(&row["expires_in"].as_i64().unwrap()));
+}
+
+/// Profiles whose secrets come from each place of the chain, `nb` the default.
+fn secret_places_env(server: &MockServer) -> TestEnv {
+    TestEnv::new(&format!(
+        "[defaults]\ndefault_profile = \"nb\"\n{}{}secret_command = [\"pass\", \"show\", \"authctl/pa\"]\n{}secret_env = \"NB_SECRET\"\n{}",
+        midigator_config(&server.base_url()),
+        oauth2_config("pa", &server.url("/token"), ""),
+        oauth2_config("nb", &server.url("/token"), ""),
+        oauth2_config("kr", &server.url("/token"), ""),
+    ))
+}
+
+#[test]
+fn status_says_where_each_secret_would_come_from_and_marks_the_default() {
+    let server = MockServer::start();
+    let env = secret_places_env(&server);
+    let out = env
+        .cmd()
+        .arg("status")
+        .env("AUTHCTL_SECRET_MG", "s1")
+        .env("NB_SECRET", "s2")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    let line = |start: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("{table}"))
+    };
+    assert!(line("mg ").ends_with("  env AUTHCTL_SECRET_MG"), "{table}");
+    assert!(line("pa ").ends_with("  command pass"), "{table}");
+    assert!(line("nb (default) ").ends_with("  env NB_SECRET"), "{table}");
+    // No session bus in the tests' environment: said as it is, not "none found".
+    assert!(line("kr ").ends_with("  keyring unreachable"), "{table}");
+    assert_eq!(table.matches("(default)").count(), 1, "{table}");
+    assert!(!table.contains("s1") && !table.contains("s2"));
+
+    let out = env
+        .cmd()
+        .args(["status", "--json"])
+        .env("NB_SECRET", "s2")
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let row = |name: &str| {
+        let r = rows.iter().find(|r| r["profile"] == name).unwrap();
+        let text = |k: &str| r[k].as_str().unwrap().to_string();
+        (
+            r["default"].as_bool().unwrap(),
+            text("secret_source"),
+            text("secret_detail"),
+        )
+    };
+    let (default, source, detail) = row("mg");
+    assert_eq!((default, source.as_str()), (false, "keyring-unreachable"));
+    assert!(
+        detail.starts_with("not in AUTHCTL_SECRET_MG, no secret_command, and the OS keyring is not reachable"),
+        "{detail}"
+    );
+    let command = (false, "command".into(), "secret_command pass (not run here)".into());
+    assert_eq!(row("pa"), command);
+    assert_eq!(row("nb"), (true, "env".into(), "environment variable NB_SECRET".into()));
+    assert_eq!(row("kr").1, "keyring-unreachable");
+}
+
+#[test]
+fn status_shows_each_cached_midwayplus_installation_token() {
+    let server = MockServer::start();
+    midway_auth(&server, "dev-1");
+    let (inst1, inst2) = (jwt_expiring_in(3600), jwt_expiring_in(1800));
+    midway_installation_token(&server, "dev-1", "inst-1", 200, json!({ "token": inst1 }));
+    midway_installation_token(&server, "dev-1", "inst-2", 200, json!({ "token": inst2 }));
+    let env = midway_env(&server, "installation = \"inst-1\"\n");
+    for args in [vec!["token", "mw"], vec!["midway", "token", "--installation", "inst-2"]] {
+        env.cmd().args(args).env("AUTHCTL_SECRET_MW", "pw").assert().success();
+    }
+    let out = env.cmd().arg("status").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "{table}");
+    let cells = |l: &str| l.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(cells(lines[1])[..4], ["mw", "(default)", "midway", "cached"]);
+    assert!(lines[1].contains(" 59m "), "{table}");
+    assert_eq!(cells(lines[2])[..3], ["mw@inst-2", "midway", "cached"]);
+    assert!(lines[2].contains(" 29m "), "{table}");
+    let out = env.cmd().args(["status", "--json"]).output().unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (&rows[0]["installation"], &rows[0]["default"]),
+        (&json!("inst-1"), &json!(true))
+    );
+    assert_eq!(
+        (&rows[1]["installation"], &rows[1]["default"]),
+        (&json!("inst-2"), &json!(false))
+    );
+    assert_eq!(rows[1]["cached"], true);
 }
 
 // exec

@@ -10,7 +10,8 @@
 //! | `NAME=FP+credential.json`     | the refresh or developer token, when no keyring is reachable |
 //! | `NAME=FP.failed` (`@INST`)    | the last failed renewal, for the processes waiting on it |
 //! | `NAME=keyring.json`           | the keyring users ever written for the name, for `logout` |
-//! | `NAME.lock`                   | the lock, one per name whatever the settings           |
+//! | `NAME.lock`                   | the lock, one per name whatever the settings; its holder's PID |
+//! | `clock.state`                 | the last server `Date` seen, for `doctor`              |
 //! | `.FILE.tmpXXXXXX`             | a temp file on its way to becoming FILE                |
 //!
 //! Earlier versions kept `NAME.json`, `NAME@INST.json`, `NAME+credential.json` and

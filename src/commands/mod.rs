@@ -18,6 +18,7 @@ use crate::time::SystemClock;
 
 pub mod config;
 pub mod demo;
+pub mod doctor;
 pub mod exec;
 pub mod inspect;
 pub mod logout;
@@ -62,13 +63,14 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Exec(args) => exec::exec(&ctx, &args),
         Command::Curl(args) => exec::curl(&ctx, &args),
+        Command::Doctor(args) => doctor::run(&ctx, &args),
         other => run_to_end(&ctx, other).map(|()| 0),
     }
 }
 
 fn run_to_end(ctx: &Context, command: Command) -> Result<()> {
     match command {
-        Command::Exec(_) | Command::Curl(_) => unreachable!("run hands these over"),
+        Command::Exec(_) | Command::Curl(_) | Command::Doctor(_) => unreachable!("run hands these over"),
         Command::Status(args) => status::run(ctx, &args),
         Command::Watch(args) => watch::run(ctx, &args),
         Command::Demo(args) => demo::run(&args),
@@ -135,7 +137,7 @@ impl<'a> Live<'a> {
             ctx,
             profile,
             cache: Some((cache.clone(), Credentials::new(cache))),
-            transport: LazyClient::new(timeout, profile.ca_file.clone()),
+            transport: LazyClient::new(timeout, profile.ca_file.clone()).for_provider(profile.kind().name()),
             timeout,
             secret_stdin,
         })
@@ -148,7 +150,7 @@ impl<'a> Live<'a> {
             ctx,
             profile,
             cache: None,
-            transport: LazyClient::new(timeout, profile.ca_file.clone()),
+            transport: LazyClient::new(timeout, profile.ca_file.clone()).for_provider(profile.kind().name()),
             timeout,
             secret_stdin,
         }
@@ -167,7 +169,7 @@ impl<'a> Live<'a> {
             Some((cache, credentials)) => (cache, credentials),
             None => (&Nowhere, &Nowhere),
         };
-        f(&Seams {
+        let result = f(&Seams {
             patience: crate::lifecycle::lock_patience(self.timeout),
             transport: &self.transport,
             clock: &SystemClock,
@@ -175,7 +177,17 @@ impl<'a> Live<'a> {
             credentials,
             secret: &lookup,
             vouch: &|| Ok(self.ctx.config()?.vouch()?),
-        })
+        });
+        self.keep_server_clock();
+        result
+    }
+
+    /// After a renewal (the cached path sends nothing, so nothing is written): the last
+    /// server `Date` seen, for `doctor`'s look at the clock.
+    fn keep_server_clock(&self) {
+        if let (Some((cache, _)), Some(clock)) = (&self.cache, self.transport.server_clock()) {
+            let _ = cache.write_json(&cache.dir().join(crate::cache::CLOCK_FILE), &clock);
+        }
     }
 }
 

@@ -469,6 +469,13 @@ pub fn browser_command(url: &str) -> Option<std::process::Command> {
     Some(cmd)
 }
 
+/// The terminal on stderr's width (SAFETY: TIOCGWINSZ only fills in the winsize it gets).
+pub fn stderr_columns() -> Option<usize> {
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDERR_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
+
 /// The user this process runs as.
 pub fn current_user() -> Option<u32> {
     Some(euid())

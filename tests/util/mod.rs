@@ -12,7 +12,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tempfile::TempDir;
 
 mod providers;
+mod terminal;
 pub use providers::*;
+pub use terminal::OnTerminal;
 
 pub struct TestEnv {
     pub dir: TempDir,

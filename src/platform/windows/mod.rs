@@ -258,6 +258,11 @@ impl InheritedPipe {
     }
 }
 
+/// Unknown on Windows: a waiting line there is finished with a newline, not cleared.
+pub fn stderr_columns() -> Option<usize> {
+    None
+}
+
 /// Windows accounts are SIDs, not numbers: the browser flow's check of who connected is
 /// Unix's.
 pub fn current_user() -> Option<u32> {
