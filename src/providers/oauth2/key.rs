@@ -52,10 +52,7 @@ impl SigningKey {
         let (label, der) = pem(text)?;
         let pair = match label.as_str() {
             "PRIVATE KEY" => pkcs8(&der)?,
-            "RSA PRIVATE KEY" => Pair::Rsa(RsaKeyPair::from_der(&der).map_err(|_| KeyProblem::Unreadable)?),
-            "ENCRYPTED PRIVATE KEY" => return Err(KeyProblem::Encrypted),
-            "EC PRIVATE KEY" => return Err(KeyProblem::Sec1),
-            other => return Err(KeyProblem::NotPrivate(other.to_string())),
+            _ => Pair::Rsa(RsaKeyPair::from_der(&der).map_err(|_| KeyProblem::Unreadable)?),
         };
         let (key, fits): (&'static str, &[SigningAlg]) = match &pair {
             Pair::Ec(_) => ("an EC P-256", &[SigningAlg::Es256]),
@@ -121,6 +118,12 @@ fn pem(text: &str) -> Result<(String, zeroize::Zeroizing<Vec<u8>>), KeyProblem> 
     let rest = &text[start + "-----BEGIN ".len()..];
     let label_end = rest.find("-----").ok_or(KeyProblem::NotPem)?;
     let label = rest[..label_end].to_string();
+    match label.as_str() {
+        "PRIVATE KEY" | "RSA PRIVATE KEY" => {}
+        "ENCRYPTED PRIVATE KEY" => return Err(KeyProblem::Encrypted),
+        "EC PRIVATE KEY" => return Err(KeyProblem::Sec1),
+        _ => return Err(KeyProblem::NotPrivate(label)),
+    }
     let body = &rest[label_end + 5..];
     let end = body.find(&format!("-----END {label}-----")).ok_or(KeyProblem::NotPem)?;
     let b64: zeroize::Zeroizing<String> = zeroize::Zeroizing::new(body[..end].split_whitespace().collect());
