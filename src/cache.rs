@@ -273,6 +273,19 @@ pub trait TokenCache {
     fn failure(&self, slot: &Slot) -> Option<Failure>;
     /// Records the failure of a renewal (`None`: the renewal succeeded).
     fn set_failure(&self, slot: &Slot, failure: Option<&Failure>);
+    /// The server metadata kept for the slot's profile and settings (OAuth discovery).
+    fn metadata(&self, _slot: &Slot) -> Option<Discovered> {
+        None
+    }
+    /// Keeps server metadata; one that cannot be kept is fetched again next time.
+    fn set_metadata(&self, _slot: &Slot, _metadata: &Discovered) {}
+}
+
+/// Server metadata found by discovery, and when it was fetched.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Discovered {
+    pub at: UnixTime,
+    pub metadata: serde_json::Value,
 }
 
 /// A cache entry larger than this is not a token record.
@@ -418,6 +431,11 @@ impl Cache {
             fs::remove_file(path).map_err(lock_error)?;
         }
         Err(lock_error(std::io::Error::other("it keeps being replaced")))
+    }
+
+    /// `NAME=FP+metadata.json`: the server metadata discovery found, with the records.
+    fn metadata_path(&self, slot: &Slot) -> PathBuf {
+        self.dir.join(format!("{}+metadata.json", slot.stem()))
     }
 
     fn failure_path(&self, slot: &Slot) -> PathBuf {
@@ -575,6 +593,20 @@ impl TokenCache for Cache {
             Some(f) => self.write_json(&path, f),
             None => self.remove(&path),
         };
+    }
+
+    fn metadata(&self, slot: &Slot) -> Option<Discovered> {
+        self.read_json(&self.metadata_path(slot))
+    }
+
+    fn set_metadata(&self, slot: &Slot, metadata: &Discovered) {
+        if let Err(e) = self.write_json(&self.metadata_path(slot), metadata) {
+            debug!(
+                1,
+                "warning: could not keep the server metadata: {}",
+                crate::log::chain(&e)
+            );
+        }
     }
 }
 

@@ -18,6 +18,7 @@ use crate::credentials::CredentialKind;
 pub use crate::exit::Exit;
 use crate::http::TransportError;
 use crate::log::chain;
+use crate::providers::oauth2::error::OAuthError;
 use crate::providers::{BadAnswer, Kind};
 use crate::secret::SecretError;
 use crate::time::UnixTime;
@@ -41,6 +42,8 @@ pub enum Error {
     Browser(Box<BrowserError>),
     #[error(transparent)]
     Cache(Box<CacheError>),
+    #[error(transparent)]
+    OAuth(Box<OAuthError>),
     /// The renewal this process waited for failed in another process: its report.
     #[error("{message} (met by another authctl process renewing {profile} just now)")]
     Shared {
@@ -81,7 +84,8 @@ from_domain!(
     Provider(ProviderError),
     Refused(RefusalError),
     Browser(BrowserError),
-    Cache(CacheError)
+    Cache(CacheError),
+    OAuth(OAuthError)
 );
 
 impl Error {
@@ -95,6 +99,14 @@ impl Error {
             Error::Refused(_) => Exit::Rejected,
             Error::Browser(e) => e.exit(),
             Error::Cache(e) => e.exit(),
+            Error::OAuth(e) => match **e {
+                // The profile's key or the CI's token: the secret's part, exit 4.
+                OAuthError::Key { .. } | OAuthError::NoRunner { .. } | OAuthError::BadRunnerUrl { .. } => Exit::Secret,
+                OAuthError::NoRunnerToken { .. }
+                | OAuthError::WrongIssuer { .. }
+                | OAuthError::NoEndpoint { .. }
+                | OAuthError::BadEndpoint { .. } => Exit::Upstream,
+            },
             Error::Shared { exit, .. } => *exit,
             Error::Run { source, .. } if source.kind() == io::ErrorKind::NotFound => Exit::NotFound,
             Error::Run { .. } => Exit::NotExecutable,
@@ -133,6 +145,14 @@ impl Error {
     pub fn is_servers_answer(&self) -> bool {
         match self {
             Error::Provider(_) => true,
+            // What the issuer's metadata or the runner said; not the key or the environment.
+            Error::OAuth(e) => matches!(
+                **e,
+                OAuthError::NoRunnerToken { .. }
+                    | OAuthError::WrongIssuer { .. }
+                    | OAuthError::NoEndpoint { .. }
+                    | OAuthError::BadEndpoint { .. }
+            ),
             Error::Refused(refusal) => match **refusal {
                 RefusalError::RefreshTokenRefused { .. } | RefusalError::InstallationRefused { .. } => true,
                 RefusalError::NoRefreshToken { .. } => false,
@@ -173,6 +193,8 @@ pub enum Problem {
         message: Option<String>,
         /// For a refused login: where the secret came from and how to change it.
         secret_from: Option<String>,
+        /// The OAuth error code of the answer (RFC 6749 §5.2), if it has one.
+        error: Option<String>,
     },
     Transport(TransportError),
     NotJson {
@@ -195,13 +217,18 @@ pub enum Problem {
     },
 }
 
+/// OAuth error codes that refuse the client or its grant: exit 5.
+const REJECTING: [&str; 3] = ["invalid_client", "invalid_grant", "unauthorized_client"];
+
 impl ProviderError {
     pub fn exit(&self) -> Exit {
-        match self.problem {
+        match &self.problem {
             Problem::Status {
                 status: 400 | 401 | 403,
                 ..
             } => Exit::Rejected,
+            // The client or its grant refused, whatever status carried the answer.
+            Problem::Status { error: Some(code), .. } if REJECTING.contains(&code.as_str()) => Exit::Rejected,
             _ => Exit::Upstream,
         }
     }
@@ -223,6 +250,7 @@ impl fmt::Display for ProviderError {
                 status,
                 message,
                 secret_from,
+                ..
             } => {
                 let reason = reqwest::StatusCode::from_u16(*status)
                     .ok()

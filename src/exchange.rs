@@ -7,7 +7,7 @@ use reqwest::Url;
 use serde_json::Value;
 
 use crate::error::{Error, Problem, ProviderError};
-use crate::http::{Transport, TransportError, provider_message};
+use crate::http::{Response, Transport, TransportError, oauth_error, provider_message};
 use crate::providers::{BadAnswer, Kind, Provider, Request};
 use crate::secret::SecretError;
 
@@ -44,25 +44,9 @@ impl Exchange<'_> {
 
     /// Sends `request`; a status for which `refused` holds comes back as `Answer::Refused`.
     pub fn call_refusable(&self, request: &Request, refused: impl Fn(u16) -> bool) -> Result<Answer, Error> {
-        let response = self.transport.send(request).map_err(|e| match e {
-            TransportError::CaFile(e) => (*e).into(),
-            TransportError::HeaderUnsafe => SecretError::NotHeaderSafe.into(),
-            e @ (TransportError::Build(_) | TransportError::Runtime(_)) => {
-                Error::io(e.to_string(), std::io::Error::other(e))
-            }
-            other => self.error(&request.url, Problem::Transport(other)).into(),
-        })?;
+        let response = self.transmit(request)?;
         if !response.is_success() {
-            let message = provider_message(&response.body)
-                .or_else(|| self.provider.status_meaning(response.status).map(str::to_string));
-            let error = self.error(
-                &request.url,
-                Problem::Status {
-                    status: response.status,
-                    message,
-                    secret_from: None,
-                },
-            );
+            let error = self.status_error(request, &response);
             return match refused(response.status) {
                 true => Ok(Answer::Refused(error)),
                 false => Err(error.into()),
@@ -83,6 +67,42 @@ impl Exchange<'_> {
             )
             .into()
         })
+    }
+
+    /// Sends `request`; any 2xx answer will do, whatever its body (RFC 7009's is empty).
+    pub fn send(&self, request: &Request) -> Result<(), Error> {
+        let response = self.transmit(request)?;
+        match response.is_success() {
+            true => Ok(()),
+            false => Err(self.status_error(request, &response).into()),
+        }
+    }
+
+    fn transmit(&self, request: &Request) -> Result<Response, Error> {
+        self.transport.send(request).map_err(|e| match e {
+            TransportError::CaFile(e) => (*e).into(),
+            TransportError::HeaderUnsafe => SecretError::NotHeaderSafe.into(),
+            e @ (TransportError::Build(_) | TransportError::Runtime(_)) => {
+                Error::io(e.to_string(), std::io::Error::other(e))
+            }
+            other => self.error(&request.url, Problem::Transport(other)).into(),
+        })
+    }
+
+    /// A non-2xx answer: its status, the provider's message or what the status means,
+    /// and the OAuth error code when it has one.
+    fn status_error(&self, request: &Request, response: &Response) -> ProviderError {
+        let message = provider_message(&response.body)
+            .or_else(|| self.provider.status_meaning(response.status).map(str::to_string));
+        self.error(
+            &request.url,
+            Problem::Status {
+                status: response.status,
+                message,
+                secret_from: None,
+                error: oauth_error(&response.body),
+            },
+        )
     }
 
     /// Reads an answer with the provider's reader.

@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::config::ConfigError;
 use crate::debug;
 use crate::log::{chain, one_line};
-use crate::providers::{Body, Request};
+use crate::providers::{Auth, Body, Request};
 use crate::redact::{REDACTED, scrub};
 use crate::settings::{is_loopback_host, is_loopback_name};
 
@@ -91,15 +91,30 @@ pub trait Transport {
     fn send(&self, request: &Request) -> Result<Response, TransportError>;
 }
 
-/// The first of `message`, `error_description`, `error`, `title` that holds text, with
-/// any secret the server echoed back redacted before it is cut to one line.
+/// What the server says went wrong: its `message`; else an OAuth error answer (RFC 6749
+/// §5.2) as `error: error_description`; else `error_description`, `title`. Any secret
+/// the server echoed back is redacted before the text is cut to one line.
 pub fn provider_message(body: &[u8]) -> Option<String> {
     let v: Value = serde_json::from_slice(body).ok()?;
-    ["message", "error_description", "error", "title"]
-        .iter()
-        .filter_map(|k| v.get(*k).and_then(Value::as_str))
-        .find(|s| !s.trim().is_empty())
-        .map(|s| one_line(&scrub(s), 300))
+    let text = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| !s.trim().is_empty());
+    let said = match (text("message"), text("error"), text("error_description")) {
+        (Some(m), ..) => m.to_string(),
+        (None, Some(code), Some(description)) => format!("{code}: {description}"),
+        (None, Some(code), None) => code.to_string(),
+        (None, None, Some(description)) => description.to_string(),
+        (None, None, None) => text("title")?.to_string(),
+    };
+    Some(one_line(&scrub(&said), 300))
+}
+
+/// The OAuth error code of an error answer (RFC 6749 §5.2), if it has one.
+pub fn oauth_error(body: &[u8]) -> Option<String> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let code = v.get("error")?.as_str()?;
+    // Error codes are printable ASCII without quotes or backslashes (§5.2).
+    let plain =
+        !code.is_empty() && code.len() <= 64 && code.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\');
+    plain.then(|| code.to_string())
 }
 
 /// A `Transport` that builds its `Client` on the first request: one through the proxy
@@ -351,9 +366,12 @@ impl Client {
             },
             req.url.clone(),
         );
-        if let Some(bearer) = &req.bearer {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", bearer.expose()))
-                .map_err(|_| TransportError::HeaderUnsafe)?;
+        if let Some(auth) = &req.auth {
+            let text = match auth {
+                Auth::Bearer(token) => format!("Bearer {}", token.expose()),
+                Auth::Basic(credentials) => format!("Basic {}", credentials.expose()),
+            };
+            let mut value = HeaderValue::from_str(&text).map_err(|_| TransportError::HeaderUnsafe)?;
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
         }
@@ -424,11 +442,11 @@ fn log_request(req: &Request) {
     if !crate::log::enabled(3) {
         return;
     }
-    let auth = req
-        .bearer
-        .as_ref()
-        .map(|_| format!(", Authorization: Bearer {REDACTED}"))
-        .unwrap_or_default();
+    let auth = match &req.auth {
+        Some(Auth::Bearer(_)) => format!(", Authorization: Bearer {REDACTED}"),
+        Some(Auth::Basic(_)) => format!(", Authorization: Basic {REDACTED}"),
+        None => String::new(),
+    };
     let body = match &req.body {
         Body::Empty => "no body".to_string(),
         Body::Json(fields) => format!("JSON body: {}", describe_fields(fields)),
@@ -522,7 +540,7 @@ mod tests {
         );
         assert_eq!(
             provider_message(br#"{"error":"invalid_client","error_description":"bad client"}"#).unwrap(),
-            "bad client"
+            "invalid_client: bad client"
         );
         assert_eq!(
             provider_message(br#"{"error":"invalid_grant"}"#).unwrap(),

@@ -31,7 +31,13 @@ use crate::time::{Clock, UnixTime};
 use crate::token::{self, AccessToken, TokenType};
 use crate::{debug, jwt, warn};
 
+mod needs;
+mod revoke;
 mod shared;
+
+pub use needs::METADATA_LIFETIME;
+use needs::Supply;
+pub use revoke::revoke;
 
 /// Statuses that mean "that refresh token is no good" (RFC 6749 `invalid_grant` is 400).
 const REFRESH_REFUSED: [u16; 2] = [400, 401];
@@ -325,6 +331,11 @@ impl Run<'_> {
         }
     }
 
+    /// What a provider building a request may ask for; `purpose` names it in `-v` lines.
+    fn supply(&self, purpose: &'static str) -> Supply<'_> {
+        Supply { run: self, purpose }
+    }
+
     fn credential_slot(&self, kind: CredentialKind) -> CredentialSlot {
         CredentialSlot::of(self.profile, kind)
     }
@@ -365,7 +376,10 @@ impl Run<'_> {
         let hint = self.cached(slot).is_none_or(|r| r.refreshable);
         let stored = hint.then(|| self.stored(&credential)).flatten();
         let mut refused = false;
-        match stored.as_ref().and_then(|refresh_token| flow.refresh(refresh_token)) {
+        let refresh = stored
+            .as_ref()
+            .and_then(|rt| flow.refresh(rt, &self.supply("refreshing")));
+        match refresh.transpose()? {
             Some(request) => {
                 debug!(1, "{}: renewing with the stored refresh token", self.profile.name);
                 match self
@@ -400,8 +414,10 @@ impl Run<'_> {
             }
             None => {}
         }
-        let (grant, url) = self.log_in(|secret| flow.login(secret), |body| flow.read_grant(body))?;
-        let record = self.record(grant, &url, false)?;
+        let request = flow.login(&self.supply("logging in"))?;
+        let body = self.exchange().call(&request)?;
+        let grant = self.exchange().read(&request, flow.read_grant(&body))?;
+        let record = self.record(grant, &request.url, false)?;
         // The refused refresh token goes only once the login has replaced it (or has not
         // needed it): a login that fails keeps everything as it was.
         if refused && !record.refreshable {
@@ -639,7 +655,10 @@ mod tests {
             };
             self.sent.borrow_mut().push(Sent {
                 path: request.url.path().to_string(),
-                bearer: request.bearer.as_ref().map(|b| b.expose().to_string()),
+                bearer: match &request.auth {
+                    Some(crate::providers::Auth::Bearer(b)) => Some(b.expose().to_string()),
+                    _ => None,
+                },
                 fields,
             });
             match self.replies.borrow_mut().pop_front() {

@@ -53,6 +53,19 @@ pub fn register(value: &str) {
     if value.is_empty() {
         return;
     }
+    // A PEM key: its armour lines ("-----BEGIN PRIVATE KEY-----") are public words that
+    // messages about the key must be able to say; its body lines are the secret.
+    if value.contains("-----BEGIN ") {
+        let lines = Zeroizing::new(value.replace("\\n", "\n"));
+        let body = lines
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("-----"));
+        for line in body {
+            register(line);
+        }
+        return;
+    }
     let mut registry = registry();
     let whole_word = value.chars().count() < SHORT;
     for form in encodings(value) {
@@ -264,6 +277,13 @@ mod tests {
     use super::*;
 
     // The registry is process-wide; each test registers values of its own.
+
+    #[test]
+    fn a_pem_keys_body_is_redacted_and_its_armour_is_not() {
+        register("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPemUnitTestBodyLine\n-----END PRIVATE KEY-----\n");
+        let said = scrub("the private key from env: MC4CAQAwBQYDK2VwBCIEIPemUnitTestBodyLine");
+        assert_eq!(said, "the private key from env: [redacted]");
+    }
 
     #[test]
     fn every_echoed_form_is_replaced() {

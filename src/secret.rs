@@ -107,23 +107,26 @@ pub enum SecretError {
     StdinTooLong,
     #[error("cannot read the secret from standard input")]
     Stdin(#[source] std::io::Error),
-    #[error("profile {profile}: secret_command `{program}` could not be started")]
+    #[error("profile {profile}: {key} `{program}` could not be started")]
     CommandStart {
         profile: String,
+        key: &'static str,
         program: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("profile {profile}: secret_command `{program}` failed ({status}): {stderr}")]
+    #[error("profile {profile}: {key} `{program}` failed ({status}): {stderr}")]
     CommandFailed {
         profile: String,
+        key: &'static str,
         program: String,
         status: ExitStatus,
         stderr: String,
     },
-    #[error("profile {profile}: secret_command `{program}` {problem}")]
+    #[error("profile {profile}: {key} `{program}` {problem}")]
     CommandOutput {
         profile: String,
+        key: &'static str,
         program: String,
         problem: String,
     },
@@ -180,6 +183,17 @@ pub fn env_name(prefix: &str, name: &str) -> String {
 /// Where the lifecycle gets a profile's secret from, when it needs one.
 pub trait SecretSource {
     fn secret(&self) -> Result<(Secret, Origin), SecretError>;
+
+    /// Runs another command of the profile's (`key`, such as `subject_token_command`)
+    /// under the rules of `secret_command`; its stdout is a secret.
+    fn run(&self, key: &'static str, argv: &[String]) -> Result<Secret, SecretError> {
+        Err(SecretError::CommandOutput {
+            profile: String::new(),
+            key,
+            program: argv.first().cloned().unwrap_or_default(),
+            problem: "cannot run here".into(),
+        })
+    }
 }
 
 /// The lookup chain; first hit wins.
@@ -207,7 +221,7 @@ impl SecretSource for Lookup<'_> {
         }
         if let Some(argv) = &spec.command {
             return Ok((
-                run_secret_command(spec, argv, self.timeout, self.secret_envs)?,
+                run_command(spec, "secret_command", argv, self.timeout, self.secret_envs)?,
                 Origin::Command(argv[0].clone()),
             ));
         }
@@ -234,6 +248,10 @@ impl SecretSource for Lookup<'_> {
             looked,
             var: spec.env.clone(),
         })
+    }
+
+    fn run(&self, key: &'static str, argv: &[String]) -> Result<Secret, SecretError> {
+        run_command(self.spec, key, argv, self.timeout, self.secret_envs)
     }
 }
 
@@ -297,23 +315,25 @@ fn read_capped(from: impl Read + Send + 'static, cap: usize) -> mpsc::Receiver<Z
     rx
 }
 
-/// Runs `secret_command` without a shell, with stdin closed, no secrets in its
-/// environment, for at most `timeout`; its stdout, less the trailing newline, is the
-/// secret.
-fn run_secret_command(
+/// Runs `secret_command` (or another command of the profile's, named by its `key`)
+/// without a shell, with stdin closed, no secrets in its environment, for at most
+/// `timeout`; its stdout, less the trailing newline, is the secret.
+fn run_command(
     spec: &SecretSpec,
+    key: &'static str,
     argv: &[String],
     timeout: Duration,
     scrub: &dyn Fn() -> SecretEnvs,
 ) -> Result<Secret, SecretError> {
     let profile = &spec.profile;
-    debug!(1, "profile {profile}: running secret_command {}", argv[0]);
+    debug!(1, "profile {profile}: running {key} {}", argv[0]);
     let fail = |problem: String| SecretError::CommandOutput {
         profile: profile.clone(),
+        key,
         program: argv[0].clone(),
         problem,
     };
-    let mut child = start_secret_command(spec, argv, scrub)?;
+    let mut child = start_command(spec, key, argv, scrub)?;
     let stdout = read_capped(child.stdout.take().expect("piped"), MAX_COMMAND_OUTPUT);
     let stderr = read_capped(child.stderr.take().expect("piped"), MAX_COMMAND_STDERR);
     // A timeout of centuries is as good as none, and must not overflow the clock.
@@ -344,6 +364,7 @@ fn run_secret_command(
         let said = stderr.recv_timeout(Duration::from_millis(100)).unwrap_or_default();
         return Err(SecretError::CommandFailed {
             profile: profile.clone(),
+            key,
             program: argv[0].clone(),
             status,
             stderr: one_line(&crate::redact::scrub(&String::from_utf8_lossy(&said)), 300),
@@ -352,10 +373,11 @@ fn run_secret_command(
     secret_in(&out).map_err(|problem| fail(problem.into()))
 }
 
-/// Starts `secret_command` with stdin closed, its output piped, no secrets in its
-/// environment, in a process group of its own.
-fn start_secret_command(
+/// Starts a command of the profile's with stdin closed, its output piped, no secrets in
+/// its environment, in a process group of its own.
+fn start_command(
     spec: &SecretSpec,
+    key: &'static str,
     argv: &[String],
     scrub: &dyn Fn() -> SecretEnvs,
 ) -> Result<std::process::Child, SecretError> {
@@ -372,6 +394,7 @@ fn start_secret_command(
     scrub_child_env(&mut cmd, &secret_envs);
     platform::spawn_group(&mut cmd).map_err(|source| SecretError::CommandStart {
         profile: spec.profile.clone(),
+        key,
         program: argv[0].clone(),
         source,
     })

@@ -152,7 +152,7 @@ impl<'de> Deserialize<'de> for Endpoint {
 
 /// `raw` with whatever stands between `://` and the last `@` of the authority replaced,
 /// for messages about a URL that may hold a password.
-fn without_userinfo(raw: &str) -> String {
+pub fn without_userinfo(raw: &str) -> String {
     let Some((scheme, rest)) = raw.split_once("://") else {
         return raw.to_string();
     };

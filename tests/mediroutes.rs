@@ -227,7 +227,7 @@ fn errors_show_error_description_or_the_documented_meaning() {
         .assert()
         .code(5)
         .stderr(predicate::str::contains(
-            "HTTP 400 Bad Request: The user name or password is incorrect.",
+            "HTTP 400 Bad Request: invalid_grant: The user name or password is incorrect.",
         ));
 
     let server = MockServer::start();

@@ -16,6 +16,7 @@ mod keyring;
 mod mediroutes;
 mod midway;
 mod nugios;
+mod oauth;
 mod output;
 mod properties;
 mod redaction;

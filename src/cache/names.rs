@@ -8,6 +8,7 @@
 //! | `NAME=FP.json`                | the access token record                                |
 //! | `NAME=FP@INST.json`           | the record of a MidwayPlus installation                |
 //! | `NAME=FP+credential.json`     | the refresh or developer token, when no keyring is reachable |
+//! | `NAME=FP+metadata.json`       | the OAuth server metadata found by discovery (24 h)    |
 //! | `NAME=FP.failed` (`@INST`)    | the last failed renewal, for the processes waiting on it |
 //! | `NAME=keyring.json`           | the keyring users ever written for the name, for `logout` |
 //! | `NAME.lock`                   | the lock, one per name whatever the settings; its holder's PID |

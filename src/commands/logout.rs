@@ -6,9 +6,24 @@ use crate::cli::LogoutArgs;
 use crate::config::Profile;
 use crate::credentials::Credentials;
 use crate::error::Result;
-use crate::lifecycle::lock_patience;
+use crate::lifecycle::{self, lock_patience};
 
-use super::Context;
+use super::{Context, Live};
+
+/// Revokes the profile's stored refresh token where its server offers revocation, and
+/// says so; a failure is a warning: the local files go anyway.
+fn revoke(ctx: &Context, profile: &Profile) {
+    let revoked = Live::new(profile, ctx, false).and_then(|live| live.with(|seams| lifecycle::revoke(profile, seams)));
+    match revoked {
+        Ok(Some(url)) => crate::note!("{}: refresh token revoked at {url}", profile.name),
+        Ok(None) => {}
+        Err(e) => crate::warn!(
+            "{}: could not revoke the refresh token ({}); removing it here anyway",
+            profile.name,
+            e.report()
+        ),
+    }
+}
 
 /// The wait for a renewal in flight of a profile whose settings cannot be read.
 const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -37,6 +52,9 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
             .unwrap_or(DEFAULT_TIMEOUT);
         // A renewal in flight finishes first: nothing it writes outlives the logout.
         let _lock = cache.lock_profile(&name, lock_patience(timeout))?;
+        if let Some(profile) = &profile {
+            revoke(ctx, profile);
+        }
         let removed = credentials.forget_all(&name, profile.as_ref()) + cache.remove_profile(&name)?;
         crate::note!(
             "{name}: logged out ({removed} stored token{} removed); a secret in the OS keyring is kept: `authctl secret delete {name}` removes it",

@@ -45,6 +45,8 @@ pub struct Profile {
     pub refresh_before: Duration,
     pub default_ttl: Duration,
     pub ca_file: Option<PathBuf>,
+    /// Plain http to hosts other than loopback is allowed (URLs a server gives too).
+    pub allow_http: bool,
     pub secret: SecretSpec,
 }
 

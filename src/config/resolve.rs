@@ -260,6 +260,7 @@ impl ProfileReader<'_, '_> {
                 .ca_file
                 .or(self.defaults.ca_file.clone())
                 .map(|t| PathBuf::from(t.0)),
+            allow_http: shared.allow_http.or(self.defaults.allow_http).unwrap_or(false),
             secret: SecretSpec {
                 profile: name.to_string(),
                 what: kind.secret_name(),

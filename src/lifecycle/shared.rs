@@ -68,4 +68,8 @@ impl SecretSource for Noted<'_> {
         self.origin.replace(Some(origin.clone()));
         Ok((secret, origin))
     }
+
+    fn run(&self, key: &'static str, argv: &[String]) -> Result<Secret, SecretError> {
+        self.source.run(key, argv)
+    }
 }

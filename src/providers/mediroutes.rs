@@ -8,9 +8,10 @@ use serde_json::Value;
 use toml::Spanned;
 
 use super::{
-    BadAnswer, Body, Described, Direct, Fields, Flow, Grant, Provider, Request, fields, join, num_field,
+    BadAnswer, Body, Described, Direct, Fields, Flow, Grant, Needs, Provider, Request, fields, join, num_field,
     required, secret_field, str_field,
 };
+use crate::error::Error;
 use crate::secret::Secret;
 use crate::settings::{Endpoint, Text};
 use crate::time::UnixTime;
@@ -71,19 +72,20 @@ impl Provider for MediRoutes {
 }
 
 impl Direct for MediRoutes {
-    fn login(&self, secret: &Secret) -> Request {
-        self.request(fields([
+    fn login(&self, needs: &dyn Needs) -> Result<Request, Error> {
+        let (secret, _) = needs.secret()?;
+        Ok(self.request(fields([
             ("grant_type", "password"),
             ("username", &self.username),
             ("password", secret.expose()),
-        ]))
+        ])))
     }
 
-    fn refresh(&self, refresh_token: &Secret) -> Option<Request> {
-        Some(self.request(fields([
+    fn refresh(&self, refresh_token: &Secret, _: &dyn Needs) -> Option<Result<Request, Error>> {
+        Some(Ok(self.request(fields([
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token.expose()),
-        ])))
+        ]))))
     }
 
     fn read_grant(&self, body: &Value) -> Result<Grant, BadAnswer> {

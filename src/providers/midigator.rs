@@ -7,8 +7,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use toml::Spanned;
 
-use super::{BadAnswer, Body, Described, Direct, Flow, Grant, Provider, Request, join, required};
-use crate::secret::Secret;
+use super::{BadAnswer, Body, Described, Direct, Flow, Grant, Needs, Provider, Request, join, required};
+use crate::error::Error;
 use crate::settings::Endpoint;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -42,8 +42,9 @@ impl Provider for Midigator {
 }
 
 impl Direct for Midigator {
-    fn login(&self, secret: &Secret) -> Request {
-        Request::post(join(self.base_url.get_ref(), "auth"), Body::Empty).with_bearer(secret)
+    fn login(&self, needs: &dyn Needs) -> Result<Request, Error> {
+        let (secret, _) = needs.secret()?;
+        Ok(Request::post(join(self.base_url.get_ref(), "auth"), Body::Empty).with_bearer(&secret))
     }
 
     fn read_grant(&self, body: &Value) -> Result<Grant, BadAnswer> {

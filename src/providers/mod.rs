@@ -3,7 +3,8 @@
 //! codes. Each declares what its credentials are, as a `Flow`:
 //!
 //! - `Flow::Direct`: the secret buys an access token, perhaps with a refresh token that
-//!   buys the next one (Midigator, MediRoutes, Nugios, OAuth2);
+//!   buys the next one (Midigator, MediRoutes, Nugios, OAuth2); what the request needs
+//!   besides (the secret, the time, the server's metadata) it asks of `Needs`;
 //! - `Flow::Installations`: the secret buys a long-lived developer token, which buys a
 //!   token for each installation of the developer's apps (MidwayPlus).
 //!
@@ -18,8 +19,10 @@ use serde::Deserialize;
 use serde_json::Value;
 use toml::Spanned;
 
-use crate::secret::Secret;
+use crate::error::Error;
+use crate::secret::{Origin, Secret};
 use crate::settings::Endpoint;
+use crate::time::UnixTime;
 
 mod wire;
 pub use wire::*;
@@ -73,8 +76,10 @@ macro_rules! providers {
             }
         }
 
-        /// A profile's provider settings, in the provider's own type.
+        /// A profile's provider settings, in the provider's own type. (One per profile
+        /// read: their sizes differ, which costs nothing worth a box.)
         #[derive(Debug, Clone)]
+        #[allow(clippy::large_enum_variant)]
         pub enum Settings {
             $($variant($module::$ty)),*
         }
@@ -239,17 +244,46 @@ pub enum Flow<'a> {
     Installations(&'a dyn Installations),
 }
 
-/// The secret buys an access token, perhaps with a refresh token.
+/// The secret buys an access token, perhaps with a refresh token. Requests are built
+/// with what the lifecycle supplies through `Needs`, asked for only when needed.
 pub trait Direct {
-    fn login(&self, secret: &Secret) -> Request;
+    fn login(&self, needs: &dyn Needs) -> Result<Request, Error>;
 
     /// The refresh grant; `None` for a provider that has none.
-    fn refresh(&self, _refresh_token: &Secret) -> Option<Request> {
+    fn refresh(&self, _refresh_token: &Secret, _needs: &dyn Needs) -> Option<Result<Request, Error>> {
+        None
+    }
+
+    /// The request that revokes a refresh token (RFC 7009), when the server offers one.
+    fn revocation(&self, _refresh_token: &Secret, _needs: &dyn Needs) -> Option<Result<Request, Error>> {
         None
     }
 
     /// Reads a 2xx answer to `login` or `refresh`.
     fn read_grant(&self, body: &Value) -> Result<Grant, BadAnswer>;
+}
+
+/// What a provider may ask of the lifecycle while it builds a request: the profile's
+/// secret, the time, a request or a command of its own (a CI's token, a subject token),
+/// and the server's metadata kept with the profile's records. Nothing here is asked for
+/// on the cached path.
+pub trait Needs {
+    /// The profile's name, for messages.
+    fn profile(&self) -> &str;
+    /// The profile's one secret, and where it was found.
+    fn secret(&self) -> Result<(Secret, Origin), Error>;
+    fn now(&self) -> UnixTime;
+    /// Whether the profile allows plain http to hosts other than loopback.
+    fn allow_http(&self) -> bool;
+    /// Sends a request of the provider's own and returns the JSON of a 2xx answer.
+    fn fetch(&self, request: &Request) -> Result<Value, Error>;
+    /// Runs a command bounded like `secret_command` (named by its config `key`); its
+    /// stdout is a secret.
+    fn run(&self, key: &'static str, argv: &[String]) -> Result<Secret, Error>;
+    /// The server metadata kept for the profile, if it is recent enough to use.
+    fn cached_metadata(&self) -> Option<Value>;
+    /// Keeps the server metadata for the next renewals.
+    fn keep_metadata(&self, metadata: &Value);
 }
 
 /// The secret buys a developer token; the developer token buys a token per installation.

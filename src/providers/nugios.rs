@@ -9,9 +9,10 @@ use serde_json::Value;
 use toml::Spanned;
 
 use super::{
-    BadAnswer, Body, Described, Direct, Flow, Grant, Invalid, Provider, Request, bool_field, fields, required,
+    BadAnswer, Body, Described, Direct, Flow, Grant, Invalid, Needs, Provider, Request, bool_field, fields, required,
     secret_field,
 };
+use crate::error::Error;
 use crate::secret::Secret;
 use crate::settings::{Endpoint, Text};
 
@@ -88,23 +89,22 @@ impl Provider for Nugios {
 }
 
 impl Direct for Nugios {
-    fn login(&self, secret: &Secret) -> Request {
-        Request::post(
+    fn login(&self, needs: &dyn Needs) -> Result<Request, Error> {
+        let (secret, _) = needs.secret()?;
+        Ok(Request::post(
             self.login_url.get_ref().0.clone(),
             Body::Json(fields([("login", &self.login), ("password", secret.expose())])),
         )
-        .with_headers(self.api_headers())
+        .with_headers(self.api_headers()))
     }
 
     /// Nugios wants its timezone header on every call after login; refresh is one.
-    fn refresh(&self, refresh_token: &Secret) -> Option<Request> {
-        Some(
-            Request::post(
-                self.refresh_url.get_ref().0.clone(),
-                Body::Json(fields([("refreshToken", refresh_token.expose())])),
-            )
-            .with_headers(self.api_headers()),
+    fn refresh(&self, refresh_token: &Secret, _: &dyn Needs) -> Option<Result<Request, Error>> {
+        Some(Ok(Request::post(
+            self.refresh_url.get_ref().0.clone(),
+            Body::Json(fields([("refreshToken", refresh_token.expose())])),
         )
+        .with_headers(self.api_headers())))
     }
 
     fn read_grant(&self, body: &Value) -> Result<Grant, BadAnswer> {

@@ -59,13 +59,21 @@ pub fn fields<const N: usize>(pairs: [(&'static str, &str); N]) -> Fields {
         .collect()
 }
 
+/// The `Authorization` header of a request: always secret-bearing.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// `Bearer TOKEN`.
+    Bearer(Secret),
+    /// `Basic CREDENTIALS`, the credentials already encoded (RFC 7617).
+    Basic(Secret),
+}
+
 /// One HTTP request, described by a provider and sent by the transport.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub method: Method,
     pub url: Url,
-    /// Sent as `Authorization: Bearer …`.
-    pub bearer: Option<Secret>,
+    pub auth: Option<Auth>,
     /// Other headers the API wants (never secrets: they are shown at `-vvv`).
     pub headers: Vec<(&'static str, String)>,
     pub body: Body,
@@ -76,7 +84,7 @@ impl Request {
         Request {
             method: Method::Post,
             url,
-            bearer: None,
+            auth: None,
             headers: Vec::new(),
             body,
         }
@@ -86,7 +94,7 @@ impl Request {
         Request {
             method: Method::Get,
             url,
-            bearer: None,
+            auth: None,
             headers: Vec::new(),
             body: Body::Empty,
         }
@@ -94,7 +102,7 @@ impl Request {
 
     pub fn with_bearer(self, bearer: &Secret) -> Request {
         Request {
-            bearer: Some(bearer.clone()),
+            auth: Some(Auth::Bearer(bearer.clone())),
             ..self
         }
     }

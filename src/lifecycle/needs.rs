@@ -1,0 +1,74 @@
+//! What the lifecycle supplies to a provider that builds a request (`providers::Needs`):
+//! the secret through the lookup chain, the clock, the transport for the provider's own
+//! requests, commands bounded like `secret_command`, and the server metadata kept with
+//! the profile's records for `METADATA_LIFETIME`. Only a renewal (or a revocation) makes
+//! one: the cached path never does.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::Run;
+use crate::cache::Discovered;
+use crate::debug;
+use crate::error::Result;
+use crate::providers::{Needs, Request};
+use crate::secret::{Origin, Secret};
+use crate::time::UnixTime;
+
+/// How long discovered server metadata is used before it is fetched again.
+pub const METADATA_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+pub(super) struct Supply<'r> {
+    pub(super) run: &'r Run<'r>,
+    /// What the secret is for, in `-v` lines: "logging in", "refreshing", "revoking".
+    pub(super) purpose: &'static str,
+}
+
+impl Needs for Supply<'_> {
+    fn profile(&self) -> &str {
+        &self.run.profile.name
+    }
+
+    fn secret(&self) -> Result<(Secret, Origin)> {
+        let (secret, origin) = self.run.seams.secret.secret()?;
+        debug!(
+            1,
+            "{}: {} with the {} from {origin}",
+            self.run.profile.name,
+            self.purpose,
+            self.run.profile.kind().secret_name()
+        );
+        Ok((secret, origin))
+    }
+
+    fn now(&self) -> UnixTime {
+        self.run.seams.clock.now()
+    }
+
+    fn allow_http(&self) -> bool {
+        self.run.profile.allow_http
+    }
+
+    fn fetch(&self, request: &Request) -> Result<Value> {
+        self.run.exchange().call(request)
+    }
+
+    fn run(&self, key: &'static str, argv: &[String]) -> Result<Secret> {
+        Ok(self.run.seams.secret.run(key, argv)?)
+    }
+
+    fn cached_metadata(&self) -> Option<Value> {
+        let kept = self.run.seams.cache.metadata(&self.run.slot())?;
+        let age = kept.at.until(self.now())?;
+        (age < METADATA_LIFETIME).then_some(kept.metadata)
+    }
+
+    fn keep_metadata(&self, metadata: &Value) {
+        let kept = Discovered {
+            at: self.now(),
+            metadata: metadata.clone(),
+        };
+        self.run.seams.cache.set_metadata(&self.run.slot(), &kept);
+    }
+}
