@@ -333,7 +333,11 @@ impl Run<'_> {
 
     /// What a provider building a request may ask for; `purpose` names it in `-v` lines.
     fn supply(&self, purpose: &'static str) -> Supply<'_> {
-        Supply { run: self, purpose }
+        Supply {
+            run: self,
+            purpose,
+            origin: std::cell::RefCell::new(None),
+        }
     }
 
     fn credential_slot(&self, kind: CredentialKind) -> CredentialSlot {
@@ -414,8 +418,12 @@ impl Run<'_> {
             }
             None => {}
         }
-        let request = flow.login(&self.supply("logging in"))?;
-        let body = self.exchange().call(&request)?;
+        let supply = self.supply("logging in");
+        let request = flow.login(&supply)?;
+        let body = self
+            .exchange()
+            .call(&request)
+            .map_err(|e| supply.say_where_the_secret_came_from(e))?;
         let grant = self.exchange().read(&request, flow.read_grant(&body))?;
         let record = self.record(grant, &request.url, false)?;
         // The refused refresh token goes only once the login has replaced it (or has not

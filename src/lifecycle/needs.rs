@@ -4,6 +4,7 @@
 //! the profile's records for `METADATA_LIFETIME`. Only a renewal (or a revocation) makes
 //! one: the cached path never does.
 
+use std::cell::RefCell;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -11,7 +12,7 @@ use serde_json::Value;
 use super::Run;
 use crate::cache::Discovered;
 use crate::debug;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::providers::{Needs, Request};
 use crate::secret::{Origin, Secret};
 use crate::time::UnixTime;
@@ -23,6 +24,22 @@ pub(super) struct Supply<'r> {
     pub(super) run: &'r Run<'r>,
     /// What the secret is for, in `-v` lines: "logging in", "refreshing", "revoking".
     pub(super) purpose: &'static str,
+    /// Where the secret came from, once a request asked for it.
+    pub(super) origin: RefCell<Option<Origin>>,
+}
+
+impl Supply<'_> {
+    /// A refusal of a request that carried the secret says where the secret came from
+    /// and how to change it.
+    pub(super) fn say_where_the_secret_came_from(&self, e: Error) -> Error {
+        match &*self.origin.borrow() {
+            Some(origin) => {
+                let what = self.run.profile.kind().secret_name();
+                e.with_secret_from(|| origin.how_to_change(what, &self.run.profile.name))
+            }
+            None => e,
+        }
+    }
 }
 
 impl Needs for Supply<'_> {
@@ -39,6 +56,7 @@ impl Needs for Supply<'_> {
             self.purpose,
             self.run.profile.kind().secret_name()
         );
+        self.origin.replace(Some(origin.clone()));
         Ok((secret, origin))
     }
 
