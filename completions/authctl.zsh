@@ -36,6 +36,7 @@ _authctl() {
         case $line[1] in
             (token)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The profile, named as the provider subcommands take it (instead of PROFILE)]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -45,6 +46,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
+'(--format)--json[Print JSON\: short for --format json]' \
 '(--no-cache)--force-refresh[Skip the cached access token (a stored refresh token is still used, then the secret)]' \
 '--no-cache[Neither read nor write the cache; log in with the secret]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -55,11 +57,12 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::profile -- Profile name, or a provider name used by exactly one profile \[default\: default_profile, else the only profile\]:_default' \
+'::profile -- Profile name, or a provider name used by exactly one profile \[default\: $AUTHCTL_PROFILE, else default_profile, else the only profile\]:_authctl_profiles' \
 && ret=0
 ;;
 (inspect)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--json[Print JSON]' \
@@ -72,7 +75,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::profile -- Profile name, or `-` to read a token from stdin \[default\: as for `token`\]:_default' \
+'::profile -- Profile name, or `-` to read a token (or a pasted `Authorization\: Bearer …` line) from stdin \[default\: as for `token`\]:_authctl_profiles' \
 && ret=0
 ;;
 (secret)
@@ -110,7 +113,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile:_default' \
+':profile:_authctl_profiles' \
 && ret=0
 ;;
 (delete)
@@ -125,7 +128,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile:_default' \
+':profile:_authctl_profiles' \
 && ret=0
 ;;
 (status)
@@ -140,7 +143,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile:_default' \
+':profile:_authctl_profiles' \
 && ret=0
 ;;
 (help)
@@ -181,6 +184,7 @@ esac
 ;;
 (logout)
 _arguments "${_arguments_options[@]}" : \
+'(--all)--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--all[Every profile]' \
@@ -192,7 +196,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::profile -- Profile to log out \[default\: as for `token`\]:_default' \
+'::profile -- Profile to log out \[default\: as for `token`\]:_authctl_profiles' \
 && ret=0
 ;;
 (config)
@@ -259,6 +263,20 @@ _arguments "${_arguments_options[@]}" : \
 '--version[Print version]' \
 && ret=0
 ;;
+(names)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_authctl__subcmd__config__subcmd__help_commands" \
@@ -283,6 +301,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(names)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -297,6 +319,7 @@ esac
 ;;
 (status)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--json[Print a JSON array]' \
@@ -308,12 +331,14 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::profile -- Only this profile \[default\: every profile\]:_default' \
+'::profile -- Only this profile \[default\: every profile\]:_authctl_profiles' \
 && ret=0
 ;;
 (exec)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--env=[The variable that holds the token]:NAME:_default' \
+'--min-ttl=[Renew unless the cached token has at least this long to live (e.g. 10m)]:DUR:_default' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin (when a new token is needed)]' \
@@ -325,12 +350,13 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile -- Profile name, or a provider name used by exactly one profile:_default' \
+'::profile -- Profile name, or a provider name used by exactly one profile:_authctl_profiles' \
 '*::command -- The command and its arguments, after `--`:_default' \
 && ret=0
 ;;
 (curl)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin (when a new token is needed)]' \
@@ -342,12 +368,13 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile -- Profile name, or a provider name used by exactly one profile:_default' \
+'::profile -- Profile name, or a provider name used by exactly one profile:_authctl_profiles' \
 '*::args -- curl'\''s own arguments, after `--`:_default' \
 && ret=0
 ;;
 (watch)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--file=[The file to keep the token in (written 0600, replaced atomically)]:PATH:_files' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
@@ -364,7 +391,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile -- Profile name, or a provider name used by exactly one profile:_default' \
+'::profile -- Profile name, or a provider name used by exactly one profile:_authctl_profiles' \
 && ret=0
 ;;
 (demo)
@@ -436,7 +463,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (auth)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -507,7 +534,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (login)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -528,7 +555,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 ;;
 (installations)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--json[Print the API'\''s JSON array instead of a table]' \
@@ -546,7 +573,7 @@ _arguments "${_arguments_options[@]}" : \
 (token)
 _arguments "${_arguments_options[@]}" : \
 '--installation=[Installation ID \[default\: the profile'\''s \`installation\`\]]:ID:_default' \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -567,7 +594,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 ;;
 (browser)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--app-id=[App ID \[default\: the profile'\''s \`app_id\`\]]:ID:_default' \
 '--wait=[How long to wait for the redirect]:DUR:_default' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
@@ -652,7 +679,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (login)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -673,7 +700,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 ;;
 (refresh)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -747,7 +774,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (login)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -768,7 +795,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 ;;
 (refresh)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -842,7 +869,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (token)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -962,6 +989,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (init)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(names)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -1165,6 +1196,7 @@ _authctl__subcmd__config_commands() {
 'path:Print the config file'\''s path' \
 'check:Validate the config file' \
 'init:Write a commented starter config (never overwrites)' \
+'names:The profile names, one a line, for shell completion; nothing on any error' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'authctl config commands' commands "$@"
@@ -1180,6 +1212,7 @@ _authctl__subcmd__config__subcmd__help_commands() {
 'path:Print the config file'\''s path' \
 'check:Validate the config file' \
 'init:Write a commented starter config (never overwrites)' \
+'names:The profile names, one a line, for shell completion; nothing on any error' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'authctl config help commands' commands "$@"
@@ -1199,6 +1232,11 @@ _authctl__subcmd__config__subcmd__help__subcmd__init_commands() {
     local commands; commands=()
     _describe -t commands 'authctl config help init commands' commands "$@"
 }
+(( $+functions[_authctl__subcmd__config__subcmd__help__subcmd__names_commands] )) ||
+_authctl__subcmd__config__subcmd__help__subcmd__names_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config help names commands' commands "$@"
+}
 (( $+functions[_authctl__subcmd__config__subcmd__help__subcmd__path_commands] )) ||
 _authctl__subcmd__config__subcmd__help__subcmd__path_commands() {
     local commands; commands=()
@@ -1208,6 +1246,11 @@ _authctl__subcmd__config__subcmd__help__subcmd__path_commands() {
 _authctl__subcmd__config__subcmd__init_commands() {
     local commands; commands=()
     _describe -t commands 'authctl config init commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config__subcmd__names_commands] )) ||
+_authctl__subcmd__config__subcmd__names_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config names commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__config__subcmd__path_commands] )) ||
 _authctl__subcmd__config__subcmd__path_commands() {
@@ -1264,6 +1307,7 @@ _authctl__subcmd__help__subcmd__config_commands() {
 'path:Print the config file'\''s path' \
 'check:Validate the config file' \
 'init:Write a commented starter config (never overwrites)' \
+'names:The profile names, one a line, for shell completion; nothing on any error' \
     )
     _describe -t commands 'authctl help config commands' commands "$@"
 }
@@ -1276,6 +1320,11 @@ _authctl__subcmd__help__subcmd__config__subcmd__check_commands() {
 _authctl__subcmd__help__subcmd__config__subcmd__init_commands() {
     local commands; commands=()
     _describe -t commands 'authctl help config init commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__config__subcmd__names_commands] )) ||
+_authctl__subcmd__help__subcmd__config__subcmd__names_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help config names commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__help__subcmd__config__subcmd__path_commands] )) ||
 _authctl__subcmd__help__subcmd__config__subcmd__path_commands() {
@@ -1745,6 +1794,23 @@ _authctl__subcmd__token_commands() {
 _authctl__subcmd__watch_commands() {
     local commands; commands=()
     _describe -t commands 'authctl watch commands' commands "$@"
+}
+
+# Profile names, read from the config at completion time (`authctl config names`, which
+# prints nothing on any error), honouring --config and AUTHCTL_CONFIG.
+(( $+functions[_authctl_profiles] )) ||
+_authctl_profiles() {
+    local -a all config names
+    local i
+    all=(${(Q)${(z)BUFFER}})
+    for (( i = 1; i < ${#all}; i++ )); do
+        case ${all[i]} in
+            --config) config=(--config "${all[i+1]}") ;;
+            --config=*) config=("${all[i]}") ;;
+        esac
+    done
+    names=(${(f)"$(authctl "${config[@]}" config names 2>/dev/null)"})
+    compadd -a names
 }
 
 if [ "$funcstack[1]" = "_authctl" ]; then

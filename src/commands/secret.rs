@@ -46,19 +46,19 @@ fn set(profile: &Profile, stdin: bool) -> Result<()> {
         )));
     };
     keyring::set(&profile.name, value.expose()).map_err(needed(profile))?;
-    crate::log::emit(&format!(
+    crate::note!(
         "stored the {what} of {} in the OS keyring (service {}, user {})",
         profile.name,
         keyring::SERVICE,
         profile.name
-    ));
+    );
     Ok(())
 }
 
 fn delete(profile: &Profile) -> Result<()> {
     let what = profile.kind().secret_name();
     if keyring::delete(&profile.name).map_err(needed(profile))? {
-        crate::log::emit(&format!("deleted the {what} of {} from the OS keyring", profile.name));
+        crate::note!("deleted the {what} of {} from the OS keyring", profile.name);
     } else {
         crate::log::emit(&format!(
             "the OS keyring holds no {what} for {}; nothing to delete",

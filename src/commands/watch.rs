@@ -26,7 +26,7 @@ const FIRST_RETRY: Duration = Duration::from_secs(5);
 const MAX_RETRY: Duration = Duration::from_secs(300);
 
 pub fn run(ctx: &Context, args: &WatchArgs) -> Result<()> {
-    let profile = ctx.config()?.profile(&args.profile)?;
+    let profile = ctx.config()?.profile(args.named().unwrap_or_default())?;
     let format = args.format.format;
     platform::catch_stop_signals();
     let live = Live::new(&profile, ctx, false)?;
