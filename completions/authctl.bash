@@ -82,6 +82,9 @@ _authctl() {
             authctl__subcmd__config,init)
                 cmd="authctl__subcmd__config__subcmd__init"
                 ;;
+            authctl__subcmd__config,names)
+                cmd="authctl__subcmd__config__subcmd__names"
+                ;;
             authctl__subcmd__config,path)
                 cmd="authctl__subcmd__config__subcmd__path"
                 ;;
@@ -93,6 +96,9 @@ _authctl() {
                 ;;
             authctl__subcmd__config__subcmd__help,init)
                 cmd="authctl__subcmd__config__subcmd__help__subcmd__init"
+                ;;
+            authctl__subcmd__config__subcmd__help,names)
+                cmd="authctl__subcmd__config__subcmd__help__subcmd__names"
                 ;;
             authctl__subcmd__config__subcmd__help,path)
                 cmd="authctl__subcmd__config__subcmd__help__subcmd__path"
@@ -159,6 +165,9 @@ _authctl() {
                 ;;
             authctl__subcmd__help__subcmd__config,init)
                 cmd="authctl__subcmd__help__subcmd__config__subcmd__init"
+                ;;
+            authctl__subcmd__help__subcmd__config,names)
+                cmd="authctl__subcmd__help__subcmd__config__subcmd__names"
                 ;;
             authctl__subcmd__help__subcmd__config,path)
                 cmd="authctl__subcmd__help__subcmd__config__subcmd__path"
@@ -367,7 +376,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__config)
-            opts="-v -q -h -V --config --verbose --quiet --timeout --help --version path check init help"
+            opts="-v -q -h -V --config --verbose --quiet --timeout --help --version path check init names help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,7 +420,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__config__subcmd__help)
-            opts="path check init help"
+            opts="path check init names help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -466,6 +475,20 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__config__subcmd__help__subcmd__names)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__config__subcmd__help__subcmd__path)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -481,6 +504,28 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__config__subcmd__init)
+            opts="-v -q -h -V --config --verbose --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__config__subcmd__names)
             opts="-v -q -h -V --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -525,12 +570,16 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__curl)
-            opts="-v -q -h -V --secret-stdin --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --secret-stdin --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -595,13 +644,21 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__exec)
-            opts="-v -q -h -V --env --secret-stdin --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --env --secret-stdin --min-ttl --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -649,7 +706,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help__subcmd__config)
-            opts="path check init"
+            opts="path check init names"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -677,6 +734,20 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help__subcmd__config__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__config__subcmd__names)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1125,12 +1196,16 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__inspect)
-            opts="-v -q -h -V --json --secret-stdin --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --json --secret-stdin --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1147,12 +1222,16 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__logout)
-            opts="-v -q -h -V --all --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --all --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2047,12 +2126,16 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__status)
-            opts="-v -q -h -V --json --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --json --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2069,12 +2152,16 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__token)
-            opts="-v -q -h -V --format --secret-stdin --min-ttl --force-refresh --no-cache --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --format --secret-stdin --json --min-ttl --force-refresh --no-cache --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
                     return 0
@@ -2099,12 +2186,16 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__watch)
-            opts="-v -q -h -V --file --format --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --file --format --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2131,8 +2222,71 @@ _authctl() {
     esac
 }
 
+# Profile names, read from the config at completion time (`authctl config names`, which
+# prints nothing on any error), honouring --config and AUTHCTL_CONFIG.
+_authctl_profiles() {
+    local i config=()
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        case "${COMP_WORDS[i]}" in
+            --config)
+                if [[ "${COMP_WORDS[i+1]}" == "=" ]]; then
+                    config=(--config "${COMP_WORDS[i+2]}")
+                else
+                    config=(--config "${COMP_WORDS[i+1]}")
+                fi
+                ;;
+        esac
+    done
+    "${COMP_WORDS[0]}" "${config[@]}" config names 2>/dev/null
+}
+
+# Completes a profile name where one goes (`authctl token <TAB>`, `--profile <TAB>`);
+# everything else as clap's `_authctl` does.
+_authctl_with_profiles() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="" word cmd="" sub="" value=0 words=0 i
+    (( COMP_CWORD > 0 )) && prev="${COMP_WORDS[COMP_CWORD-1]}"
+    if [[ "$prev" == "=" && COMP_CWORD -gt 1 ]]; then
+        prev="${COMP_WORDS[COMP_CWORD-2]}"
+    fi
+    if [[ "$prev" == --profile ]]; then
+        COMPREPLY=( $(compgen -W "$(_authctl_profiles)" -- "$cur") )
+        return 0
+    fi
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        word="${COMP_WORDS[i]}"
+        if (( value )); then
+            value=0
+            [[ "$word" == "=" ]] && value=1
+            continue
+        fi
+        case "$word" in
+            --) _authctl "$@"; return ;;
+            --config|--timeout|--format|--min-ttl|--env|--file|--profile|--installation|--app-id|--wait|--port) value=1 ;;
+            -*) ;;
+            *)
+                if [[ -z "$cmd" ]]; then
+                    cmd="$word"
+                elif [[ "$cmd" == secret && -z "$sub" ]]; then
+                    sub="$word"
+                else
+                    words=$((words + 1))
+                fi
+                ;;
+        esac
+    done
+    case "$cmd,$sub" in
+        token,|inspect,|exec,|curl,|watch,|logout,|status,|secret,set|secret,delete|secret,status)
+            if (( words == 0 )) && [[ "$cur" != -* ]]; then
+                COMPREPLY=( $(compgen -W "$(_authctl_profiles)" -- "$cur") )
+                return 0
+            fi
+            ;;
+    esac
+    _authctl "$@"
+}
+
 if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -F _authctl -o nosort -o bashdefault -o default authctl
+    complete -F _authctl_with_profiles -o nosort -o bashdefault -o default authctl
 else
-    complete -F _authctl -o bashdefault -o default authctl
+    complete -F _authctl_with_profiles -o bashdefault -o default authctl
 fi

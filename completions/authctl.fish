@@ -49,6 +49,7 @@ complete -c authctl -n "__fish_authctl_needs_command" -f -a "mediroutes" -d 'Med
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "nugios" -d 'Nugios: login and refresh token'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "oauth2" -d 'OAuth2 client credentials: request a token from the token endpoint'
 complete -c authctl -n "__fish_authctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l profile -d 'The profile, named as the provider subcommands take it (instead of PROFILE)' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
@@ -58,12 +59,14 @@ complete -c authctl -n "__fish_authctl_using_subcommand token" -l min-ttl -d 'Re
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l secret-stdin -d 'Read the secret from the first line of stdin'
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l json -d 'Print JSON: short for --format json'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l force-refresh -d 'Skip the cached access token (a stored refresh token is still used, then the secret)'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l no-cache -d 'Neither read nor write the cache; log in with the secret'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l profile -d 'The same as PROFILE, named as the provider subcommands take it' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand inspect" -l json -d 'Print JSON'
@@ -105,6 +108,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a profile\'s secret from the OS keyring'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "status" -d 'Say where the profile\'s secret would come from (never its value)'
 complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand logout" -l profile -d 'The same as PROFILE, named as the provider subcommands take it' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -l all -d 'Every profile'
@@ -112,16 +116,17 @@ complete -c authctl -n "__fish_authctl_using_subcommand logout" -s v -l verbose 
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand logout" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -s q -l quiet -d 'Print no warnings, only errors'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -s h -l help -d 'Print help'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "path" -d 'Print the config file\'s path'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "check" -d 'Validate the config file'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "init" -d 'Write a commented starter config (never overwrites)'
-complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -f -a "path" -d 'Print the config file\'s path'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -f -a "check" -d 'Validate the config file'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -f -a "init" -d 'Write a commented starter config (never overwrites)'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -f -a "names" -d 'The profile names, one a line, for shell completion; nothing on any error'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and not __fish_seen_subcommand_from path check init names help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -140,10 +145,18 @@ complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from names" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from names" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from names" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from names" -s q -l quiet -d 'Print no warnings, only errors'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from names" -s h -l help -d 'Print help'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from names" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config file'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented starter config (never overwrites)'
+complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "names" -d 'The profile names, one a line, for shell completion; nothing on any error'
 complete -c authctl -n "__fish_authctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authctl -n "__fish_authctl_using_subcommand status" -l profile -d 'The same as PROFILE, named as the provider subcommands take it' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand status" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand status" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand status" -l json -d 'Print a JSON array'
@@ -158,7 +171,9 @@ complete -c authctl -n "__fish_authctl_using_subcommand doctor" -s v -l verbose 
 complete -c authctl -n "__fish_authctl_using_subcommand doctor" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand exec" -l profile -d 'The same as PROFILE, named as the provider subcommands take it' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand exec" -l env -d 'The variable that holds the token' -r
+complete -c authctl -n "__fish_authctl_using_subcommand exec" -l min-ttl -d 'Renew unless the cached token has at least this long to live (e.g. 10m)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand exec" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand exec" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand exec" -l secret-stdin -d 'Read the secret from the first line of stdin (when a new token is needed)'
@@ -166,6 +181,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand exec" -s v -l verbose -d
 complete -c authctl -n "__fish_authctl_using_subcommand exec" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand curl" -l profile -d 'The same as PROFILE, named as the provider subcommands take it' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand curl" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand curl" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand curl" -l secret-stdin -d 'Read the secret from the first line of stdin (when a new token is needed)'
@@ -173,6 +189,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand curl" -s v -l verbose -d
 complete -c authctl -n "__fish_authctl_using_subcommand curl" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand curl" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand curl" -s V -l version -d 'Print version'
+complete -c authctl -n "__fish_authctl_using_subcommand watch" -l profile -d 'The same as PROFILE, named as the provider subcommands take it' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand watch" -l file -d 'The file to keep the token in (written 0600, replaced atomically)' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand watch" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
@@ -213,7 +230,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fis
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -f -a "auth" -d 'Request a new bearer token with the API secret, cache and print it'
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and not __fish_seen_subcommand_from auth help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
@@ -239,7 +256,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_s
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -f -a "token" -d 'Print a token for one installation (cached per installation)'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -f -a "browser" -d 'Sign in through the browser: listen on the profile\'s return_url for the redirect'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and not __fish_seen_subcommand_from login installations token browser help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
@@ -252,7 +269,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -l json -d 'Print the API\'s JSON array instead of a table'
@@ -262,7 +279,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from installations" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l installation -d 'Installation ID [default: the profile\'s `installation`]' -r
-complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
@@ -275,7 +292,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l app-id -d 'App ID [default: the profile\'s `app_id`]' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l wait -d 'How long to wait for the redirect' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
@@ -304,7 +321,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fi
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -f -a "login" -d 'Log in with the password now; cache and print the new token'
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and not __fish_seen_subcommand_from login refresh help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
@@ -317,7 +334,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_s
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
@@ -341,7 +358,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_s
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -f -a "login" -d 'Log in with the password now; cache and print the new token'
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and not __fish_seen_subcommand_from login refresh help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
@@ -354,7 +371,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
@@ -377,7 +394,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_s
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s V -l version -d 'Print version'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l profile -d 'Profile to use [default: the only profile of this provider]' -r
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
@@ -417,6 +434,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_su
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config file'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (never overwrites)'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "names" -d 'The profile names, one a line, for shell completion; nothing on any error'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from midigator" -f -a "auth" -d 'Request a new bearer token with the API secret, cache and print it'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from midway" -f -a "login" -d 'Log in with the password and print the developer token (kept for the other commands)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from midway" -f -a "installations" -d 'List the installations of your apps'
@@ -427,3 +445,52 @@ complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_su
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from nugios" -f -a "login" -d 'Log in with the password now; cache and print the new token'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from nugios" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from oauth2" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'
+
+# Profile names, read from the config at completion time (`authctl config names`, which
+# prints nothing on any error), honouring --config and AUTHCTL_CONFIG.
+function __fish_authctl_profiles
+    set -l words (commandline -opc)
+    set -l config
+    set -l take 0
+    for w in $words
+        if test $take = 1
+            set config --config $w
+            set take 0
+        else if test "$w" = --config
+            set take 1
+        else if string match -q -- '--config=*' $w
+            set config $w
+        end
+    end
+    command authctl $config config names 2>/dev/null
+end
+
+# Whether the word being completed is a command's PROFILE: only options so far after
+# the command (and after `secret`'s set|delete|status), and no `--`.
+function __fish_authctl_wants_profile
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l value 0
+    set -l seen 0
+    for w in $words
+        if test $value = 1
+            set value 0
+            continue
+        end
+        switch $w
+            case --
+                return 1
+            case --config --timeout --format --min-ttl --env --file --profile
+                set value 1
+            case '-*'
+            case '*'
+                set seen (math $seen + 1)
+        end
+    end
+    set -l want 1
+    contains -- secret $words; and set want 2
+    test $seen -eq $want
+end
+
+complete -c authctl -n "__fish_authctl_using_subcommand token inspect exec curl watch logout status; and __fish_authctl_wants_profile" -f -a "(__fish_authctl_profiles)"
+complete -c authctl -n "__fish_authctl_using_subcommand secret; and __fish_seen_subcommand_from set delete status; and __fish_authctl_wants_profile" -f -a "(__fish_authctl_profiles)"

@@ -36,6 +36,7 @@ _authctl() {
         case $line[1] in
             (token)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The profile, named as the provider subcommands take it (instead of PROFILE)]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -45,6 +46,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
+'(--format)--json[Print JSON\: short for --format json]' \
 '(--no-cache)--force-refresh[Skip the cached access token (a stored refresh token is still used, then the secret)]' \
 '--no-cache[Neither read nor write the cache; log in with the secret]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -55,11 +57,12 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::profile -- Profile name, or a provider name used by exactly one profile \[default\: default_profile, else the only profile\]:_default' \
+'::profile -- Profile name, or a provider name used by exactly one profile \[default\: $AUTHCTL_PROFILE, else default_profile, else the only profile\]:_authctl_profiles' \
 && ret=0
 ;;
 (inspect)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--json[Print JSON]' \
@@ -72,7 +75,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::profile -- Profile name, or `-` to read a token from stdin \[default\: as for `token`\]:_default' \
+'::profile -- Profile name, or `-` to read a token (or a pasted `Authorization\: Bearer …` line) from stdin \[default\: as for `token`\]:_authctl_profiles' \
 && ret=0
 ;;
 (secret)
@@ -110,7 +113,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile:_default' \
+':profile:_authctl_profiles' \
 && ret=0
 ;;
 (delete)
@@ -125,7 +128,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile:_default' \
+':profile:_authctl_profiles' \
 && ret=0
 ;;
 (status)
@@ -140,7 +143,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile:_default' \
+':profile:_authctl_profiles' \
 && ret=0
 ;;
 (help)
@@ -181,6 +184,7 @@ esac
 ;;
 (logout)
 _arguments "${_arguments_options[@]}" : \
+'(--all)--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--all[Every profile]' \
@@ -192,7 +196,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::profile -- Profile to log out \[default\: as for `token`\]:_default' \
+'::profile -- Profile to log out \[default\: as for `token`\]:_authctl_profiles' \
 && ret=0
 ;;
 (config)
@@ -259,6 +263,20 @@ _arguments "${_arguments_options[@]}" : \
 '--version[Print version]' \
 && ret=0
 ;;
+(names)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_authctl__subcmd__config__subcmd__help_commands" \
@@ -283,6 +301,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(names)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -297,6 +319,7 @@ esac
 ;;
 (status)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--json[Print a JSON array]' \
@@ -308,7 +331,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::profile -- Only this profile \[default\: every profile\]:_default' \
+'::profile -- Only this profile \[default\: every profile\]:_authctl_profiles' \
 && ret=0
 ;;
 (doctor)
@@ -328,7 +351,9 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (exec)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--env=[The variable that holds the token]:NAME:_default' \
+'--min-ttl=[Renew unless the cached token has at least this long to live (e.g. 10m)]:DUR:_default' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin (when a new token is needed)]' \
@@ -340,12 +365,13 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile -- Profile name, or a provider name used by exactly one profile:_default' \
+'::profile -- Profile name, or a provider name used by exactly one profile:_authctl_profiles' \
 '*::command -- The command and its arguments, after `--`:_default' \
 && ret=0
 ;;
 (curl)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin (when a new token is needed)]' \
@@ -357,12 +383,13 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile -- Profile name, or a provider name used by exactly one profile:_default' \
+'::profile -- Profile name, or a provider name used by exactly one profile:_authctl_profiles' \
 '*::args -- curl'\''s own arguments, after `--`:_default' \
 && ret=0
 ;;
 (watch)
 _arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
 '--file=[The file to keep the token in (written 0600, replaced atomically)]:PATH:_files' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
@@ -379,7 +406,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':profile -- Profile name, or a provider name used by exactly one profile:_default' \
+'::profile -- Profile name, or a provider name used by exactly one profile:_authctl_profiles' \
 && ret=0
 ;;
 (demo)
@@ -451,7 +478,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (auth)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -522,7 +549,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (login)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -543,7 +570,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 ;;
 (installations)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--json[Print the API'\''s JSON array instead of a table]' \
@@ -561,7 +588,7 @@ _arguments "${_arguments_options[@]}" : \
 (token)
 _arguments "${_arguments_options[@]}" : \
 '--installation=[Installation ID \[default\: the profile'\''s \`installation\`\]]:ID:_default' \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -582,7 +609,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 ;;
 (browser)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--app-id=[App ID \[default\: the profile'\''s \`app_id\`\]]:ID:_default' \
 '--wait=[How long to wait for the redirect]:DUR:_default' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
@@ -667,7 +694,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (login)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -688,7 +715,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 ;;
 (refresh)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -762,7 +789,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (login)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -783,7 +810,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 ;;
 (refresh)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -857,7 +884,7 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (token)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[Profile to use \[default\: the only profile of this provider\]]:P:_default' \
+'--profile=[Profile to use \[default\: the only profile of this provider\]]:PROFILE:_authctl_profiles' \
 '--format=[How to print the token]:FORMAT:((raw\:"The token and a newline"
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
@@ -977,6 +1004,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (init)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(names)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -1185,6 +1216,7 @@ _authctl__subcmd__config_commands() {
 'path:Print the config file'\''s path' \
 'check:Validate the config file' \
 'init:Write a commented starter config (never overwrites)' \
+'names:The profile names, one a line, for shell completion; nothing on any error' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'authctl config commands' commands "$@"
@@ -1200,6 +1232,7 @@ _authctl__subcmd__config__subcmd__help_commands() {
 'path:Print the config file'\''s path' \
 'check:Validate the config file' \
 'init:Write a commented starter config (never overwrites)' \
+'names:The profile names, one a line, for shell completion; nothing on any error' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'authctl config help commands' commands "$@"
@@ -1219,6 +1252,11 @@ _authctl__subcmd__config__subcmd__help__subcmd__init_commands() {
     local commands; commands=()
     _describe -t commands 'authctl config help init commands' commands "$@"
 }
+(( $+functions[_authctl__subcmd__config__subcmd__help__subcmd__names_commands] )) ||
+_authctl__subcmd__config__subcmd__help__subcmd__names_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config help names commands' commands "$@"
+}
 (( $+functions[_authctl__subcmd__config__subcmd__help__subcmd__path_commands] )) ||
 _authctl__subcmd__config__subcmd__help__subcmd__path_commands() {
     local commands; commands=()
@@ -1228,6 +1266,11 @@ _authctl__subcmd__config__subcmd__help__subcmd__path_commands() {
 _authctl__subcmd__config__subcmd__init_commands() {
     local commands; commands=()
     _describe -t commands 'authctl config init commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__config__subcmd__names_commands] )) ||
+_authctl__subcmd__config__subcmd__names_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl config names commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__config__subcmd__path_commands] )) ||
 _authctl__subcmd__config__subcmd__path_commands() {
@@ -1290,6 +1333,7 @@ _authctl__subcmd__help__subcmd__config_commands() {
 'path:Print the config file'\''s path' \
 'check:Validate the config file' \
 'init:Write a commented starter config (never overwrites)' \
+'names:The profile names, one a line, for shell completion; nothing on any error' \
     )
     _describe -t commands 'authctl help config commands' commands "$@"
 }
@@ -1302,6 +1346,11 @@ _authctl__subcmd__help__subcmd__config__subcmd__check_commands() {
 _authctl__subcmd__help__subcmd__config__subcmd__init_commands() {
     local commands; commands=()
     _describe -t commands 'authctl help config init commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__config__subcmd__names_commands] )) ||
+_authctl__subcmd__help__subcmd__config__subcmd__names_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help config names commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__help__subcmd__config__subcmd__path_commands] )) ||
 _authctl__subcmd__help__subcmd__config__subcmd__path_commands() {
@@ -1776,6 +1825,23 @@ _authctl__subcmd__token_commands() {
 _authctl__subcmd__watch_commands() {
     local commands; commands=()
     _describe -t commands 'authctl watch commands' commands "$@"
+}
+
+# Profile names, read from the config at completion time (`authctl config names`, which
+# prints nothing on any error), honouring --config and AUTHCTL_CONFIG.
+(( $+functions[_authctl_profiles] )) ||
+_authctl_profiles() {
+    local -a all config names
+    local i
+    all=(${(Q)${(z)BUFFER}})
+    for (( i = 1; i < ${#all}; i++ )); do
+        case ${all[i]} in
+            --config) config=(--config "${all[i+1]}") ;;
+            --config=*) config=("${all[i]}") ;;
+        esac
+    done
+    names=(${(f)"$(authctl "${config[@]}" config names 2>/dev/null)"})
+    compadd -a names
 }
 
 if [ "$funcstack[1]" = "_authctl" ]; then

@@ -29,8 +29,9 @@ Environment:
   HTTPS_PROXY, NO_PROXY     proxies, never used for loopback endpoints
   NO_COLOR                  no colour, even on a terminal
 
-exec gives the child AUTHCTL_TOKEN (or --env NAME) and AUTHCTL_HEADER_<NAME> for each
-other header the provider needs (Nugios: AUTHCTL_HEADER_X_NUGIOS_TIMEZONE).
+exec gives the child AUTHCTL_TOKEN (or --env NAME), AUTHCTL_TOKEN_EXPIRES_AT (RFC 3339)
+and AUTHCTL_HEADER_<NAME> for each other header the provider needs (Nugios:
+AUTHCTL_HEADER_X_NUGIOS_TIMEZONE, AUTHCTL_HEADER_CONTENT_TYPE).
 
 Exit status:
   0 success; 1 other failure; 2 usage; 3 config; 4 no secret or keyring failure;
@@ -130,11 +131,16 @@ pub enum Command {
 #[derive(Debug, PartialEq, Args)]
 pub struct TokenArgs {
     /// Profile name, or a provider name used by exactly one profile
-    /// [default: default_profile, else the only profile]
-    #[arg(env = "AUTHCTL_PROFILE")]
+    /// [default: $AUTHCTL_PROFILE, else default_profile, else the only profile]
     pub profile: Option<String>,
+    /// The profile, named as the provider subcommands take it (instead of PROFILE)
+    #[arg(long = "profile", value_name = "PROFILE", conflicts_with = "profile")]
+    pub profile_flag: Option<String>,
     #[command(flatten)]
     pub print: PrintArgs,
+    /// Print JSON: short for --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
     /// Renew unless the cached token has at least this long to live (e.g. 10m)
     #[arg(long, value_name = "DUR", value_parser = duration)]
     pub min_ttl: Option<Duration>,
@@ -168,6 +174,9 @@ pub struct FormatArg {
 pub struct StatusArgs {
     /// Only this profile [default: every profile]
     pub profile: Option<String>,
+    /// The same as PROFILE, named as the provider subcommands take it
+    #[arg(long = "profile", value_name = "PROFILE", conflicts_with = "profile")]
+    pub profile_flag: Option<String>,
     /// Print a JSON array
     #[arg(long)]
     pub json: bool,
@@ -183,13 +192,20 @@ pub struct DoctorArgs {
 #[derive(Debug, PartialEq, Args)]
 pub struct ExecArgs {
     /// Profile name, or a provider name used by exactly one profile
-    pub profile: String,
+    #[arg(required_unless_present = "profile_flag")]
+    pub profile: Option<String>,
+    /// The same as PROFILE, named as the provider subcommands take it
+    #[arg(long = "profile", value_name = "PROFILE", conflicts_with = "profile")]
+    pub profile_flag: Option<String>,
     /// The variable that holds the token
     #[arg(long, value_name = "NAME", default_value = "AUTHCTL_TOKEN", value_parser = variable_name)]
     pub env: String,
     /// Read the secret from the first line of stdin (when a new token is needed)
     #[arg(long)]
     pub secret_stdin: bool,
+    /// Renew unless the cached token has at least this long to live (e.g. 10m)
+    #[arg(long, value_name = "DUR", value_parser = duration)]
+    pub min_ttl: Option<Duration>,
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
@@ -211,7 +227,11 @@ fn variable_name(s: &str) -> Result<String, String> {
 #[derive(Debug, PartialEq, Args)]
 pub struct CurlArgs {
     /// Profile name, or a provider name used by exactly one profile
-    pub profile: String,
+    #[arg(required_unless_present = "profile_flag")]
+    pub profile: Option<String>,
+    /// The same as PROFILE, named as the provider subcommands take it
+    #[arg(long = "profile", value_name = "PROFILE", conflicts_with = "profile")]
+    pub profile_flag: Option<String>,
     /// Read the secret from the first line of stdin (when a new token is needed)
     #[arg(long)]
     pub secret_stdin: bool,
@@ -223,7 +243,11 @@ pub struct CurlArgs {
 #[derive(Debug, PartialEq, Args)]
 pub struct WatchArgs {
     /// Profile name, or a provider name used by exactly one profile
-    pub profile: String,
+    #[arg(required_unless_present = "profile_flag")]
+    pub profile: Option<String>,
+    /// The same as PROFILE, named as the provider subcommands take it
+    #[arg(long = "profile", value_name = "PROFILE", conflicts_with = "profile")]
+    pub profile_flag: Option<String>,
     /// The file to keep the token in (written 0600, replaced atomically)
     #[arg(long, value_name = "PATH")]
     pub file: std::path::PathBuf,
@@ -243,9 +267,12 @@ pub struct DemoArgs {
 
 #[derive(Debug, PartialEq, Args)]
 pub struct InspectArgs {
-    /// Profile name, or `-` to read a token from stdin [default: as for `token`]
-    #[arg(env = "AUTHCTL_PROFILE")]
+    /// Profile name, or `-` to read a token (or a pasted `Authorization: Bearer …` line)
+    /// from stdin [default: as for `token`]
     pub profile: Option<String>,
+    /// The same as PROFILE, named as the provider subcommands take it
+    #[arg(long = "profile", value_name = "PROFILE", conflicts_with = "profile")]
+    pub profile_flag: Option<String>,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
@@ -274,6 +301,9 @@ pub struct LogoutArgs {
     /// Profile to log out [default: as for `token`]
     #[arg(conflicts_with = "all")]
     pub profile: Option<String>,
+    /// The same as PROFILE, named as the provider subcommands take it
+    #[arg(long = "profile", value_name = "PROFILE", conflicts_with_all = ["profile", "all"])]
+    pub profile_flag: Option<String>,
     /// Every profile
     #[arg(long)]
     pub all: bool,
@@ -287,13 +317,16 @@ pub enum ConfigCommand {
     Check,
     /// Write a commented starter config (never overwrites)
     Init,
+    /// The profile names, one a line, for shell completion; nothing on any error
+    #[command(hide = true)]
+    Names,
 }
 
 /// `--profile P` of provider subcommands.
 #[derive(Debug, PartialEq, Args)]
 pub struct ProfileArg {
     /// Profile to use [default: the only profile of this provider]
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "PROFILE")]
     pub profile: Option<String>,
 }
 
@@ -395,40 +428,41 @@ impl Cli {
     /// on any argument or variable clap defines for it that `plain_token` does not handle.
     pub fn from_args() -> Cli {
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-        Cli::plain_token(&args).unwrap_or_else(|| <Cli as Parser>::parse_from(args))
+        Cli::plain_token(&args)
+            .unwrap_or_else(|| <Cli as Parser>::try_parse_from(&args).unwrap_or_else(|e| with_hint(e, &args).exit()))
     }
 
-    /// `authctl token [PROFILE] [--format F]`, and nothing else; `None` sends the
-    /// arguments to clap, which reads them or explains what is wrong.
+    /// `authctl token [PROFILE] [--format F | --json]`, and nothing else; `None` sends
+    /// the arguments to clap, which reads them or explains what is wrong.
     pub fn plain_token(args: &[std::ffi::OsString]) -> Option<Cli> {
         let args: Vec<&str> = args.iter().skip(1).map(|a| a.to_str()).collect::<Option<_>>()?;
         let (command, rest) = args.split_first()?;
         if *command != "token" {
             return None;
         }
-        let (mut profile, mut format) = (None, None);
+        let (mut profile, mut format, mut json) = (None, None, false);
         let mut rest = rest.iter();
         while let Some(arg) = rest.next() {
             let value = match *arg {
                 "--format" => rest.next().copied(),
                 a if a.starts_with("--format=") => Some(&a["--format=".len()..]),
+                // Given twice, or with --format: clap says what is wrong.
+                "--json" if json || format.is_some() => return None,
+                "--json" => {
+                    json = true;
+                    continue;
+                }
                 a if a.starts_with('-') || a.is_empty() || profile.is_some() => return None,
                 a => {
                     profile = Some(a.to_string());
                     continue;
                 }
             };
-            if format.is_some() {
+            if format.is_some() || json {
                 return None;
             }
             format = Some(Format::from_str(value?, false).ok()?);
         }
-        // As clap reads them: a variable that is set counts, even empty.
-        let profile = match (profile, std::env::var_os("AUTHCTL_PROFILE")) {
-            (Some(p), _) => Some(p),
-            (None, Some(v)) => Some(v.into_string().ok()?),
-            (None, None) => None,
-        };
         // clap refuses an empty AUTHCTL_CONFIG (exit 2): leave that to it.
         let config = match std::env::var_os("AUTHCTL_CONFIG") {
             Some(v) if v.is_empty() => return None,
@@ -441,17 +475,69 @@ impl Cli {
             timeout: None,
             command: Command::Token(TokenArgs {
                 profile,
+                profile_flag: None,
                 print: PrintArgs {
                     format: FormatArg {
                         format: format.unwrap_or_default(),
                     },
                     secret_stdin: false,
                 },
+                json,
                 min_ttl: None,
                 force_refresh: false,
                 no_cache: false,
             }),
         })
+    }
+}
+
+/// clap's error, with a tip for `exec` and `curl` called without `--` before the command.
+fn with_hint(mut error: clap::Error, args: &[std::ffi::OsString]) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let words: Vec<&str> = args.iter().skip(1).filter_map(|a| a.to_str()).collect();
+    let wanted = match words.iter().find(|w| matches!(**w, "exec" | "curl")) {
+        Some(&"exec") => "authctl exec PROFILE -- CMD ARGS…",
+        Some(_) => "authctl curl PROFILE -- CURL-ARGS…",
+        None => return error,
+    };
+    let missing = matches!(
+        error.kind(),
+        ErrorKind::UnknownArgument | ErrorKind::MissingRequiredArgument
+    );
+    if missing && !words.contains(&"--") {
+        let tip = format!("put `--` before the command and its arguments: {wanted}");
+        error.insert(ContextKind::Suggested, ContextValue::StyledStrs(vec![tip.into()]));
+    }
+    error
+}
+
+/// The profile named by PROFILE or `--profile` (clap lets only one of them be given).
+macro_rules! named_profile {
+    ($($args:ty),*) => {$(
+        impl $args {
+            pub fn named(&self) -> Option<&str> {
+                self.profile.as_deref().or(self.profile_flag.as_deref())
+            }
+        }
+    )*};
+}
+named_profile!(
+    TokenArgs,
+    StatusArgs,
+    ExecArgs,
+    CurlArgs,
+    WatchArgs,
+    InspectArgs,
+    LogoutArgs
+);
+
+impl TokenArgs {
+    /// `--json` is `--format json`.
+    pub fn format(&self) -> Format {
+        match self.json {
+            true => Format::Json,
+            false => self.print.format.format,
+        }
     }
 }
 
@@ -487,8 +573,10 @@ mod tests {
         ("timeout", Bypass::Defers, &[]),
         ("help", Bypass::Defers, &[]),
         ("version", Bypass::Defers, &[]),
-        ("profile", Bypass::Reads(Some("AUTHCTL_PROFILE")), &[]),
+        ("profile", Bypass::Reads(None), &[]),
+        ("profile_flag", Bypass::Defers, &[]),
         ("format", Bypass::Reads(None), &["raw"]),
+        ("json", Bypass::Reads(None), &["false"]),
         ("secret_stdin", Bypass::Defers, &["false"]),
         ("min_ttl", Bypass::Defers, &[]),
         ("force_refresh", Bypass::Defers, &["false"]),

@@ -269,7 +269,7 @@ impl fmt::Display for ProviderError {
             Problem::Transport(TransportError::Timeout(after)) => write!(
                 f,
                 "{who} did not answer within {} (raise --timeout or the profile's timeout)",
-                humantime::format_duration(*after)
+                crate::output::duration(*after)
             ),
             Problem::Transport(TransportError::TooLarge) => {
                 write!(f, "{who} sent a response body over 1 MiB; refused")
@@ -290,8 +290,10 @@ impl fmt::Display for ProviderError {
             }
             Problem::AlreadyExpired { exp, now } => write!(
                 f,
-                "{who} sent a token that expired {}s ago by this machine's clock; check the clock (date -u) or the provider's",
-                exp.secs_until(*now).ceil() as i64
+                "{who} sent a token that expired {} ago by this machine's clock; check the clock (date -u) or the provider's",
+                crate::output::duration(std::time::Duration::from_secs(
+                    exp.secs_until(*now).ceil().max(0.0) as u64
+                ))
             ),
         }
     }

@@ -51,9 +51,32 @@ pub fn rfc3339(t: UnixTime) -> Option<String> {
     DateTime::<Utc>::from_timestamp(t.whole_secs(), 0).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
-/// Whole seconds left, never negative.
+/// Whole seconds left; negative once expired (as `status --json` and `inspect --json`
+/// say it too).
 pub fn seconds_left(expires_at: UnixTime, now: UnixTime) -> i64 {
-    now.secs_until(expires_at).floor().max(0.0) as i64
+    now.secs_until(expires_at).floor() as i64
+}
+
+/// A duration as people say it, in its two largest units: `45s`, `59m 59s`, `2h 5m`,
+/// `29d 23h`; a second unit of zero is left out (`5m`, `3d`), and less than a second is
+/// in milliseconds. Every duration authctl shows a person reads this way.
+pub fn duration(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    let units = [(86400, "d"), (3600, "h"), (60, "m"), (1, "s")];
+    let Some(first) = units.iter().position(|(size, _)| secs >= *size) else {
+        return match d.as_millis() {
+            0 => "0s".into(),
+            ms => format!("{ms}ms"),
+        };
+    };
+    let (size, unit) = units[first];
+    let mut out = format!("{}{unit}", secs / size);
+    if let Some((next, next_unit)) = units.get(first + 1)
+        && secs % size / next > 0
+    {
+        out.push_str(&format!(" {}{next_unit}", secs % size / next));
+    }
+    out
 }
 
 /// POSIX single-quoting: safe in any shell that `eval`s it.
@@ -141,6 +164,25 @@ mod tests {
         assert_eq!(j["expires_in"], 60);
         assert_eq!(j["headers"]["X-nugios-timezone"], "240");
         assert_eq!(j["source"], "network");
+    }
+
+    #[test]
+    fn durations_read_in_their_two_largest_units() {
+        let d = |s| duration(std::time::Duration::from_secs(s));
+        assert_eq!(d(0), "0s");
+        assert_eq!(duration(std::time::Duration::from_millis(250)), "250ms");
+        assert_eq!(d(45), "45s");
+        assert_eq!(d(3599), "59m 59s");
+        assert_eq!(d(300), "5m");
+        assert_eq!(d(7500), "2h 5m");
+        assert_eq!(d(30 * 86400 - 1), "29d 23h");
+        assert_eq!(d(3 * 86400 + 59), "3d");
+    }
+
+    #[test]
+    fn expires_in_is_negative_once_expired() {
+        assert_eq!(seconds_left(t(1000.0), t(1090.5)), -91);
+        assert_eq!(seconds_left(t(1000.0), t(940.0)), 60);
     }
 
     #[test]

@@ -37,3 +37,133 @@ fn help_lists_the_commands_of_the_contract() {
         assert!(help.contains(&format!("  {cmd} ")), "--help lacks {cmd}:\n{help}");
     }
 }
+
+/// What the committed bash script completes for `words` (the last one being completed),
+/// in a bash that has this build's `authctl` first on its PATH and `env`'s variables.
+fn completing(words: &[&str], env: &TestEnv, extra: &[(&str, &std::path::Path)]) -> Vec<String> {
+    let script = format!("{}/completions/authctl.bash", env!("CARGO_MANIFEST_DIR"));
+    let bin_dir = bin().parent().unwrap().to_path_buf();
+    let words: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let program = format!(
+        "source '{script}'\nCOMP_WORDS=({})\nCOMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))\n\
+         _authctl_with_profiles authctl \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        words.join(" ")
+    );
+    let mut cmd = env.cmd();
+    cmd.env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()));
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    let run = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &program])
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .output()
+        .expect("bash runs");
+    assert!(run.status.success(), "{}", stderr(&run));
+    stdout(&run)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+const TWO: &str = "[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"https://mg.example\"\n\n\
+    [profiles.mr-prod]\nprovider = \"mediroutes\"\nusername = \"u\"\n";
+
+#[test]
+fn bash_completes_profile_names_from_the_config_at_completion_time() {
+    if !require("bash") {
+        return;
+    }
+    let env = TestEnv::new(TWO);
+    assert_eq!(completing(&["authctl", "token", ""], &env, &[]), ["mg", "mr-prod"]);
+    assert_eq!(completing(&["authctl", "exec", "mr"], &env, &[]), ["mr-prod"]);
+    assert_eq!(
+        completing(&["authctl", "-v", "inspect", "--json", ""], &env, &[]),
+        ["mg", "mr-prod"]
+    );
+    assert_eq!(
+        completing(&["authctl", "secret", "set", ""], &env, &[]),
+        ["mg", "mr-prod"]
+    );
+    assert_eq!(
+        completing(&["authctl", "midigator", "auth", "--profile", ""], &env, &[]),
+        ["mg", "mr-prod"]
+    );
+    // A profile already given: the options come next, as clap's script offers them.
+    assert!(completing(&["authctl", "token", "mg", "--js"], &env, &[]).contains(&"--json".to_string()));
+
+    // A profile added later is completed at once; --config and AUTHCTL_CONFIG are honoured.
+    let other = env.dir.path().join("other.toml");
+    std::fs::write(
+        &other,
+        "[profiles.late]\nprovider = \"midigator\"\nbase_url = \"https://x.example\"\n",
+    )
+    .unwrap();
+    let path = other.to_str().unwrap();
+    assert_eq!(
+        completing(&["authctl", "--config", path, "token", ""], &env, &[]),
+        ["late"]
+    );
+    assert_eq!(
+        completing(&["authctl", "token", ""], &env, &[("AUTHCTL_CONFIG", &other)]),
+        ["late"]
+    );
+}
+
+#[test]
+fn the_name_listing_honours_the_config_and_says_nothing_on_errors() {
+    let env = TestEnv::new(TWO);
+    env.cmd()
+        .args(["config", "names"])
+        .assert()
+        .success()
+        .stdout("mg\nmr-prod\n");
+    let broken = env.dir.path().join("broken.toml");
+    std::fs::write(&broken, "[profiles.x\n").unwrap();
+    for config in [broken.as_path(), std::path::Path::new("/nonexistent/authctl.toml")] {
+        env.cmd()
+            .args(["config", "names", "--config"])
+            .arg(config)
+            .assert()
+            .success()
+            .stdout("")
+            .stderr("");
+    }
+    // Not a command a person is offered.
+    let help = stdout(&env.cmd().args(["config", "--help"]).output().unwrap());
+    assert!(!help.contains("names"), "{help}");
+}
+
+#[test]
+fn zsh_and_fish_scripts_ask_for_profile_names_where_a_profile_goes() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let zsh = std::fs::read_to_string(format!("{dir}/completions/authctl.zsh")).unwrap();
+    assert!(zsh.contains("authctl \"${config[@]}\" config names 2>/dev/null"));
+    assert!(zsh.contains("'::profile -- Profile name, or a provider name used by exactly one profile"));
+    let token_positional = zsh
+        .lines()
+        .find(|l| l.starts_with("'::profile -- Profile name, or a provider"))
+        .unwrap();
+    assert!(
+        token_positional.ends_with(":_authctl_profiles' \\"),
+        "{token_positional}"
+    );
+    assert!(zsh.contains(":PROFILE:_authctl_profiles'"));
+    assert!(
+        !zsh.contains(":PROFILE:_default'"),
+        "every --profile value is completed"
+    );
+    let fish = std::fs::read_to_string(format!("{dir}/completions/authctl.fish")).unwrap();
+    assert!(fish.contains("command authctl $config config names 2>/dev/null"));
+    assert!(fish.contains("__fish_authctl_using_subcommand token inspect exec curl watch logout status; and __fish_authctl_wants_profile\" -f -a \"(__fish_authctl_profiles)\""));
+    let flag = fish
+        .lines()
+        .find(|l| l.contains("using_subcommand token\" -l profile"))
+        .unwrap();
+    assert!(flag.ends_with("-f -a \"(__fish_authctl_profiles)\""), "{flag}");
+}

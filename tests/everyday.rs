@@ -662,36 +662,81 @@ fn demo_runs_every_provider_offline_with_nothing_installed() {
     assert!(table.contains("JWT from the cache"), "{table}");
     assert!(table.contains("renewed with the refresh token, no password"), "{table}");
     assert!(table.contains("X-nugios-timezone: 240"), "{table}");
+    assert!(table.contains("Content-Type: application/json"), "{table}");
+    // One real sample of stdout, and what to do next.
+    let sample = table.split("printed on stdout").nth(1).expect("a sample of stdout");
+    assert!(sample.contains("\n  Authorization: Bearer eyJ"), "{table}");
+    assert!(sample.contains("\n  X-nugios-timezone: 240\n"), "{table}");
+    let next = table.split("\nNext:\n").nth(1).expect("what to do next");
+    assert!(
+        next.contains("authctl demo --serve") && next.contains("authctl config init"),
+        "{table}"
+    );
     assert!(!env.cache_dir().exists(), "the user's cache was not touched");
     assert!(!env.config_path().exists(), "the user's config was not touched");
 }
 
 #[test]
-fn demo_serve_keeps_a_sandbox_that_real_commands_can_use() {
+fn demo_serve_prints_a_valid_config_of_sandbox_profiles_and_exports_on_stderr() {
     let env = TestEnv::empty();
+    let config = env.dir.path().join("sandbox.toml");
     let mut child = Running(
         std_cmd(&env)
             .args(["demo", "--serve"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stdout(std::fs::File::create(&config).unwrap())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap(),
     );
-    let mut out = BufReader::new(child.0.stdout.take().unwrap());
-    let mut config = String::new();
-    let mut line = String::new();
-    while out.read_line(&mut line).unwrap() > 0 && !line.starts_with("# The sandbox's demo secrets") {
-        config.push_str(&line);
-        line.clear();
+    // stdout is written in full before the lines on stderr; those are read on a thread of
+    // their own, so a sandbox that never prints them fails the test instead of hanging it.
+    let err = BufReader::new(child.0.stderr.take().unwrap());
+    let (lines, said) = std::sync::mpsc::channel();
+    std::thread::spawn(move || err.lines().map_while(Result::ok).try_for_each(|l| lines.send(l)));
+    let mut exports = Vec::new();
+    loop {
+        let Ok(line) = said.recv_timeout(Duration::from_secs(60)) else {
+            child.stop();
+            panic!("demo --serve never finished its lines on stderr; so far: {exports:?}");
+        };
+        if line.starts_with("# (the sandbox's own") {
+            break;
+        }
+        if let Some((name, value)) = line.strip_prefix("export ").and_then(|l| l.split_once('=')) {
+            exports.push((name.to_string(), value.trim_matches('\'').to_string()));
+        }
     }
-    std::fs::write(env.config_path(), &config).unwrap();
-    env.cmd()
-        .args(["token", "mg", "--format", "header"])
-        .env("AUTHCTL_SECRET_MG", "sandbox-api-secret")
-        .assert()
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(!text.contains("export "), "stdout is only a config:\n{text}");
+    assert!(text.contains("/orders") && text.contains("/echo"), "{text}");
+    let names: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("[profiles.")).collect();
+    assert_eq!(names.len(), 5, "{text}");
+    assert!(names.iter().all(|n| n.starts_with("sandbox-")), "{names:?}");
+    let check = env
+        .cmd()
+        .args(["config", "check"])
+        .env("AUTHCTL_CONFIG", &config)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "config check refuses it: {}", stderr(&check));
+
+    let value = |name: &str| exports.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let cache = std::path::PathBuf::from(value("AUTHCTL_CACHE_DIR").expect("a cache dir of its own"));
+    assert_ne!(cache, env.cache_dir());
+    let mut cmd = env.cmd();
+    cmd.args(["token", "sandbox-mg", "--format", "header"])
+        .env("AUTHCTL_CONFIG", &config);
+    for (name, value) in &exports {
+        cmd.env(name, value);
+    }
+    cmd.assert()
         .success()
         .stdout(predicate::str::starts_with("Authorization: Bearer ey"));
+    assert!(cache.is_dir(), "the token was cached in the sandbox's own directory");
+    assert!(!env.cache_dir().exists(), "the user's cache was not touched");
+    assert!(value("AUTHCTL_SECRET_SANDBOX_NG").is_some(), "{exports:?}");
     assert!(child.stop().success());
+    assert!(!cache.exists(), "its cache goes with the sandbox");
 }
 
 #[test]

@@ -41,7 +41,9 @@ fn inspect_json_has_the_contract_shape() {
     assert_eq!(v["header"]["alg"], "HS256");
     assert_eq!(v["claims"]["exp"], 1_710_223_631.577_478f64);
     assert_eq!(v["expires_at"], "2024-03-12T06:07:11Z");
-    assert_eq!(v["expires_in"], 0);
+    // Negative once expired, as `status --json` says it.
+    let expires_in = v["expires_in"].as_i64().unwrap();
+    assert!((expires_in + (now() as i64 - 1_710_223_631)).abs() <= 2, "{v}");
     assert_eq!(v["verified"], false);
 }
 
@@ -67,4 +69,48 @@ fn inspect_of_an_opaque_profile_token_uses_the_expiry_the_cache_knows() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["claims"], serde_json::Value::Null);
     assert!(v["expires_in"].as_i64().unwrap() > 3500);
+}
+
+#[test]
+fn inspect_reads_a_pasted_authorization_header() {
+    let env = TestEnv::empty();
+    let token = jwt(json!({"sub": "merchant-42", "exp": now() as i64 + 3599}));
+    for pasted in [
+        format!("Authorization: Bearer {token}\n"),
+        format!("Bearer {token}"),
+        format!("  authorization:bearer   {token}  \r\n"),
+    ] {
+        env.cmd()
+            .args(["inspect", "-"])
+            .write_stdin(pasted)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("merchant-42"));
+    }
+}
+
+#[test]
+fn durations_read_the_same_everywhere() {
+    let env = TestEnv::empty();
+    let token = jwt(json!({"exp": now() as i64 + 3599 + 1}));
+    env.cmd()
+        .args(["inspect", "-"])
+        .write_stdin(token)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("time left: 59m 5").and(predicate::str::contains("s\n")));
+    let token = jwt(json!({"exp": now() as i64 + 30 * 86400 - 10}));
+    env.cmd()
+        .args(["inspect", "-"])
+        .write_stdin(token)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("time left: 29d 23h\n"));
+    let token = jwt(json!({"exp": now() as i64 - 100}));
+    env.cmd()
+        .args(["inspect", "-"])
+        .write_stdin(token)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("expired 1m 4").and(predicate::str::contains("s ago")));
 }

@@ -84,7 +84,7 @@ fn a_jwt_access_token_expires_at_its_exp() {
 }
 
 #[test]
-fn timezone_header_reaches_the_server_through_curl_in_every_rendering() {
+fn timezone_and_content_type_reach_the_server_through_curl_in_every_rendering() {
     if !require("curl") {
         return;
     }
@@ -97,7 +97,10 @@ fn timezone_header_reaches_the_server_through_curl_in_every_rendering() {
     let echo = echo_server();
 
     let header = token_as(&env, "header");
-    assert_eq!(header, "Authorization: Bearer ng-a1\nX-nugios-timezone: 240\n");
+    assert_eq!(
+        header,
+        "Authorization: Bearer ng-a1\nX-nugios-timezone: 240\nContent-Type: application/json\n"
+    );
     let header_file = env.dir.path().join("headers.txt");
     std::fs::write(&header_file, &header).unwrap();
     let curl_file = env.dir.path().join("curl.cfg");
@@ -116,11 +119,55 @@ fn timezone_header_reaches_the_server_through_curl_in_every_rendering() {
         let seen = stdout(&out);
         assert!(seen.contains("Authorization: Bearer ng-a1\r\n"), "{seen}");
         assert!(seen.contains("X-nugios-timezone: 240\r\n"), "{seen}");
+        assert!(seen.contains("Content-Type: application/json\r\n"), "{seen}");
     }
 
     let v: serde_json::Value = serde_json::from_str(&token_as(&env, "json")).unwrap();
     assert_eq!(v["headers"]["X-nugios-timezone"], "240");
     assert_eq!(v["headers"]["Authorization"], "Bearer ng-a1");
+    assert_eq!(v["headers"]["Content-Type"], "application/json");
+}
+
+/// `authctl curl ng -- -d '{…}'` sends JSON as Nugios asks, not curl's form type.
+#[test]
+fn curl_and_exec_carry_the_json_content_type() {
+    if !require("curl") {
+        return;
+    }
+    let server = MockServer::start();
+    nugios_login(
+        &server,
+        json!({"accessToken": "ng-a1", "refreshToken": "ng-r1", "passwordExpired": false}),
+    );
+    let api = server.mock(|when, then| {
+        when.method(POST)
+            .path("/api/orders")
+            .header("content-type", "application/json")
+            .header("x-nugios-timezone", "240")
+            .body("{\"id\": 7}");
+        then.status(200).body("ok");
+    });
+    let env = nugios_env(&server, "timezone_offset = 240\n");
+    env.cmd()
+        .args(["curl", "ng", "--", "-sf", "-d", "{\"id\": 7}"])
+        .arg(server.url("/api/orders"))
+        .env("AUTHCTL_SECRET_NG", "pw")
+        .assert()
+        .success()
+        .stdout("ok");
+    api.assert_calls(1);
+    env.cmd()
+        .args([
+            "exec",
+            "ng",
+            "--",
+            "sh",
+            "-c",
+            "printf %s \"$AUTHCTL_HEADER_CONTENT_TYPE\"",
+        ])
+        .assert()
+        .success()
+        .stdout("application/json");
 }
 
 #[test]
@@ -138,7 +185,9 @@ fn timezone_defaults_to_the_machines_current_offset() {
             .env("TZ", tz)
             .assert()
             .success()
-            .stdout(format!("Authorization: Bearer ng-a1\nX-nugios-timezone: {minutes}\n"));
+            .stdout(format!(
+                "Authorization: Bearer ng-a1\nX-nugios-timezone: {minutes}\nContent-Type: application/json\n"
+            ));
     }
 }
 

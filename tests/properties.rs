@@ -270,6 +270,8 @@ fn word() -> impl Strategy<Value = OsString> {
         "--format=",
         "--format=bogus",
         "--format=JSON",
+        "--json",
+        "--profile",
         "-v",
         "-vv",
         "-q",

@@ -6,6 +6,7 @@
 mod util;
 
 mod cache;
+mod cli;
 mod completions;
 mod config;
 mod doctor;

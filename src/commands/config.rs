@@ -38,6 +38,7 @@ pub fn starter() -> String {
 pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
     match cmd {
         ConfigCommand::Path => super::print(&format!("{}\n", config::path(flag)?.display())),
+        ConfigCommand::Names => super::completions::names(flag),
         ConfigCommand::Check => {
             let cfg = Config::load(flag)?;
             if !cfg.exists() {
@@ -83,7 +84,7 @@ pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
             };
             file.write_all(starter().as_bytes())
                 .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
-            crate::log::emit(&format!("wrote a starter config to {}", path.display()));
+            crate::note!("wrote a starter config to {}", path.display());
             Ok(())
         }
     }

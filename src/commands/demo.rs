@@ -4,8 +4,10 @@
 //! and cache; credentials stay in files there, so nothing of the user's (config, cache,
 //! keyring) is touched. It prints what happened as a table.
 //!
-//! `authctl demo --serve` leaves the sandbox running and prints a config for it, so
-//! scripts can be tried offline.
+//! `authctl demo --serve` leaves the sandbox running and prints a config for it (profiles
+//! named `sandbox-*`) on stdout, and on stderr what to source: the sandbox's secrets and a
+//! cache directory of its own, so scripts can be tried offline without touching anything
+//! of the user's.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -41,7 +43,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     let listening = Listening::bind(&return_url)?;
     let sandbox = Sandbox::start(0, Some(listening.url().clone())).map_err(failed)?;
     let config_path = home.path().join("config.toml");
-    std::fs::write(&config_path, config_text(&sandbox.url(), listening.url().as_str())).map_err(failed)?;
+    std::fs::write(&config_path, config_text(&sandbox.url(), listening.url().as_str(), "")).map_err(failed)?;
     let demo = Demo {
         config: Config::load(Some(&config_path))?,
         cache: Cache::at(home.path().join("cache")),
@@ -49,20 +51,20 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         sandbox,
         steps: Vec::new(),
         secrets_asked: std::cell::Cell::new(0),
+        sample: None,
     };
     demo.run(listening)
 }
 
-/// The five profiles, pointed at the sandbox.
-fn config_text(url: &str, return_url: &str) -> String {
+/// The five profiles, pointed at the sandbox, each name after `prefix`.
+fn config_text(url: &str, return_url: &str, prefix: &str) -> String {
     format!(
-        "# authctl demo: every profile points at the sandbox.\n\
-         [profiles.mg]\nprovider = \"midigator\"\nbase_url = \"{url}\"\n\n\
-         [profiles.partner]\nprovider = \"oauth2\"\ntoken_url = \"{url}/api/oauth/token\"\nclient_id = \"{}\"\nbody = \"json\"\n\n\
-         [profiles.mw]\nprovider = \"midway\"\nbase_url = \"{url}\"\napp_url = \"{url}\"\nclient_id = \"{}\"\n\
+        "[profiles.{prefix}mg]\nprovider = \"midigator\"\nbase_url = \"{url}\"\n\n\
+         [profiles.{prefix}partner]\nprovider = \"oauth2\"\ntoken_url = \"{url}/api/oauth/token\"\nclient_id = \"{}\"\nbody = \"json\"\n\n\
+         [profiles.{prefix}mw]\nprovider = \"midway\"\nbase_url = \"{url}\"\napp_url = \"{url}\"\nclient_id = \"{}\"\n\
          installation = \"{}\"\napp_id = \"{}\"\nreturn_url = \"{return_url}\"\n\n\
-         [profiles.mr]\nprovider = \"mediroutes\"\nbase_url = \"{url}\"\nusername = \"{}\"\n\n\
-         [profiles.ng]\nprovider = \"nugios\"\nlogin_url = \"{url}/nugios/login\"\nrefresh_url = \"{url}/nugios/refresh\"\n\
+         [profiles.{prefix}mr]\nprovider = \"mediroutes\"\nbase_url = \"{url}\"\nusername = \"{}\"\n\n\
+         [profiles.{prefix}ng]\nprovider = \"nugios\"\nlogin_url = \"{url}/nugios/login\"\nrefresh_url = \"{url}/nugios/refresh\"\n\
          login = \"{}\"\ntimezone_offset = 240\n",
         demo::OAUTH2_CLIENT_ID,
         demo::MIDWAY_CLIENT_ID,
@@ -73,15 +75,21 @@ fn config_text(url: &str, return_url: &str) -> String {
     )
 }
 
+/// The profile names of the demo config, and the secrets the sandbox expects for them.
+const PROFILES: [(&str, &str); 5] = [
+    ("mg", demo::MIDIGATOR_SECRET),
+    ("partner", demo::OAUTH2_CLIENT_SECRET),
+    ("mw", demo::MIDWAY_PASSWORD),
+    ("mr", demo::MEDIROUTES_PASSWORD),
+    ("ng", demo::NUGIOS_PASSWORD),
+];
+
 /// The secret the sandbox expects for each profile of the demo config.
 fn secret_of(profile: &str) -> &'static str {
-    match profile {
-        "mg" => demo::MIDIGATOR_SECRET,
-        "partner" => demo::OAUTH2_CLIENT_SECRET,
-        "mw" => demo::MIDWAY_PASSWORD,
-        "mr" => demo::MEDIROUTES_PASSWORD,
-        _ => demo::NUGIOS_PASSWORD,
-    }
+    PROFILES
+        .iter()
+        .find(|(name, _)| *name == profile)
+        .map_or(demo::NUGIOS_PASSWORD, |(_, secret)| secret)
 }
 
 /// The sandbox's credential for a profile, counting how often it is asked for, so the
@@ -113,6 +121,8 @@ struct Demo {
     steps: Vec<Step>,
     /// How often a step asked for a profile's secret.
     secrets_asked: std::cell::Cell<u32>,
+    /// What one step printed on stdout, shown after the table.
+    sample: Option<(String, String)>,
 }
 
 impl Demo {
@@ -292,6 +302,7 @@ impl Demo {
         let obtained = self.token_step("authctl token ng --format header", "ng", Ask::new(Mode::Auto))?;
         let profile = self.profile("ng")?;
         let header = super::token::render(&profile, &obtained, Format::Header, UnixTime::now());
+        self.sample = Some(("authctl token ng --format header".into(), shorten(&header, &obtained)));
         let before = self.sandbox.hits();
         let echoed = get(&self.sandbox.url(), "/echo", &header)
             .map_err(|e| Error::io("the demo cannot reach the sandbox", e))?;
@@ -315,7 +326,7 @@ impl Demo {
         self.step(
             "curl -H @<(authctl token ng --format header) …/echo",
             before,
-            format!("the API received {}", names.join(" and ")),
+            format!("the API received {}", names.join(", ")),
         );
         self.token_step("authctl nugios refresh", "ng", Ask::new(Mode::RefreshOnly))?;
         Ok(())
@@ -331,11 +342,22 @@ impl Demo {
             };
             out.push_str(&format!("{:<width$}  {requests:<8}  {}\n", s.command, s.result));
         }
+        if let Some((command, printed)) = &self.sample {
+            out.push_str(&format!(
+                "\nWhat `{command}` printed on stdout (the token shortened here):\n"
+            ));
+            out.extend(printed.lines().map(|l| format!("  {l}\n")));
+        }
         let hits = self.sandbox.hits();
         out.push_str(&format!(
             "\nRequests the sandbox saw: midigator {}, oauth2 {}, midway {}, mediroutes {}, nugios {}.\n\
              All against {} with a temporary config and cache; nothing of yours was touched.\n\
-             To try your own scripts offline: authctl demo --serve\n",
+             \n\
+             Next:\n  \
+             authctl demo --serve      keep the sandbox running and try your own scripts against it\n  \
+             authctl config init       write a starter config; uncomment a profile and fill it in\n  \
+             authctl secret set NAME   store that profile's secret in the OS keyring\n  \
+             authctl token NAME        and its token\n",
             hits.midigator,
             hits.oauth2,
             hits.midway,
@@ -345,6 +367,13 @@ impl Demo {
         ));
         out
     }
+}
+
+/// `printed` with the token cut to its first characters, so the sample fits a line.
+fn shorten(printed: &str, obtained: &Obtained) -> String {
+    let token = obtained.record.access_token.as_str();
+    let short: String = token.chars().take(12).collect();
+    printed.replace(token, &format!("{short}…"))
 }
 
 fn total(h: Hits) -> u32 {
@@ -372,10 +401,7 @@ fn describe(profile: &Profile, obtained: &Obtained, secret_used: bool) -> String
 
 fn left(obtained: &Obtained) -> String {
     let secs = UnixTime::now().secs_until(obtained.record.expires_at).max(0.0) as u64;
-    format!(
-        "expires in {}",
-        humantime::format_duration(Duration::from_secs(secs / 60 * 60))
-    )
+    format!("expires in {}", crate::output::duration(Duration::from_secs(secs)))
 }
 
 /// A plain HTTP/1.1 GET with `headers` ("Name: value" lines) on the sandbox or the
@@ -394,31 +420,53 @@ fn get(origin: &str, path: &str, headers: &str) -> std::io::Result<String> {
     Ok(answer)
 }
 
-/// `demo --serve`: the sandbox on `port` until Ctrl-C, with a config to try it.
+/// What `demo --serve` names its profiles after, so that they never meet everyday
+/// profiles (`mg`, `mr`, …) or their cached tokens.
+pub const SERVE_PREFIX: &str = "sandbox-";
+
+/// `demo --serve`: the sandbox on `port` until Ctrl-C. stdout carries only a config for
+/// it; stderr the lines to source (its secrets and a cache directory of its own).
 fn serve(port: u16) -> Result<()> {
     let return_url = Url::parse("http://127.0.0.1:8765/callback").expect("a valid URL");
     let sandbox = Sandbox::start(port, Some(return_url.clone()))
         .map_err(|e| Error::io(format!("cannot start the sandbox on port {port}"), e))?;
-    let exports = [
-        ("MG", demo::MIDIGATOR_SECRET),
-        ("PARTNER", demo::OAUTH2_CLIENT_SECRET),
-        ("MW", demo::MIDWAY_PASSWORD),
-        ("MR", demo::MEDIROUTES_PASSWORD),
-        ("NG", demo::NUGIOS_PASSWORD),
-    ]
-    .map(|(name, secret)| format!("export AUTHCTL_SECRET_{name}='{secret}'\n"))
-    .concat();
+    // Fresh, so nothing of the user's cache is read or overwritten; authctl makes the
+    // `cache` in it private (0700) itself when a command first needs it.
+    let home = tempfile::Builder::new()
+        .prefix("authctl-sandbox-")
+        .tempdir()
+        .map_err(|e| Error::io("cannot make a cache directory for the sandbox", e))?;
+    let url = sandbox.url();
     super::print(&format!(
-        "{}\n# The sandbox's demo secrets (they open nothing but the sandbox):\n{exports}",
-        config_text(&sandbox.url(), return_url.as_str())
+        "# authctl demo --serve: profiles for the sandbox at {url} (offline; its credentials\n\
+         # open nothing else). Named {SERVE_PREFIX}* so they never meet your own profiles.\n\
+         # Besides the token endpoints it serves, for trying requests:\n\
+         #   GET {url}/orders  an API that wants a valid sandbox token\n\
+         #   GET {url}/echo    answers with the headers it received\n\n{}",
+        config_text(&url, return_url.as_str(), SERVE_PREFIX)
     ))?;
     platform::catch_stop_signals();
-    crate::log::emit(&format!(
-        "Sandbox running on {}: save the config above and point AUTHCTL_CONFIG at it. Ctrl-C to stop.",
-        sandbox.url()
-    ));
+    crate::log::emit(&serve_exports(&url, &home.path().join("cache")));
     while !platform::stop_requested() {
         std::thread::sleep(Duration::from_millis(100));
     }
     Ok(())
+}
+
+/// stderr of `demo --serve`: a shell snippet to source, and how.
+fn serve_exports(url: &str, cache: &std::path::Path) -> String {
+    let secrets: String = PROFILES
+        .iter()
+        .map(|(name, secret)| {
+            let variable = crate::secret::env_name("AUTHCTL_SECRET_", &format!("{SERVE_PREFIX}{name}"));
+            format!("export {variable}={}\n", crate::output::shell_quote(secret))
+        })
+        .collect();
+    format!(
+        "# The sandbox runs at {url} until Ctrl-C. Save stdout as a config and source these lines:\n\
+         #   authctl demo --serve > sandbox.toml 2> sandbox.env &\n\
+         #   . ./sandbox.env; export AUTHCTL_CONFIG=$PWD/sandbox.toml; authctl token {SERVE_PREFIX}mg\n\
+         export AUTHCTL_CACHE_DIR={}\n{secrets}# (the sandbox's own demo secrets; the cache directory goes when the sandbox stops)",
+        crate::output::shell_quote(&cache.to_string_lossy())
+    )
 }

@@ -5,12 +5,13 @@
 
 use std::ffi::OsString;
 use std::process::Command;
+use std::time::Duration;
 
 use crate::cli::{CurlArgs, ExecArgs};
 use crate::config::Profile;
 use crate::error::{Error, Result};
 use crate::lifecycle::{self, Ask, Mode, Obtained};
-use crate::output::Format;
+use crate::output::{Format, rfc3339};
 use crate::platform::{self, InheritedPipe};
 use crate::secret::scrub_child_env;
 use crate::time::UnixTime;
@@ -19,12 +20,22 @@ use super::{Context, Live};
 
 /// The token for the child; the config must be valid as a whole before a child starts,
 /// even when the token is cached.
-fn obtain(ctx: &Context, name: &str, secret_stdin: bool) -> Result<(Profile, Obtained)> {
+fn obtain(
+    ctx: &Context,
+    name: Option<&str>,
+    secret_stdin: bool,
+    min_ttl: Option<Duration>,
+) -> Result<(Profile, Obtained)> {
     let config = ctx.config()?;
-    let profile = config.profile(name)?;
+    let profile = config.profile(name.unwrap_or_default())?;
     config.vouch()?;
     let live = Live::new(&profile, ctx, secret_stdin)?;
-    let obtained = live.with(|seams| lifecycle::obtain(&profile, &Ask::new(Mode::Auto), seams))?;
+    let ask = Ask {
+        min_ttl: min_ttl.unwrap_or_default(),
+        ..Ask::new(Mode::Auto)
+    };
+    let obtained = live.with(|seams| lifecycle::obtain(&profile, &ask, seams))?;
+    super::token::warn_if_short(&profile, &obtained, min_ttl);
     Ok((profile, obtained))
 }
 
@@ -35,12 +46,15 @@ pub fn header_variable(header: &str) -> String {
 }
 
 pub fn exec(ctx: &Context, args: &ExecArgs) -> Result<i32> {
-    let (profile, obtained) = obtain(ctx, &args.profile, args.secret_stdin)?;
+    let (profile, obtained) = obtain(ctx, args.named(), args.secret_stdin, args.min_ttl)?;
     let (program, rest) = args.command.split_first().expect("clap requires a command");
     let mut cmd = Command::new(program);
     cmd.args(rest);
     scrub_child_env(&mut cmd, &ctx.secret_envs()?);
     cmd.env(&args.env, obtained.record.access_token.as_str());
+    if let Some(at) = rfc3339(obtained.record.expires_at) {
+        cmd.env("AUTHCTL_TOKEN_EXPIRES_AT", at);
+    }
     for (name, value) in profile.provider().api_headers() {
         cmd.env(header_variable(name), value);
     }
@@ -48,7 +62,7 @@ pub fn exec(ctx: &Context, args: &ExecArgs) -> Result<i32> {
 }
 
 pub fn curl(ctx: &Context, args: &CurlArgs) -> Result<i32> {
-    let (profile, obtained) = obtain(ctx, &args.profile, args.secret_stdin)?;
+    let (profile, obtained) = obtain(ctx, args.named(), args.secret_stdin, None)?;
     let config = super::token::render(&profile, &obtained, Format::Curl, UnixTime::now());
     let pipe = InheritedPipe::new().map_err(|e| Error::io("cannot make a pipe for curl", e))?;
     let mut cmd = Command::new(platform::CURL);

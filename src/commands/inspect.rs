@@ -18,11 +18,11 @@ use super::{Context, Live};
 const MAX_INSPECT: usize = 1024 * 1024;
 
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
-    let (token, known_expiry, label) = if args.profile.as_deref() == Some("-") {
+    let (token, known_expiry, label) = if args.named() == Some("-") {
         from_stdin()?
     } else {
         let config = ctx.config()?;
-        let profile = config.resolve(args.profile.as_deref())?;
+        let profile = config.resolve(args.named())?;
         let live = Live::new(&profile, ctx, args.secret_stdin)?;
         let got = live.with(|seams| lifecycle::obtain(&profile, &Ask::new(Mode::Auto), seams))?;
         let source = match got.source {
@@ -77,11 +77,29 @@ fn from_stdin() -> Result<(String, Option<UnixTime>, String)> {
     let bytes = crate::secret::read_stdin_all(MAX_INSPECT)?
         .ok_or_else(|| Error::Usage("standard input holds more than 1 MiB; a token is far shorter".into()))?;
     let text = String::from_utf8_lossy(&bytes);
-    let token = text.lines().next().unwrap_or_default().trim().to_string();
+    let token = bare_token(text.lines().next().unwrap_or_default()).to_string();
     if token.is_empty() {
         return Err(Error::Usage("no token on standard input (expected one line)".into()));
     }
     Ok((token, None, "token from standard input".to_string()))
+}
+
+/// The token of a line that may be a whole header as pasted (`Authorization: Bearer …`,
+/// `Bearer …`), any case, spaces around it dropped.
+fn bare_token(line: &str) -> &str {
+    let strip = |s: &str, prefix: &str| -> Option<usize> {
+        s.get(..prefix.len())
+            .filter(|p| p.eq_ignore_ascii_case(prefix))
+            .map(|_| prefix.len())
+    };
+    let mut rest = line.trim();
+    if let Some(n) = strip(rest, "authorization:") {
+        rest = rest[n..].trim_start();
+    }
+    if let Some(n) = strip(rest, "bearer ") {
+        rest = rest[n..].trim_start();
+    }
+    rest.trim_end()
 }
 
 fn pretty(map: &serde_json::Map<String, Value>) -> String {
@@ -102,11 +120,24 @@ pub fn when(t: UnixTime) -> String {
 }
 
 fn time_left(secs: f64) -> String {
-    let d = Duration::from_secs(secs.abs().floor() as u64);
-    let human = humantime::format_duration(d);
+    let human = crate::output::duration(Duration::from_secs(secs.abs().floor() as u64));
     if secs >= 0.0 {
         format!("time left: {human}")
     } else {
         format!("expired {human} ago")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bare_token;
+
+    #[test]
+    fn a_pasted_header_is_read_as_its_token() {
+        assert_eq!(bare_token("eyJ.a.b"), "eyJ.a.b");
+        assert_eq!(bare_token("Bearer eyJ.a.b"), "eyJ.a.b");
+        assert_eq!(bare_token("  authorization:  bearer  eyJ.a.b \r"), "eyJ.a.b");
+        assert_eq!(bare_token("Authorization: Bearer eyJ.a.b"), "eyJ.a.b");
+        assert_eq!(bare_token("Bearer"), "Bearer");
     }
 }

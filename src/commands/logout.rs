@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
             })
             .collect()
     } else {
-        let profile = config.resolve(args.profile.as_deref())?;
+        let profile = config.resolve(args.named())?;
         vec![(profile.name.clone(), Some(profile))]
     };
     let cache = Cache::open()?;

@@ -16,12 +16,14 @@ use crate::providers::Kind;
 use crate::secret::{Lookup, Secret};
 use crate::time::SystemClock;
 
+pub mod completions;
 pub mod config;
 pub mod demo;
 pub mod doctor;
 pub mod exec;
 pub mod inspect;
 pub mod logout;
+pub mod man;
 pub mod midway;
 pub mod secret;
 pub mod status;
@@ -75,27 +77,15 @@ fn run_to_end(ctx: &Context, command: Command) -> Result<()> {
         Command::Watch(args) => watch::run(ctx, &args),
         Command::Demo(args) => demo::run(&args),
         Command::Man => {
-            let mut out = Vec::new();
-            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
-                .render(&mut out)
-                .map_err(|e| Error::io("cannot render the man page", e))?;
-            print(&String::from_utf8_lossy(&out))
+            let page = man::page().map_err(|e| Error::io("cannot render the man page", e))?;
+            print(&String::from_utf8_lossy(&page))
         }
         Command::Token(args) => token::token(ctx, &args),
         Command::Inspect(args) => inspect::run(ctx, &args),
         Command::Secret(cmd) => secret::run(ctx.config()?, cmd),
         Command::Logout(args) => logout::run(ctx, &args),
         Command::Config(cmd) => config::run(ctx.config.as_deref(), cmd),
-        Command::Completions { shell } => {
-            let mut out = Vec::new();
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "authctl",
-                &mut out,
-            );
-            print(&String::from_utf8_lossy(&out))
-        }
+        Command::Completions { shell } => print(&completions::script(shell)),
         Command::Midigator(MidigatorCommand::Auth { profile, print }) => {
             token::login_now(ctx, Kind::Midigator, &profile, &print)
         }

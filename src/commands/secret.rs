@@ -46,12 +46,12 @@ fn set(profile: &Profile, stdin: bool) -> Result<()> {
         )));
     };
     keyring::set(&profile.name, value.expose()).map_err(needed(profile))?;
-    crate::log::emit(&format!(
+    crate::note!(
         "stored the {what} of {} in the OS keyring (service {}, user {})",
         profile.name,
         keyring::SERVICE,
         profile.name
-    ));
+    );
     if let Some((higher, fix)) = shadowed_by(profile) {
         crate::warn!(
             "{higher} comes before the keyring, so `authctl token {}` will not use the {what} just stored ({fix})",
@@ -82,7 +82,7 @@ fn shadowed_by(profile: &Profile) -> Option<(String, &'static str)> {
 fn delete(profile: &Profile) -> Result<()> {
     let what = profile.kind().secret_name();
     if keyring::delete(&profile.name).map_err(needed(profile))? {
-        crate::log::emit(&format!("deleted the {what} of {} from the OS keyring", profile.name));
+        crate::note!("deleted the {what} of {} from the OS keyring", profile.name);
     } else {
         crate::log::emit(&format!(
             "the OS keyring holds no {what} for {}; nothing to delete",

@@ -151,7 +151,7 @@ struct Row {
 
 pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     let config = ctx.config()?;
-    let profiles = match &args.profile {
+    let profiles = match args.named() {
         Some(name) => vec![config.profile(name)?],
         None => config.profiles()?,
     };
@@ -316,17 +316,11 @@ fn local_time(t: UnixTime) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// "59m", "2h 5m", "3d 4h", or "expired".
+/// "59m 59s", "2h 5m", "3d 4h" (as every duration authctl shows), or "expired".
 fn left(now: UnixTime, expires_at: UnixTime) -> String {
-    let Some(d) = now.until(expires_at) else {
-        return "expired".into();
-    };
-    let (mins, hours, days) = (d.as_secs() / 60 % 60, d.as_secs() / 3600 % 24, d.as_secs() / 86400);
-    match (days, hours) {
-        (0, 0) if d.as_secs() < 60 => format!("{}s", d.as_secs()),
-        (0, 0) => format!("{mins}m"),
-        (0, h) => format!("{h}h {mins}m"),
-        (d, h) => format!("{d}d {h}h"),
+    match now.until(expires_at) {
+        Some(d) => crate::output::duration(d),
+        None => "expired".into(),
     }
 }
 

@@ -12,7 +12,7 @@ use super::{Context, Live};
 
 pub fn token(ctx: &Context, args: &TokenArgs) -> Result<()> {
     let config = ctx.config()?;
-    let profile = config.resolve(args.profile.as_deref())?;
+    let profile = config.resolve(args.named())?;
     let mode = if args.no_cache {
         Mode::Login
     } else if args.force_refresh {
@@ -29,18 +29,22 @@ pub fn token(ctx: &Context, args: &TokenArgs) -> Result<()> {
         false => Live::new(&profile, ctx, args.print.secret_stdin)?,
     };
     let obtained = live.with(|seams| lifecycle::obtain(&profile, &ask, seams))?;
-    if let Some(min) = args.min_ttl {
-        let left = UnixTime::now().secs_until(obtained.record.expires_at);
-        if left < min.as_secs_f64() {
-            crate::warn!(
-                "the new token of {} lives {}s, less than --min-ttl {}s",
-                profile.name,
-                left.max(0.0) as i64,
-                min.as_secs()
-            );
-        }
+    warn_if_short(&profile, &obtained, args.min_ttl);
+    print_token(&profile, &obtained, args.format())
+}
+
+/// A warning when even a new token lives less than `--min-ttl` asks.
+pub fn warn_if_short(profile: &Profile, obtained: &Obtained, min_ttl: Option<std::time::Duration>) {
+    let Some(min) = min_ttl else { return };
+    let left = UnixTime::now().secs_until(obtained.record.expires_at);
+    if left < min.as_secs_f64() {
+        crate::warn!(
+            "the new token of {} lives {}, less than --min-ttl {}",
+            profile.name,
+            output::duration(std::time::Duration::from_secs(left.max(0.0) as u64)),
+            output::duration(min)
+        );
     }
-    print_token(&profile, &obtained, args.print.format.format)
 }
 
 /// A provider's own command (`authctl midigator auth`, `authctl nugios refresh`): a new

@@ -29,7 +29,7 @@ const MAX_RETRY: Duration = Duration::from_secs(300);
 const GUARD_TICK: Duration = Duration::from_millis(100);
 
 pub fn run(ctx: &Context, args: &WatchArgs) -> Result<()> {
-    let profile = ctx.config()?.profile(&args.profile)?;
+    let profile = ctx.config()?.profile(args.named().unwrap_or_default())?;
     let format = args.format.format;
     platform::catch_stop_signals();
     let live = Live::new(&profile, ctx, false)?;

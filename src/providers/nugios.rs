@@ -1,6 +1,7 @@
 //! Nugios API: login `{login, password}` and refresh `{refreshToken}`, both answered by
 //! `{accessToken, refreshToken, passwordExpired}` with a new refresh token each time;
-//! every API call also carries `X-nugios-timezone: <minutes east of UTC>`.
+//! every API call also carries `X-nugios-timezone: <minutes east of UTC>` and
+//! `Content-Type: application/json`, as Nugios' documentation asks.
 
 use std::time::Duration;
 
@@ -84,7 +85,10 @@ impl Provider for Nugios {
     }
 
     fn api_headers(&self) -> Vec<(&'static str, String)> {
-        vec![("X-nugios-timezone", self.timezone_minutes().to_string())]
+        vec![
+            ("X-nugios-timezone", self.timezone_minutes().to_string()),
+            ("Content-Type", "application/json".to_string()),
+        ]
     }
 }
 

@@ -184,13 +184,16 @@ pub fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     object.get(key).and_then(Value::as_str)
 }
 
-/// `Authorization` and the `X-` headers, as an API behind authctl would see them.
+/// `Authorization`, `Content-Type` and the `X-` headers, as an API behind authctl would
+/// see them.
 fn echo(request: &Request) -> Response {
     let seen: Map<String, Value> = request
         .headers
         .iter()
         .filter(|(name, _)| {
-            name.eq_ignore_ascii_case("authorization") || name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("x-"))
+            name.eq_ignore_ascii_case("authorization")
+                || name.eq_ignore_ascii_case("content-type")
+                || name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("x-"))
         })
         .map(|(name, value)| (name.clone(), Value::String(value.clone())))
         .collect();
