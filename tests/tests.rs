@@ -1,6 +1,6 @@
 //! Integration tests: the real binary against loopback HTTP servers, driven the way a
 //! Unix user drives it (`sh`, `curl`, signals, file modes, `/proc`). On Windows only the
-//! unit tests run (`cargo test --lib`, under Wine in CI): see README "Platforms".
+//! unit tests run (`cargo test --lib`, under Wine in CI): see docs/windows.md.
 #![cfg(unix)]
 
 mod util;

@@ -1,7 +1,7 @@
 //! Windows: access control lists where Unix has modes and owners, reparse points where it
 //! has symbolic links, a console control handler where it has signals, and no exec().
 //!
-//! What a user gets (README "Platforms"): the cache directory authctl creates carries a
+//! What a user gets (docs/windows.md): the cache directory authctl creates carries a
 //! protected access list naming only the user, SYSTEM and the Administrators group, and so
 //! does every cache file it writes; a directory or file whose owner is someone else, or
 //! whose access list lets anyone else write it (a file: read it), is refused as on Unix.
