@@ -145,7 +145,9 @@ fn init_writes_a_starter_that_parses_and_never_overwrites() {
         .args(["config", "init"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("already exists; not overwriting"));
+        .stderr(predicate::str::contains(
+            "already exists; not overwriting it (edit it, or move it away first); the path came from AUTHCTL_CONFIG",
+        ));
     assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), TWO);
 }
 

@@ -243,13 +243,32 @@ fn a_refused_login_names_where_the_secret_came_from_and_how_to_change_it() {
 #[test]
 fn logout_says_in_one_line_that_the_secret_is_kept_and_how_to_remove_it() {
     let env = TestEnv::new(&midigator_config("https://x.invalid"));
+    // Without a secret in the keyring there is nothing to say about one.
     let out = env.cmd().args(["logout", "mg"]).output().unwrap();
+    assert_eq!(stderr(&out), "mg: logged out (0 stored tokens removed)\n");
+    if !keyring_available() {
+        return;
+    }
+    let name = format!("lo-{}", std::process::id());
+    let env = TestEnv::new(&midigator_config("https://x.invalid").replace("profiles.mg", &format!("profiles.{name}")));
+    env.cmd_with_keyring()
+        .args(["secret", "set", &name, "--stdin"])
+        .write_stdin("s3cret\n")
+        .assert()
+        .success();
+    let out = env.cmd_with_keyring().args(["logout", &name]).output().unwrap();
     let said = stderr(&out);
+    env.cmd_with_keyring()
+        .args(["secret", "delete", &name])
+        .assert()
+        .success();
     assert!(out.status.success(), "{said}");
     assert_eq!(said.lines().count(), 1, "{said}");
     assert!(
-        said.contains("mg: logged out")
-            && said.contains("secret in the OS keyring is kept: `authctl secret delete mg` removes it"),
+        said.contains(&format!("{name}: logged out"))
+            && said.contains(&format!(
+                "secret in the OS keyring is kept: `authctl secret delete {name}` removes it"
+            )),
         "{said}"
     );
 }

@@ -16,9 +16,9 @@ pub const EXAMPLE: &str = include_str!("../../config.example.toml");
 /// line — or by an editor's toggle — works as it stands.
 pub fn starter() -> String {
     let mut out = String::from(
-        "## authctl configuration. To use a profile, uncomment its lines (those with one `#`;\n\
-         ## `##` lines are notes and alternatives, and stay comments), fill it in, then run\n\
-         ## `authctl secret set NAME` and `authctl token NAME`.\n\n",
+        "## To use a profile, uncomment its lines (those with one `#`; `##` lines are notes\n\
+         ## and alternatives, and stay comments), fill it in, then run\n\
+         ## `authctl secret set NAME` and `authctl token NAME`.\n",
     );
     for line in EXAMPLE.lines() {
         if line.trim().is_empty() {
@@ -78,7 +78,8 @@ pub fn run(flag: Option<&Path>, cmd: ConfigCommand) -> Result<()> {
             let mut file = match crate::platform::create_private_file(&path) {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    return Err(ConfigError::Exists { path }.into());
+                    let from_env = flag.is_some_and(|f| std::env::var_os("AUTHCTL_CONFIG").is_some_and(|v| v == f));
+                    return Err(ConfigError::Exists { path, from_env }.into());
                 }
                 Err(e) => return Err(Error::io(format!("cannot create {}", path.display()), e)),
             };

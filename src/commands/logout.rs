@@ -57,9 +57,20 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         }
         let removed = credentials.forget_all(&name, profile.as_ref()) + cache.remove_profile(&name)?;
         crate::note!(
-            "{name}: logged out ({removed} stored token{} removed); a secret in the OS keyring is kept: `authctl secret delete {name}` removes it",
-            if removed == 1 { "" } else { "s" }
+            "{name}: logged out ({removed} stored token{} removed){}",
+            if removed == 1 { "" } else { "s" },
+            secret_kept(&name)
         );
     }
     Ok(())
+}
+
+/// What `logout` leaves, said when there is something: the secret in the keyring.
+fn secret_kept(name: &str) -> String {
+    match crate::keyring::get(name) {
+        Ok(Some(_)) => {
+            format!("; the secret in the OS keyring is kept: `authctl secret delete {name}` removes it")
+        }
+        _ => String::new(),
+    }
 }

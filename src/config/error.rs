@@ -82,8 +82,8 @@ pub enum ConfigError {
     Untrusted { path: PathBuf, why: String, fix: String },
     #[error("no config file at {}; create one with `authctl config init` (or point --config / AUTHCTL_CONFIG at one)", path.display())]
     Missing { path: PathBuf },
-    #[error("{} already exists; not overwriting it (edit it, or move it away first)", path.display())]
-    Exists { path: PathBuf },
+    #[error("{} already exists; not overwriting it (edit it, or move it away first){}", path.display(), if *from_env { "; the path came from AUTHCTL_CONFIG" } else { "" })]
+    Exists { path: PathBuf, from_env: bool },
     #[error("invalid TOML at {at}: {message}")]
     Syntax { at: Location, message: String },
     #[error("config error at {at}: {section}, key {key}: {problem}")]
