@@ -265,6 +265,10 @@ impl fmt::Display for ProviderError {
                     None => Ok(()),
                 }
             }
+            Problem::Transport(TransportError::Connect(e)) if answered_in_plain_http(e) => write!(
+                f,
+                "cannot connect to {who}: it answered in plain http, not TLS; is https:// meant to be http://?"
+            ),
             Problem::Transport(TransportError::Connect(_)) => write!(f, "cannot connect to {who}"),
             Problem::Transport(TransportError::Timeout(after)) => write!(
                 f,
@@ -329,6 +333,19 @@ pub enum RefusalError {
         installation: String,
         cause: ProviderError,
     },
+}
+
+/// A TLS handshake that met an HTTP answer: rustls reads its first bytes as a record of
+/// an unknown type.
+fn answered_in_plain_http(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(e);
+    while let Some(e) = source {
+        if e.to_string().contains("InvalidContentType") {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 #[cfg(test)]

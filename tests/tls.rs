@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::{Child, Command};
 
+use httpmock::MockServer;
 use predicates::prelude::*;
 
 use crate::util::*;
@@ -154,4 +155,19 @@ fn ca_file_adds_a_trusted_root() {
     let root = env.dir.path().join("root.pem");
     std::fs::write(env.config_path(), format!("{base}ca_file = \"{}\"\n", root.display())).unwrap();
     run().success().stdout(predicate::str::starts_with("ey"));
+}
+
+#[test]
+fn an_https_url_answered_in_plain_http_gets_a_hint() {
+    let server = MockServer::start();
+    midigator_auth(&server, &jwt_expiring_in(3600));
+    let env = TestEnv::new(&midigator_config(&server.base_url().replace("http://", "https://")));
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains(
+            "it answered in plain http, not TLS; is https:// meant to be http://?",
+        ));
 }
