@@ -577,13 +577,12 @@ fn watch_removes_a_token_when_it_expires_while_renewals_fail_not_at_the_next_ret
         "removed before the next renewal was tried: {}",
         watching.said()
     );
-    assert!(
+    // The warning follows the removal.
+    eventually("the removal is said", || {
         watching
             .said()
-            .contains("has expired; removed it until a renewal succeeds"),
-        "{}",
-        watching.said()
-    );
+            .contains("has expired; removed it until a renewal succeeds")
+    });
     // It keeps trying, and a renewal that works brings the file back.
     failing.delete();
     let next = jwt_expiring_in(3600);
