@@ -1859,7 +1859,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__oauth2__subcmd__token)
-            opts="-v -q -h -V --profile --format --secret-stdin --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --format --secret-stdin --no-open --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2069,7 +2069,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__token)
-            opts="-v -q -h -V --format --secret-stdin --min-ttl --force-refresh --no-cache --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --format --secret-stdin --min-ttl --force-refresh --no-cache --no-open --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

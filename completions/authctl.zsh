@@ -47,6 +47,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
 '(--no-cache)--force-refresh[Skip the cached access token (a stored refresh token is still used, then the secret)]' \
 '--no-cache[Neither read nor write the cache; log in with the secret]' \
+'--no-open[A browser sign-in opens no browser; it prints the URL to visit]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '(-v --verbose)-q[Print no warnings, only errors]' \
@@ -866,6 +867,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
+'--no-open[A browser sign-in opens no browser; it prints the URL to visit]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '(-v --verbose)-q[Print no warnings, only errors]' \
@@ -1429,7 +1431,7 @@ _authctl__subcmd__help__subcmd__nugios__subcmd__refresh_commands() {
 (( $+functions[_authctl__subcmd__help__subcmd__oauth2_commands] )) ||
 _authctl__subcmd__help__subcmd__oauth2_commands() {
     local commands; commands=(
-'token:Request a new access token with the client secret, cache and print it' \
+'token:Request a new access token (with the client secret, or a browser or device sign-in), cache and print it' \
     )
     _describe -t commands 'authctl help oauth2 commands' commands "$@"
 }
@@ -1679,7 +1681,7 @@ _authctl__subcmd__nugios__subcmd__refresh_commands() {
 (( $+functions[_authctl__subcmd__oauth2_commands] )) ||
 _authctl__subcmd__oauth2_commands() {
     local commands; commands=(
-'token:Request a new access token with the client secret, cache and print it' \
+'token:Request a new access token (with the client secret, or a browser or device sign-in), cache and print it' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'authctl oauth2 commands' commands "$@"
@@ -1687,7 +1689,7 @@ _authctl__subcmd__oauth2_commands() {
 (( $+functions[_authctl__subcmd__oauth2__subcmd__help_commands] )) ||
 _authctl__subcmd__oauth2__subcmd__help_commands() {
     local commands; commands=(
-'token:Request a new access token with the client secret, cache and print it' \
+'token:Request a new access token (with the client secret, or a browser or device sign-in), cache and print it' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'authctl oauth2 help commands' commands "$@"

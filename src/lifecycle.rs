@@ -36,7 +36,6 @@ mod revoke;
 mod shared;
 
 pub use needs::METADATA_LIFETIME;
-use needs::Supply;
 pub use revoke::revoke;
 
 /// Statuses that mean "that refresh token is no good" (RFC 6749 `invalid_grant` is 400).
@@ -62,6 +61,8 @@ pub struct Ask {
     pub min_ttl: Duration,
     /// A MidwayPlus installation other than the profile's own.
     pub installation: Option<String>,
+    /// `--no-open`: a browser sign-in prints its URL and opens no browser.
+    pub no_open: bool,
 }
 
 impl Ask {
@@ -70,6 +71,7 @@ impl Ask {
             mode,
             min_ttl: Duration::ZERO,
             installation: None,
+            no_open: false,
         }
     }
 }
@@ -331,15 +333,6 @@ impl Run<'_> {
         }
     }
 
-    /// What a provider building a request may ask for; `purpose` names it in `-v` lines.
-    fn supply(&self, purpose: &'static str) -> Supply<'_> {
-        Supply {
-            run: self,
-            purpose,
-            origin: std::cell::RefCell::new(None),
-        }
-    }
-
     fn credential_slot(&self, kind: CredentialKind) -> CredentialSlot {
         CredentialSlot::of(self.profile, kind)
     }
@@ -418,20 +411,30 @@ impl Run<'_> {
             }
             None => {}
         }
-        let supply = self.supply("logging in");
-        let request = flow.login(&supply)?;
-        let body = self
-            .exchange()
-            .call(&request)
-            .map_err(|e| supply.say_where_the_secret_came_from(e))?;
-        let grant = self.exchange().read(&request, flow.read_grant(&body))?;
-        let record = self.record(grant, &request.url, false)?;
+        let record = self.log_in_direct(flow)?;
         // The refused refresh token goes only once the login has replaced it (or has not
         // needed it): a login that fails keeps everything as it was.
         if refused && !record.refreshable {
             self.seams.credentials.forget(&credential);
         }
         Ok(record)
+    }
+
+    /// A direct flow's login: the request `login` builds, sent, or the answer the
+    /// provider waited for itself (a device sign-in).
+    fn log_in_direct(&self, flow: &dyn Direct) -> Result<Record> {
+        let supply = self.supply("logging in");
+        let said = |e| supply.say_where_the_secret_came_from(e);
+        let (request, body) = match flow.login_answered(&supply) {
+            Some(answered) => answered.map_err(said)?,
+            None => {
+                let request = flow.login(&supply)?;
+                let body = self.exchange().call(&request).map_err(said)?;
+                (request, body)
+            }
+        };
+        let grant = self.exchange().read(&request, flow.read_grant(&body))?;
+        self.record(grant, &request.url, false)
     }
 
     fn refresh_refused(&self, cause: ProviderError) -> Error {

@@ -22,6 +22,7 @@ pub fn token(ctx: &Context, args: &TokenArgs) -> Result<()> {
     };
     let ask = Ask {
         min_ttl: args.min_ttl.unwrap_or_default(),
+        no_open: args.no_open,
         ..Ask::new(mode)
     };
     let live = match args.no_cache {
@@ -45,7 +46,7 @@ pub fn token(ctx: &Context, args: &TokenArgs) -> Result<()> {
 
 /// A provider's own command (`authctl midigator auth`, `authctl nugios refresh`): a new
 /// login (`Mode::Login`) or refresh (`Mode::RefreshOnly`) now, cached and printed.
-fn renew_now(ctx: &Context, kind: Kind, profile: &ProfileArg, ask: &Ask, print: &PrintArgs) -> Result<()> {
+pub fn renew_now(ctx: &Context, kind: Kind, profile: &ProfileArg, ask: &Ask, print: &PrintArgs) -> Result<()> {
     let profile = ctx.config()?.resolve_for(kind, profile.profile.as_deref())?;
     let live = Live::new(&profile, ctx, print.secret_stdin)?;
     let obtained = live.with(|seams| lifecycle::obtain(&profile, ask, seams))?;

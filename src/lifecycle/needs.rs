@@ -13,7 +13,7 @@ use super::Run;
 use crate::cache::Discovered;
 use crate::debug;
 use crate::error::{Error, Result};
-use crate::providers::{Needs, Request};
+use crate::providers::{Browsing, Needs, Request};
 use crate::secret::{Origin, Secret};
 use crate::time::UnixTime;
 
@@ -26,6 +26,20 @@ pub(super) struct Supply<'r> {
     pub(super) purpose: &'static str,
     /// Where the secret came from, once a request asked for it.
     pub(super) origin: RefCell<Option<Origin>>,
+    /// The OpenID Connect nonce the sign-in sent.
+    pub(super) nonce: RefCell<Option<String>>,
+}
+
+impl<'r> Run<'r> {
+    /// What a provider building a request may ask for; `purpose` names it in `-v` lines.
+    pub(super) fn supply(&'r self, purpose: &'static str) -> Supply<'r> {
+        Supply {
+            run: self,
+            purpose,
+            origin: RefCell::new(None),
+            nonce: RefCell::new(None),
+        }
+    }
 }
 
 impl Supply<'_> {
@@ -88,5 +102,20 @@ impl Needs for Supply<'_> {
             metadata: metadata.clone(),
         };
         self.run.seams.cache.set_metadata(&self.run.slot(), &kept);
+    }
+
+    fn browsing(&self) -> Browsing {
+        Browsing {
+            open: !self.run.ask.no_open,
+            secret_envs: self.run.seams.secret.secret_envs(),
+        }
+    }
+
+    fn keep_nonce(&self, nonce: &str) {
+        self.nonce.replace(Some(nonce.to_string()));
+    }
+
+    fn nonce(&self) -> Option<String> {
+        self.nonce.borrow().clone()
     }
 }

@@ -20,12 +20,12 @@ pub fn check(p: &OAuth2) -> Result<(), Invalid> {
         );
     }
     let grant = p.grant();
-    if matches!(grant, GrantType::AuthorizationCode | GrantType::DeviceCode) {
+    if matches!(grant, GrantType::DeviceCode) {
         return invalid(
             "grant",
             grant_span(),
             format!(
-                "grant \"{grant}\" is not available in this version of authctl yet; use \"client_credentials\", \"jwt_bearer\" or \"token_exchange\""
+                "grant \"{grant}\" is not available in this version of authctl yet; use \"client_credentials\", \"authorization_code\", \"jwt_bearer\" or \"token_exchange\""
             ),
         );
     }
@@ -36,6 +36,15 @@ pub fn check(p: &OAuth2) -> Result<(), Invalid> {
                 auth_span(),
                 "client_auth = \"none\" cannot go with grant = \"client_credentials\": that grant is for clients \
                  that authenticate (RFC 6749 §4.4); use client_secret_post, client_secret_basic or private_key_jwt"
+                    .into(),
+            );
+        }
+        (GrantType::AuthorizationCode, _) if p.authorization_url.is_none() && p.issuer.is_none() => {
+            return invalid(
+                "authorization_url",
+                grant_span(),
+                "grant = \"authorization_code\" needs authorization_url (where the browser signs in) or issuer \
+                 (to discover it)"
                     .into(),
             );
         }
