@@ -53,7 +53,9 @@ impl BrowserError {
     pub fn exit(&self) -> Exit {
         match self {
             BrowserError::TimedOut { .. } | BrowserError::Cancelled => Exit::Browser,
-            BrowserError::Refused { error, .. } if error == "access_denied" => Exit::Browser,
+            BrowserError::Refused { error, .. } if matches!(error.as_str(), "access_denied" | "expired_token") => {
+                Exit::Browser
+            }
             BrowserError::Refused { .. } => Exit::Rejected,
             BrowserError::UnsafeToken(_) | BrowserError::WrongIssuer { .. } => Exit::Upstream,
             _ => Exit::Failure,

@@ -193,3 +193,29 @@ fn no_open_prints_the_url_and_a_person_elsewhere_completes_the_sign_in() {
     assert!(out.status.success());
     assert!(!stdout(&out).trim().is_empty());
 }
+
+#[test]
+fn a_device_sign_in_approved_by_a_person_on_the_verification_page() {
+    let Some(issuer) = issuer() else { return };
+    let env = TestEnv::new(&profile(
+        issuer,
+        "web-post",
+        "grant = \"device_code\"\nscope = \"openid offline_access\"\n",
+    ));
+    // $BROWSER opens the complete verification URI: the person enters nothing, confirms.
+    env.cmd()
+        .args(["token", "o"])
+        .env("BROWSER", person(false))
+        .env("O_SECRET", "s3cret")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "visit {issuer}/device and enter the code"
+        )));
+    assert!(env.stored_credential("o").is_some(), "a refresh token is kept");
+    env.cmd()
+        .args(["token", "o", "--force-refresh"])
+        .env("O_SECRET", "s3cret")
+        .assert()
+        .success();
+}

@@ -8,6 +8,7 @@ mod util;
 mod cache;
 mod completions;
 mod config;
+mod device;
 mod doctor;
 mod errors;
 mod everyday;

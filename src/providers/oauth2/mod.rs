@@ -12,6 +12,7 @@
 mod assertion;
 mod check;
 mod client;
+mod device;
 mod discovery;
 pub mod error;
 mod grants;
@@ -119,7 +120,7 @@ impl OAuth2 {
     }
 
     /// `token_url`, else the issuer's `token_endpoint`.
-    fn token_endpoint(&self, needs: &dyn Needs) -> Result<reqwest::Url, Error> {
+    pub fn token_endpoint(&self, needs: &dyn Needs) -> Result<reqwest::Url, Error> {
         if let Some(url) = &self.token_url {
             return Ok(url.get_ref().0.clone());
         }
@@ -136,7 +137,7 @@ impl OAuth2 {
 
     /// The endpoint of `key` (`authorization_url`, `device_authorization_url`), else the
     /// issuer's metadata `field`.
-    fn user_endpoint(
+    pub fn user_endpoint(
         &self,
         key: &'static str,
         field: &'static str,
@@ -277,6 +278,10 @@ impl Direct for OAuth2 {
         let asked = Asked::new(needs);
         let grant = grants::grant_fields(self, &endpoint, &asked)?;
         client::authenticate(self, endpoint, grant, &asked)
+    }
+
+    fn login_answered(&self, needs: &dyn Needs) -> Option<Result<(Request, Value), Error>> {
+        (self.grant() == GrantType::DeviceCode).then(|| device::sign_in(self, needs))
     }
 
     fn refresh(&self, refresh_token: &Secret, needs: &dyn Needs) -> Option<Result<Request, Error>> {
