@@ -1280,7 +1280,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1310,7 +1310,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1362,7 +1362,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1464,7 +1464,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1604,7 +1604,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1638,7 +1638,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1746,7 +1746,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1776,7 +1776,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1870,7 +1870,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -2076,7 +2076,7 @@ _authctl() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --min-ttl)
@@ -2110,7 +2110,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)

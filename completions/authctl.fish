@@ -53,7 +53,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand token" -l format -d 'How
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l min-ttl -d 'Renew unless the cached token has at least this long to live (e.g. 10m)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
@@ -179,7 +180,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand watch" -l format -d 'How
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand watch" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand watch" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand watch" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -219,7 +221,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_se
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l secret-stdin -d 'Read the secret from the first line of stdin'
@@ -245,7 +248,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
@@ -268,7 +272,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l secret-stdin -d 'Read the secret from the first line of stdin'
@@ -283,7 +288,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l no-open -d 'Do not open a browser; only print the URL to visit'
@@ -310,7 +316,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_s
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
@@ -323,7 +330,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_s
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -347,7 +355,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
@@ -360,7 +369,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -383,7 +393,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l secret-stdin -d 'Read the secret from the first line of stdin'

@@ -40,7 +40,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--min-ttl=[Renew unless the cached token has at least this long to live (e.g. 10m)]:DUR:_default' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
@@ -369,7 +370,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -457,7 +459,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -528,7 +531,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -567,7 +571,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -590,7 +595,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--no-open[Do not open a browser; only print the URL to visit]' \
@@ -673,7 +679,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -694,7 +701,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -768,7 +776,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -789,7 +798,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -863,7 +873,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \

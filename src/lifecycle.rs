@@ -373,9 +373,8 @@ impl Run<'_> {
         let hint = self.cached(slot).is_none_or(|r| r.refreshable);
         let stored = hint.then(|| self.stored(&credential)).flatten();
         let mut refused = false;
-        let refresh = stored
-            .as_ref()
-            .and_then(|rt| flow.refresh(rt, &self.supply("refreshing")));
+        let refreshing = self.supply("refreshing");
+        let refresh = stored.as_ref().and_then(|rt| flow.refresh(rt, &refreshing));
         match refresh.transpose()? {
             Some(request) => {
                 debug!(1, "{}: renewing with the stored refresh token", self.profile.name);
@@ -384,7 +383,10 @@ impl Run<'_> {
                     .call_refusable(&request, |s| REFRESH_REFUSED.contains(&s))?
                 {
                     Answer::Json(body) => {
-                        let grant = self.exchange().read(&request, flow.read_grant(&body))?;
+                        let mut grant = self.exchange().read(&request, flow.read_grant(&body))?;
+                        flow.check_grant(&grant, &refreshing)?;
+                        // A refresh answer may leave the ID token out: the last one stands.
+                        grant.id_token = (grant.id_token.take()).or_else(|| Some(self.cached(slot)?.id_token?.into()));
                         return self.record(grant, &request.url, true);
                     }
                     Answer::Refused(cause) if self.ask.mode == Mode::RefreshOnly => {
@@ -418,23 +420,6 @@ impl Run<'_> {
             self.seams.credentials.forget(&credential);
         }
         Ok(record)
-    }
-
-    /// A direct flow's login: the request `login` builds, sent, or the answer the
-    /// provider waited for itself (a device sign-in).
-    fn log_in_direct(&self, flow: &dyn Direct) -> Result<Record> {
-        let supply = self.supply("logging in");
-        let said = |e| supply.say_where_the_secret_came_from(e);
-        let (request, body) = match flow.login_answered(&supply) {
-            Some(answered) => answered.map_err(said)?,
-            None => {
-                let request = flow.login(&supply)?;
-                let body = self.exchange().call(&request).map_err(said)?;
-                (request, body)
-            }
-        };
-        let grant = self.exchange().read(&request, flow.read_grant(&body))?;
-        self.record(grant, &request.url, false)
     }
 
     fn refresh_refused(&self, cause: ProviderError) -> Error {
@@ -552,6 +537,8 @@ impl Run<'_> {
             .map_err(|why| self.exchange().error(url, Problem::UnsafeToken(why)))?;
         let expires_at = cache::expiry(&access_token, &grant, now, self.profile.default_ttl)
             .map_err(|e| self.exchange().error(url, Problem::AlreadyExpired { exp: e.exp, now }))?;
+        // Held to the access token's rules: it is printed and cached the same way.
+        let id_token = grant.id_token.as_ref().and_then(|t| AccessToken::parse(t.clone()).ok());
         let refreshable = match &grant.refresh_token {
             Some(new) => match token::check_refresh_token(new.expose()) {
                 Ok(()) => self.keep(&self.credential_slot(CredentialKind::RefreshToken), new)?,
@@ -575,6 +562,7 @@ impl Run<'_> {
             expires_at,
             refreshable,
             password_expired: grant.password_expired,
+            id_token,
         })
     }
 
@@ -864,6 +852,7 @@ mod tests {
                 expires_at: UnixTime::from_secs(NOW + left).unwrap(),
                 refreshable,
                 password_expired: false,
+                id_token: None,
             }
         }
 

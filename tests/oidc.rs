@@ -219,3 +219,28 @@ fn a_device_sign_in_approved_by_a_person_on_the_verification_page() {
         .assert()
         .success();
 }
+
+#[test]
+fn the_id_token_of_a_browser_sign_in_is_checked_kept_and_printed() {
+    let Some(issuer) = issuer() else { return };
+    let env = TestEnv::new(&profile(
+        issuer,
+        "public",
+        "grant = \"authorization_code\"\nclient_auth = \"none\"\nscope = \"openid\"\n",
+    ));
+    env.cmd()
+        .args(["token", "o"])
+        .env("BROWSER", person(false))
+        .assert()
+        .success();
+    let out = env
+        .cmd()
+        .args(["token", "o", "--format", "id-token"])
+        .assert()
+        .success();
+    let id_token = stdout(out.get_output());
+    let claims = authctl::jwt::decode(id_token.trim()).expect("a JWT").claims;
+    assert_eq!(claims["iss"], issuer);
+    assert_eq!(claims["aud"], "public");
+    assert!(claims["nonce"].is_string());
+}

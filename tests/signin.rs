@@ -202,3 +202,62 @@ fn without_a_display_or_browser_the_url_is_printed_for_the_user_to_open() {
     assert!(said.contains("No display and no $BROWSER"), "{said}");
     assert!(said.contains(&server.url("/authorize?response_type=code")), "{said}");
 }
+
+#[test]
+fn a_forged_id_token_is_refused_with_exit_6_naming_the_claim_and_a_good_one_is_printed() {
+    for (forged, claim) in [("aud", "aud"), ("iss", "iss"), ("nonce", "nonce"), ("", "")] {
+        let server = MockServer::start();
+        let issuer = server.url("");
+        discovery(&server, &issuer, false);
+        let env = TestEnv::new(&format!(
+            "[profiles.o]\nprovider = \"oauth2\"\nissuer = \"{issuer}\"\nclient_id = \"cid\"\n\
+             grant = \"authorization_code\"\nclient_auth = \"none\"\nscope = \"openid\"\n"
+        ));
+        let waiting = Waiting::start(&env);
+        let (state, port, nonce) = (waiting.param("state"), waiting.port(), waiting.param("nonce"));
+        let mut claims =
+            json!({"iss": issuer, "aud": "cid", "exp": now() as i64 + 600, "nonce": nonce, "sub": "alice"});
+        if !forged.is_empty() {
+            claims[forged] = json!("https://forged.test");
+        }
+        let id_token = jwt(claims);
+        server.mock(|when, then| {
+            when.method(POST).path("/token");
+            then.status(200)
+                .json_body(json!({"access_token": "at", "expires_in": 600, "id_token": id_token}));
+        });
+        browser_get(
+            port,
+            &format!(
+                "/callback?state={state}&code=c&iss={}",
+                url::form_urlencoded::byte_serialize(issuer.as_bytes()).collect::<String>()
+            ),
+        );
+        let (out, said) = waiting.finish();
+        if claim.is_empty() {
+            assert_eq!(out.status.code(), Some(0), "{said}");
+            env.cmd()
+                .args(["token", "o", "--format", "id-token"])
+                .assert()
+                .success()
+                .stdout(format!("{id_token}\n"));
+        } else {
+            assert_eq!(out.status.code(), Some(6), "{forged}: {said}");
+            assert!(said.contains(&format!("the ID token's {claim} ")), "{said}");
+            assert!(!env.cache_file("o").exists());
+        }
+    }
+}
+
+#[test]
+fn id_token_format_without_an_id_token_is_exit_3() {
+    let server = MockServer::start();
+    token_endpoint(&server, &[], 200, json!({"access_token": "at", "expires_in": 600}));
+    let env = TestEnv::new(&oauth2_config("o", &server.url("/token"), ""));
+    env.cmd()
+        .args(["token", "o", "--format", "id-token"])
+        .env("AUTHCTL_SECRET_O", "s")
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("no ID token came with this token"));
+}

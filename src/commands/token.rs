@@ -1,7 +1,7 @@
 //! `authctl token` and the provider subcommands that print a token.
 
 use crate::cli::{PrintArgs, ProfileArg, RenewCommand, TokenArgs};
-use crate::config::Profile;
+use crate::config::{ConfigError, Profile};
 use crate::error::Result;
 use crate::lifecycle::{self, Ask, Mode, Obtained};
 use crate::output::{self, Format, View};
@@ -74,6 +74,16 @@ pub fn renew_command(ctx: &Context, kind: Kind, cmd: &RenewCommand) -> Result<()
 }
 
 pub fn print_token(profile: &Profile, obtained: &Obtained, format: Format) -> Result<()> {
+    if format == Format::IdToken && obtained.record.id_token.is_none() {
+        return Err(ConfigError::Profile {
+            profile: profile.name.clone(),
+            problem:
+                "no ID token came with this token: ask an OpenID Connect server for one with scope = \"openid …\" \
+                      (an oauth2 profile with grant authorization_code or device_code)"
+                    .into(),
+        }
+        .into());
+    }
     super::print(&render(profile, obtained, format, UnixTime::now()))
 }
 
@@ -91,6 +101,7 @@ pub fn render(profile: &Profile, obtained: &Obtained, format: Format, now: UnixT
         source: obtained.source,
         password_expired: r.password_expired,
         extra_headers: &headers,
+        id_token: r.id_token.as_ref().map(|t| t.as_str()),
     };
     output::render(format, &view, now)
 }

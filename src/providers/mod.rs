@@ -268,6 +268,12 @@ pub trait Direct {
 
     /// Reads a 2xx answer to `login` or `refresh`.
     fn read_grant(&self, body: &Value) -> Result<Grant, BadAnswer>;
+
+    /// Checks what a grant carries beyond the access token against what the request
+    /// sent (an OpenID Connect ID token and its nonce).
+    fn check_grant(&self, _grant: &Grant, _needs: &dyn Needs) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// Whether a sign-in may open a browser, and what to keep from its environment.

@@ -16,6 +16,7 @@ mod device;
 mod discovery;
 pub mod error;
 mod grants;
+pub mod id_token;
 pub mod key;
 pub mod settings;
 pub mod signin;
@@ -288,6 +289,20 @@ impl Direct for OAuth2 {
         Some(self.refresh_request(refresh_token, needs))
     }
 
+    fn check_grant(&self, grant: &Grant, needs: &dyn Needs) -> Result<(), Error> {
+        let Some(token) = &grant.id_token else {
+            return Ok(());
+        };
+        let nonce = needs.nonce();
+        let expected = id_token::Expected {
+            issuer: self.issuer.as_ref().map(|i| i.text.as_str()),
+            client_id: self.client_id.get_ref(),
+            nonce: nonce.as_deref(),
+            now: needs.now(),
+        };
+        id_token::validate(token, &expected).map_err(|e| error::OAuthError::IdToken(e).into())
+    }
+
     fn revocation(&self, refresh_token: &Secret, needs: &dyn Needs) -> Option<Result<Request, Error>> {
         let endpoint = match self.revocation_endpoint(needs) {
             Ok(Some(url)) => url,
@@ -304,6 +319,7 @@ impl Direct for OAuth2 {
             token_type: str_field(body, "token_type"),
             expires_in: num_field(body, "expires_in"),
             refresh_token: secret_field(body, "refresh_token"),
+            id_token: str_field(body, "id_token"),
             ..Grant::default()
         })
     }
