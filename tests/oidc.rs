@@ -135,7 +135,8 @@ fn a_confidential_client_signs_in_on_a_fixed_redirect_port_and_refreshes_with_ba
         .stderr(predicate::str::contains(format!(
             "redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback"
         )));
-    // The refresh authenticates as the login did: with a wrong secret it is refused.
+    // The refresh authenticates with Basic as the login did (oidc-provider refuses a
+    // confidential client's refresh without its authentication).
     env.cmd()
         .args(["token", "o", "--force-refresh"])
         .env("O_SECRET", "s3cret")
