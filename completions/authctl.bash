@@ -1359,7 +1359,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1389,7 +1389,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1441,7 +1441,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1543,7 +1543,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1683,7 +1683,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1717,7 +1717,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1825,7 +1825,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1855,7 +1855,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1938,7 +1938,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__oauth2__subcmd__token)
-            opts="-v -q -h -V --profile --format --secret-stdin --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --format --secret-stdin --no-open --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1949,7 +1949,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -2152,7 +2152,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__token)
-            opts="-v -q -h -V --profile --format --secret-stdin --json --min-ttl --force-refresh --no-cache --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --format --secret-stdin --json --min-ttl --force-refresh --no-cache --no-open --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2163,7 +2163,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --min-ttl)
@@ -2201,7 +2201,7 @@ _authctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "raw header curl json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header curl json env id-token" -- "${cur}"))
                     return 0
                     ;;
                 --config)

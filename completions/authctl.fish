@@ -54,7 +54,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand token" -l format -d 'How
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l min-ttl -d 'Renew unless the cached token has at least this long to live (e.g. 10m)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
@@ -62,6 +63,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand token" -l secret-stdin -
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l json -d 'Print JSON: short for --format json'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l force-refresh -d 'Skip the cached access token (a stored refresh token is still used, then the secret)'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -l no-cache -d 'Neither read nor write the cache; log in with the secret'
+complete -c authctl -n "__fish_authctl_using_subcommand token" -l no-open -d 'A browser sign-in opens no browser; it prints the URL to visit'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -195,7 +197,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand watch" -l format -d 'How
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand watch" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand watch" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand watch" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -235,7 +238,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_se
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midigator; and __fish_seen_subcommand_from auth" -l secret-stdin -d 'Read the secret from the first line of stdin'
@@ -261,7 +265,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
@@ -284,7 +289,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from token" -l secret-stdin -d 'Read the secret from the first line of stdin'
@@ -299,7 +305,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand midway; and __fish_seen_subcommand_from browser" -l no-open -d 'Do not open a browser; only print the URL to visit'
@@ -326,7 +333,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_s
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
@@ -339,7 +347,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_s
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand mediroutes; and __fish_seen_subcommand_from refresh" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -363,7 +372,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from login" -l secret-stdin -d 'Read the secret from the first line of stdin'
@@ -376,7 +386,8 @@ complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand nugios; and __fish_seen_subcommand_from refresh" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
@@ -392,22 +403,24 @@ complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_s
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s h -l help -d 'Print help'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -f -a "token" -d 'Request a new access token (with the client secret, or a browser or device sign-in), cache and print it'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and not __fish_seen_subcommand_from token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l profile -d 'Profile to use [default: the only profile of this provider]' -r -f -a "(__fish_authctl_profiles)"
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l format -d 'How to print the token' -r -f -a "raw\t'The token and a newline'
 header\t'`Authorization: Bearer …` and the provider\'s other headers, one per line'
 curl\t'A curl config file (`header = "…"` lines), for `curl -K`'
 json\t'A JSON object with the token, its expiry and its headers'
-env\t'`export AUTHCTL_TOKEN=\'…\'`'"
+env\t'`export AUTHCTL_TOKEN=\'…\'`'
+id-token\t'The OpenID Connect ID token that came with the token (oauth2, scope `openid`)'"
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l config -d 'Config file [default: ~/.config/authctl/config.toml]' -r -F
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l timeout -d 'Whole-request timeout, over the profile\'s (e.g. 10s)' -r
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l secret-stdin -d 'Read the secret from the first line of stdin'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -l no-open -d 'A browser sign-in opens no browser; it prints the URL to visit'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print no warnings, only errors'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
-complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from help" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'
+complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from help" -f -a "token" -d 'Request a new access token (with the client secret, or a browser or device sign-in), cache and print it'
 complete -c authctl -n "__fish_authctl_using_subcommand oauth2; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status doctor exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "token" -d 'Print a valid token for a profile: cached, refreshed, or from a new login'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and not __fish_seen_subcommand_from token inspect secret logout config status doctor exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help" -f -a "inspect" -d 'Decode a profile\'s token (or one read from stdin with `-`) and show its expiry'
@@ -444,7 +457,7 @@ complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_su
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from mediroutes" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from nugios" -f -a "login" -d 'Log in with the password now; cache and print the new token'
 complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from nugios" -f -a "refresh" -d 'Renew with the stored refresh token now (never the password); cache and print'
-complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from oauth2" -f -a "token" -d 'Request a new access token with the client secret, cache and print it'
+complete -c authctl -n "__fish_authctl_using_subcommand help; and __fish_seen_subcommand_from oauth2" -f -a "token" -d 'Request a new access token (with the client secret, or a browser or device sign-in), cache and print it'
 
 # Profile names, read from the config at completion time (`authctl config names`, which
 # prints nothing on any error), honouring --config and AUTHCTL_CONFIG.

@@ -41,7 +41,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--min-ttl=[Renew unless the cached token has at least this long to live (e.g. 10m)]:DUR:_default' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
@@ -49,6 +50,7 @@ env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
 '(--format)--json[Print JSON\: short for --format json]' \
 '(--no-cache)--force-refresh[Skip the cached access token (a stored refresh token is still used, then the secret)]' \
 '--no-cache[Neither read nor write the cache; log in with the secret]' \
+'--no-open[A browser sign-in opens no browser; it prints the URL to visit]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '(-v --verbose)-q[Print no warnings, only errors]' \
@@ -395,7 +397,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -483,7 +486,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -554,7 +558,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -593,7 +598,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -616,7 +622,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--no-open[Do not open a browser; only print the URL to visit]' \
@@ -699,7 +706,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -720,7 +728,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -794,7 +803,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -815,7 +825,8 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
@@ -889,10 +900,12 @@ _arguments "${_arguments_options[@]}" : \
 header\:"\`Authorization\: Bearer …\` and the provider'\''s other headers, one per line"
 curl\:"A curl config file (\`header = "…"\` lines), for \`curl -K\`"
 json\:"A JSON object with the token, its expiry and its headers"
-env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"))' \
+env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
+id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
+'--no-open[A browser sign-in opens no browser; it prints the URL to visit]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '(-v --verbose)-q[Print no warnings, only errors]' \
@@ -1478,7 +1491,7 @@ _authctl__subcmd__help__subcmd__nugios__subcmd__refresh_commands() {
 (( $+functions[_authctl__subcmd__help__subcmd__oauth2_commands] )) ||
 _authctl__subcmd__help__subcmd__oauth2_commands() {
     local commands; commands=(
-'token:Request a new access token with the client secret, cache and print it' \
+'token:Request a new access token (with the client secret, or a browser or device sign-in), cache and print it' \
     )
     _describe -t commands 'authctl help oauth2 commands' commands "$@"
 }
@@ -1728,7 +1741,7 @@ _authctl__subcmd__nugios__subcmd__refresh_commands() {
 (( $+functions[_authctl__subcmd__oauth2_commands] )) ||
 _authctl__subcmd__oauth2_commands() {
     local commands; commands=(
-'token:Request a new access token with the client secret, cache and print it' \
+'token:Request a new access token (with the client secret, or a browser or device sign-in), cache and print it' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'authctl oauth2 commands' commands "$@"
@@ -1736,7 +1749,7 @@ _authctl__subcmd__oauth2_commands() {
 (( $+functions[_authctl__subcmd__oauth2__subcmd__help_commands] )) ||
 _authctl__subcmd__oauth2__subcmd__help_commands() {
     local commands; commands=(
-'token:Request a new access token with the client secret, cache and print it' \
+'token:Request a new access token (with the client secret, or a browser or device sign-in), cache and print it' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'authctl oauth2 help commands' commands "$@"

@@ -1,7 +1,9 @@
-//! The browser redirect flow's receiving end: a loopback HTTP listener on the profile's
-//! `return_url` that waits for the provider to redirect the user's browser to it with
-//! `?token=`. Other requests (a favicon, a stray tab) get 404 and the wait goes on; the
-//! wait ends with the token, after `--wait`, or on Ctrl-C.
+//! The browser redirect flow's receiving end: a loopback HTTP listener that waits for the
+//! provider to redirect the user's browser to it — MidwayPlus' `return_url` with
+//! `?token=`, an OAuth 2.0 server's `/callback` with `?code=` (the judge of each request
+//! is the caller's). Other requests (a favicon, a stray tab, a forged callback) are
+//! answered 4xx and the wait goes on; the wait ends with the first accepted redirect,
+//! after its time, or on Ctrl-C. Also the browser: `$BROWSER`, else the platform's opener.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,13 +37,27 @@ pub enum BrowserError {
     },
     #[error("cannot start the I/O runtime")]
     Runtime(#[source] std::io::Error),
+    /// The authorization server sent the browser back with an OAuth error (RFC 6749 §4.1.2.1).
+    #[error("the sign-in at {issuer} ended with {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Refused {
+        issuer: String,
+        error: String,
+        description: Option<String>,
+    },
+    /// The redirect came from another server than the one signed in at (RFC 9207).
+    #[error("the sign-in redirect names issuer \"{found}\", not \"{expected}\" (a mix-up of servers?); refused")]
+    WrongIssuer { expected: String, found: String },
 }
 
 impl BrowserError {
     pub fn exit(&self) -> Exit {
         match self {
             BrowserError::TimedOut { .. } | BrowserError::Cancelled => Exit::Browser,
-            BrowserError::UnsafeToken(_) => Exit::Upstream,
+            BrowserError::Refused { error, .. } if matches!(error.as_str(), "access_denied" | "expired_token") => {
+                Exit::Browser
+            }
+            BrowserError::Refused { .. } => Exit::Rejected,
+            BrowserError::UnsafeToken(_) | BrowserError::WrongIssuer { .. } => Exit::Upstream,
             _ => Exit::Failure,
         }
     }
@@ -151,16 +167,42 @@ impl Listening {
     /// send the user, and whether to open a browser there (none when something else
     /// plays the browser, as the demo does).
     pub fn wait_for_token(self, invite: Option<(&Url, Option<&[String]>)>, wait: Duration) -> Result<String> {
+        let path: Arc<str> = self.url.path().into();
+        let invite = invite.map(|(visit, open)| Invite {
+            visit,
+            at: "MidwayPlus",
+            open,
+        });
+        let timed_out = self.url.clone();
+        self.wait_for(invite, wait, Arc::new(move |head| answer(head, &path)), move || {
+            BrowserError::TimedOut {
+                return_url: timed_out,
+                wait,
+            }
+        })
+    }
+
+    /// Waits for the first request `judge` accepts (or refuses for good): its outcome.
+    /// `timed_out` is the error when `wait` passes first.
+    pub fn wait_for(
+        self,
+        invite: Option<Invite>,
+        wait: Duration,
+        judge: Judge,
+        timed_out: impl FnOnce() -> BrowserError,
+    ) -> Result<String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(BrowserError::Runtime)?;
         let url = self.url.clone();
         runtime.block_on(async {
-            if let Some((visit, open)) = invite {
-                crate::log::emit(&format!("Sign in to MidwayPlus at this URL:\n  {visit}"));
-                if let Some(secret_envs) = open {
-                    open_browser(visit, secret_envs);
+            // Watched before the user is told anything, so no Ctrl-C goes unnoticed.
+            let cancel = cancellation();
+            if let Some(invite) = invite {
+                crate::log::emit(&format!("Sign in to {} at this URL:\n  {}", invite.at, invite.visit));
+                if let Some(secret_envs) = invite.open {
+                    open_browser(invite.visit, secret_envs);
                 }
                 crate::note!(
                     "Waiting up to {} for the redirect to {url} (Ctrl-C to cancel)…",
@@ -168,25 +210,49 @@ impl Listening {
                 );
             }
             let (tx, mut rx) = mpsc::unbounded_channel();
-            let path: Arc<str> = url.path().into();
             for listener in self.listeners {
                 listener.set_nonblocking(true).map_err(BrowserError::Runtime)?;
                 let listener = TcpListener::from_std(listener).map_err(BrowserError::Runtime)?;
-                tokio::spawn(accept_loop(listener, path.clone(), tx.clone()));
+                tokio::spawn(accept_loop(listener, judge.clone(), tx.clone()));
             }
-            let cancelled = async {
-                if tokio::signal::ctrl_c().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            };
             tokio::select! {
                 Some(outcome) = rx.recv() => outcome,
-                () = tokio::time::sleep(wait) => Err(BrowserError::TimedOut { return_url: url.clone(), wait }),
-                () = cancelled => Err(BrowserError::Cancelled),
+                () = tokio::time::sleep(wait) => Err(timed_out()),
+                () = cancel => Err(BrowserError::Cancelled),
             }
         })
     }
 }
+
+/// Resolves on Ctrl-C (never, where the signal cannot be watched). On Unix the signal is
+/// watched from this call on, not only once the future is first polled; call it inside
+/// the runtime.
+pub fn cancellation() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let watched = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    async move {
+        #[cfg(unix)]
+        if let Some(mut signal) = watched {
+            signal.recv().await;
+            return;
+        }
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Where to send the user, and whether to open a browser there (`open` gives the
+/// variables that hold secrets, to keep from it; `None`: only print the URL).
+pub struct Invite<'a> {
+    pub visit: &'a Url,
+    /// Who the user signs in to, for the message.
+    pub at: &'a str,
+    pub open: Option<&'a [String]>,
+}
+
+/// Decides what a request (its head) means for the wait.
+pub type Judge = Arc<dyn Fn(&str) -> Answer + Send + Sync>;
 
 /// The socket addresses of a loopback return URL: its IP, or for `localhost` and
 /// `*.localhost` both loopback addresses (RFC 6761: those names never leave the machine,
@@ -203,11 +269,11 @@ fn loopback_addrs(url: &Url, port: u16) -> Vec<std::net::SocketAddr> {
     }
 }
 
-async fn accept_loop(listener: TcpListener, path: Arc<str>, tx: mpsc::UnboundedSender<Result<String>>) {
+async fn accept_loop(listener: TcpListener, judge: Judge, tx: mpsc::UnboundedSender<Result<String>>) {
     loop {
         match listener.accept().await {
             Ok((stream, _)) => {
-                tokio::spawn(serve(stream, path.clone(), tx.clone()));
+                tokio::spawn(serve(stream, judge.clone(), tx.clone()));
             }
             Err(e) => {
                 debug!(1, "accepting a connection failed: {e}");
@@ -218,7 +284,7 @@ async fn accept_loop(listener: TcpListener, path: Arc<str>, tx: mpsc::UnboundedS
 }
 
 /// Answers one connection (one request; browsers open several, some idle).
-async fn serve(mut stream: TcpStream, path: Arc<str>, tx: mpsc::UnboundedSender<Result<String>>) {
+async fn serve(mut stream: TcpStream, judge: Judge, tx: mpsc::UnboundedSender<Result<String>>) {
     let Ok(Some(head)) = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await else {
         return;
     };
@@ -231,7 +297,7 @@ async fn serve(mut stream: TcpStream, path: Arc<str>, tx: mpsc::UnboundedSender<
                 outcome: None,
             }
         }
-        None => answer(&head, &path),
+        None => judge(&head),
     };
     let reason = match answer.status {
         200 => "OK",
@@ -287,6 +353,25 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
+/// The method and URL of a request head's request line, when it is one.
+pub fn request_target(head: &str) -> Option<(&str, Url)> {
+    let mut parts = head.lines().next().unwrap_or_default().split(' ');
+    let (method, target) = (parts.next()?, parts.next()?);
+    let url = target
+        .starts_with('/')
+        .then(|| Url::parse(&format!("http://loopback{target}")).ok())
+        .flatten()?;
+    Some((method, url))
+}
+
+/// True when a page's script made the request rather than the browser opening it as a
+/// page (`Sec-Fetch-Mode` other than `navigate`, or a `Sec-Fetch-Dest` other than
+/// `document`).
+pub fn fetched_by_a_page(head: &str) -> bool {
+    header(head, "sec-fetch-mode").is_some_and(|m| !m.eq_ignore_ascii_case("navigate"))
+        || header(head, "sec-fetch-dest").is_some_and(|d| !d.eq_ignore_ascii_case("document"))
+}
+
 /// Decides what a request means for the wait. MidwayPlus' redirect carries no state
 /// parameter to tie it to this sign-in, so only a browser opening the return path as a
 /// page counts: a script on some other page that fetches it (`Sec-Fetch-Mode` other than
@@ -298,16 +383,7 @@ pub fn answer(head: &str, path: &str) -> Answer {
         page,
         outcome: None,
     };
-    let request_line = head.lines().next().unwrap_or_default();
-    let mut parts = request_line.split(' ');
-    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
-        return continue_with(400, NOT_FOUND_PAGE);
-    };
-    let Some(url) = target
-        .starts_with('/')
-        .then(|| Url::parse(&format!("http://loopback{target}")).ok())
-        .flatten()
-    else {
+    let Some((method, url)) = request_target(head) else {
         return continue_with(400, NOT_FOUND_PAGE);
     };
     if url.path() != path {
@@ -317,9 +393,7 @@ pub fn answer(head: &str, path: &str) -> Answer {
     if method != "GET" {
         return continue_with(405, NOT_FOUND_PAGE);
     }
-    let fetched = header(head, "sec-fetch-mode").is_some_and(|m| !m.eq_ignore_ascii_case("navigate"))
-        || header(head, "sec-fetch-dest").is_some_and(|d| !d.eq_ignore_ascii_case("document"));
-    if fetched {
+    if fetched_by_a_page(head) {
         crate::warn!("refused a request for {path} that a page made, not the browser's redirect; still waiting");
         return continue_with(403, NOT_A_PAGE);
     }
@@ -345,9 +419,28 @@ pub fn answer(head: &str, path: &str) -> Answer {
     }
 }
 
-/// Opens the URL in the user's default browser when there is one to show it in.
-fn open_browser(url: &Url, secret_envs: &[String]) {
-    let Some(mut cmd) = crate::platform::browser_command(url.as_str()) else {
+/// The browser: `$BROWSER` when set (a program and its arguments, split at white space,
+/// run without a shell, the URL appended; used even without a display, as it may be a
+/// text browser or a script), else the platform's opener when there is a display.
+pub fn browser_command(url: &Url) -> Option<std::process::Command> {
+    if let Some(words) = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty()) {
+        let mut words = words.split_whitespace();
+        let mut cmd = std::process::Command::new(words.next()?);
+        cmd.args(words).arg(url.as_str());
+        return Some(cmd);
+    }
+    crate::platform::browser_command(url.as_str())
+}
+
+/// True when a browser can be opened: `$BROWSER` is set or there is a display.
+pub fn can_open() -> bool {
+    let probe = Url::parse("http://127.0.0.1/").expect("a URL");
+    browser_command(&probe).is_some()
+}
+
+/// Opens the URL in the user's browser when there is one to show it in.
+pub fn open_browser(url: &Url, secret_envs: &[String]) {
+    let Some(mut cmd) = browser_command(url) else {
         crate::log::emit("No display to open a browser on: open the URL above in a browser yourself.");
         return;
     };

@@ -114,6 +114,9 @@ pub struct Record {
     /// Nugios said the account's password has expired.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub password_expired: bool,
+    /// OpenID Connect: the ID token that came with it (records before it have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<AccessToken>,
 }
 
 /// A record as it is on disk.
@@ -628,6 +631,7 @@ mod tests {
             expires_at: at(expires_at),
             refreshable: false,
             password_expired: false,
+            id_token: None,
         }
     }
 

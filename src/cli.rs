@@ -150,6 +150,9 @@ pub struct TokenArgs {
     /// Neither read nor write the cache; log in with the secret
     #[arg(long)]
     pub no_cache: bool,
+    /// A browser sign-in opens no browser; it prints the URL to visit
+    #[arg(long)]
+    pub no_open: bool,
 }
 
 /// Flags of every command that prints a token it may need the secret for.
@@ -410,12 +413,15 @@ pub enum RenewCommand {
 
 #[derive(Debug, PartialEq, Subcommand)]
 pub enum Oauth2Command {
-    /// Request a new access token with the client secret, cache and print it
+    /// Request a new access token (with the client secret, or a browser or device sign-in), cache and print it
     Token {
         #[command(flatten)]
         profile: ProfileArg,
         #[command(flatten)]
         print: PrintArgs,
+        /// A browser sign-in opens no browser; it prints the URL to visit
+        #[arg(long)]
+        no_open: bool,
     },
 }
 
@@ -486,6 +492,7 @@ impl Cli {
                 min_ttl: None,
                 force_refresh: false,
                 no_cache: false,
+                no_open: false,
             }),
         })
     }
@@ -581,6 +588,7 @@ mod tests {
         ("min_ttl", Bypass::Defers, &[]),
         ("force_refresh", Bypass::Defers, &["false"]),
         ("no_cache", Bypass::Defers, &["false"]),
+        ("no_open", Bypass::Defers, &["false"]),
     ];
 
     fn plain_token(words: &[&str]) -> Option<Cli> {

@@ -105,7 +105,8 @@ impl Error {
                 OAuthError::NoRunnerToken { .. }
                 | OAuthError::WrongIssuer { .. }
                 | OAuthError::NoEndpoint { .. }
-                | OAuthError::BadEndpoint { .. } => Exit::Upstream,
+                | OAuthError::BadEndpoint { .. }
+                | OAuthError::IdToken(_) => Exit::Upstream,
             },
             Error::Shared { exit, .. } => *exit,
             Error::Run { source, .. } if source.kind() == io::ErrorKind::NotFound => Exit::NotFound,
@@ -152,6 +153,7 @@ impl Error {
                     | OAuthError::WrongIssuer { .. }
                     | OAuthError::NoEndpoint { .. }
                     | OAuthError::BadEndpoint { .. }
+                    | OAuthError::IdToken(_)
             ),
             Error::Refused(refusal) => match **refusal {
                 RefusalError::RefreshTokenRefused { .. } | RefusalError::InstallationRefused { .. } => true,

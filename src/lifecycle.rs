@@ -36,7 +36,6 @@ mod revoke;
 mod shared;
 
 pub use needs::METADATA_LIFETIME;
-use needs::Supply;
 pub use revoke::revoke;
 
 /// Statuses that mean "that refresh token is no good" (RFC 6749 `invalid_grant` is 400).
@@ -62,6 +61,8 @@ pub struct Ask {
     pub min_ttl: Duration,
     /// A MidwayPlus installation other than the profile's own.
     pub installation: Option<String>,
+    /// `--no-open`: a browser sign-in prints its URL and opens no browser.
+    pub no_open: bool,
 }
 
 impl Ask {
@@ -70,6 +71,7 @@ impl Ask {
             mode,
             min_ttl: Duration::ZERO,
             installation: None,
+            no_open: false,
         }
     }
 }
@@ -331,15 +333,6 @@ impl Run<'_> {
         }
     }
 
-    /// What a provider building a request may ask for; `purpose` names it in `-v` lines.
-    fn supply(&self, purpose: &'static str) -> Supply<'_> {
-        Supply {
-            run: self,
-            purpose,
-            origin: std::cell::RefCell::new(None),
-        }
-    }
-
     fn credential_slot(&self, kind: CredentialKind) -> CredentialSlot {
         CredentialSlot::of(self.profile, kind)
     }
@@ -380,9 +373,8 @@ impl Run<'_> {
         let hint = self.cached(slot).is_none_or(|r| r.refreshable);
         let stored = hint.then(|| self.stored(&credential)).flatten();
         let mut refused = false;
-        let refresh = stored
-            .as_ref()
-            .and_then(|rt| flow.refresh(rt, &self.supply("refreshing")));
+        let refreshing = self.supply("refreshing");
+        let refresh = stored.as_ref().and_then(|rt| flow.refresh(rt, &refreshing));
         match refresh.transpose()? {
             Some(request) => {
                 debug!(1, "{}: renewing with the stored refresh token", self.profile.name);
@@ -391,7 +383,10 @@ impl Run<'_> {
                     .call_refusable(&request, |s| REFRESH_REFUSED.contains(&s))?
                 {
                     Answer::Json(body) => {
-                        let grant = self.exchange().read(&request, flow.read_grant(&body))?;
+                        let mut grant = self.exchange().read(&request, flow.read_grant(&body))?;
+                        flow.check_grant(&grant, &refreshing)?;
+                        // A refresh answer may leave the ID token out: the last one stands.
+                        grant.id_token = (grant.id_token.take()).or_else(|| Some(self.cached(slot)?.id_token?.into()));
                         return self.record(grant, &request.url, true);
                     }
                     Answer::Refused(cause) if self.ask.mode == Mode::RefreshOnly => {
@@ -418,14 +413,7 @@ impl Run<'_> {
             }
             None => {}
         }
-        let supply = self.supply("logging in");
-        let request = flow.login(&supply)?;
-        let body = self
-            .exchange()
-            .call(&request)
-            .map_err(|e| supply.say_where_the_secret_came_from(e))?;
-        let grant = self.exchange().read(&request, flow.read_grant(&body))?;
-        let record = self.record(grant, &request.url, false)?;
+        let record = self.log_in_direct(flow)?;
         // The refused refresh token goes only once the login has replaced it (or has not
         // needed it): a login that fails keeps everything as it was.
         if refused && !record.refreshable {
@@ -549,6 +537,8 @@ impl Run<'_> {
             .map_err(|why| self.exchange().error(url, Problem::UnsafeToken(why)))?;
         let expires_at = cache::expiry(&access_token, &grant, now, self.profile.default_ttl)
             .map_err(|e| self.exchange().error(url, Problem::AlreadyExpired { exp: e.exp, now }))?;
+        // Held to the access token's rules: it is printed and cached the same way.
+        let id_token = grant.id_token.as_ref().and_then(|t| AccessToken::parse(t.clone()).ok());
         let refreshable = match &grant.refresh_token {
             Some(new) => match token::check_refresh_token(new.expose()) {
                 Ok(()) => self.keep(&self.credential_slot(CredentialKind::RefreshToken), new)?,
@@ -572,6 +562,7 @@ impl Run<'_> {
             expires_at,
             refreshable,
             password_expired: grant.password_expired,
+            id_token,
         })
     }
 
@@ -861,6 +852,7 @@ mod tests {
                 expires_at: UnixTime::from_secs(NOW + left).unwrap(),
                 refreshable,
                 password_expired: false,
+                id_token: None,
             }
         }
 

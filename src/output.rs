@@ -22,6 +22,8 @@ pub enum Format {
     Json,
     /// `export AUTHCTL_TOKEN='…'`
     Env,
+    /// The OpenID Connect ID token that came with the token (oauth2, scope `openid`)
+    IdToken,
 }
 
 /// Everything a rendering may show.
@@ -36,12 +38,19 @@ pub struct View<'a> {
     pub password_expired: bool,
     /// Headers besides `Authorization` that every call needs.
     pub extra_headers: &'a [(&'static str, String)],
+    /// The OpenID Connect ID token, when one came with the token.
+    pub id_token: Option<&'a str>,
 }
 
 impl View<'_> {
     /// All headers, `Authorization` first.
     pub fn headers(&self) -> Vec<(&str, String)> {
-        let mut all = vec![("Authorization", format!("Bearer {}", self.token))];
+        // A token type other than Bearer (DPoP, MAC…) is the server's word, kept as given.
+        let scheme = match self.token_type {
+            t if t.eq_ignore_ascii_case("bearer") => "Bearer",
+            t => t,
+        };
+        let mut all = vec![("Authorization", format!("{scheme} {}", self.token))];
         all.extend(self.extra_headers.iter().map(|(k, v)| (*k, v.clone())));
         all
     }
@@ -98,6 +107,8 @@ pub fn render(format: Format, view: &View<'_>, now: UnixTime) -> String {
             .map(|(k, v)| format!("header = {}\n", curl_quote(&format!("{k}: {v}"))))
             .collect(),
         Format::Env => format!("export AUTHCTL_TOKEN={}\n", shell_quote(view.token)),
+        // Callers check that there is one (`commands::token::print_token`).
+        Format::IdToken => format!("{}\n", view.id_token.unwrap_or_default()),
         Format::Json => {
             let headers: Map<String, Value> = view
                 .headers()
@@ -138,6 +149,7 @@ mod tests {
             source: TokenSource::Network,
             password_expired: false,
             extra_headers: extra,
+            id_token: None,
         }
     }
 
@@ -183,6 +195,18 @@ mod tests {
     fn expires_in_is_negative_once_expired() {
         assert_eq!(seconds_left(t(1000.0), t(1090.5)), -91);
         assert_eq!(seconds_left(t(1000.0), t(940.0)), 60);
+    }
+
+    #[test]
+    fn a_token_type_other_than_bearer_is_kept_in_the_header() {
+        let mut v = view(&[]);
+        v.token_type = "bearer";
+        assert_eq!(render(Format::Header, &v, t(1.0)), "Authorization: Bearer abc.def\n");
+        v.token_type = "DPoP";
+        assert_eq!(
+            render(Format::Curl, &v, t(1.0)),
+            "header = \"Authorization: DPoP abc.def\"\n"
+        );
     }
 
     #[test]

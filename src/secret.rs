@@ -194,6 +194,11 @@ pub trait SecretSource {
             problem: "cannot run here".into(),
         })
     }
+
+    /// The variables every profile's `secret_env` names: no child may get them.
+    fn secret_envs(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The lookup chain; first hit wins.
@@ -208,6 +213,10 @@ pub struct Lookup<'a> {
 }
 
 impl SecretSource for Lookup<'_> {
+    fn secret_envs(&self) -> Vec<String> {
+        (self.secret_envs)().unwrap_or_default()
+    }
+
     fn secret(&self) -> Result<(Secret, Origin), SecretError> {
         let spec = self.spec;
         if self.stdin {

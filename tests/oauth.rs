@@ -256,7 +256,7 @@ fn client_auth_none_with_client_credentials_is_exit_3() {
 }
 
 #[test]
-fn a_grant_not_available_yet_and_a_profile_without_endpoint_are_exit_3() {
+fn a_sign_in_grant_or_a_profile_without_its_endpoint_is_exit_3() {
     let env = TestEnv::new(&oauth2_config(
         "o",
         "https://id.test/token",
@@ -267,7 +267,7 @@ fn a_grant_not_available_yet_and_a_profile_without_endpoint_are_exit_3() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
-            "grant \"device_code\" is not available in this version of authctl yet",
+            "grant = \"device_code\" needs device_authorization_url or issuer",
         ));
     let env = TestEnv::new("[profiles.o]\nprovider = \"oauth2\"\nclient_id = \"cid\"\n");
     env.cmd()

@@ -72,6 +72,7 @@ fn login(ctx: &Context, profile: &Profile, secret_stdin: bool, format: Format) -
         source: TokenSource::Network,
         password_expired: false,
         extra_headers: &[],
+        id_token: None,
     };
     super::print(&output::render(format, &view, UnixTime::now()))
 }

@@ -11,7 +11,7 @@ use crate::config::{Config, Profile};
 use crate::credentials::{CredentialSlot, CredentialStore, Credentials};
 use crate::error::{Error, Result};
 use crate::http::LazyClient;
-use crate::lifecycle::Seams;
+use crate::lifecycle::{self, Seams};
 use crate::providers::Kind;
 use crate::secret::{Lookup, Secret};
 use crate::time::SystemClock;
@@ -89,8 +89,16 @@ fn run_to_end(ctx: &Context, command: Command) -> Result<()> {
         Command::Midigator(MidigatorCommand::Auth { profile, print }) => {
             token::login_now(ctx, Kind::Midigator, &profile, &print)
         }
-        Command::Oauth2(Oauth2Command::Token { profile, print }) => {
-            token::login_now(ctx, Kind::Oauth2, &profile, &print)
+        Command::Oauth2(Oauth2Command::Token {
+            profile,
+            print,
+            no_open,
+        }) => {
+            let ask = lifecycle::Ask {
+                no_open,
+                ..lifecycle::Ask::new(lifecycle::Mode::Login)
+            };
+            token::renew_now(ctx, Kind::Oauth2, &profile, &ask, &print)
         }
         Command::Midway(cmd) => midway::run(ctx, cmd),
         Command::Mediroutes(cmd) => token::renew_command(ctx, Kind::Mediroutes, &cmd),

@@ -1,7 +1,7 @@
 //! `authctl token` and the provider subcommands that print a token.
 
 use crate::cli::{PrintArgs, ProfileArg, RenewCommand, TokenArgs};
-use crate::config::Profile;
+use crate::config::{ConfigError, Profile};
 use crate::error::Result;
 use crate::lifecycle::{self, Ask, Mode, Obtained};
 use crate::output::{self, Format, View};
@@ -22,6 +22,7 @@ pub fn token(ctx: &Context, args: &TokenArgs) -> Result<()> {
     };
     let ask = Ask {
         min_ttl: args.min_ttl.unwrap_or_default(),
+        no_open: args.no_open,
         ..Ask::new(mode)
     };
     let live = match args.no_cache {
@@ -49,7 +50,7 @@ pub fn warn_if_short(profile: &Profile, obtained: &Obtained, min_ttl: Option<std
 
 /// A provider's own command (`authctl midigator auth`, `authctl nugios refresh`): a new
 /// login (`Mode::Login`) or refresh (`Mode::RefreshOnly`) now, cached and printed.
-fn renew_now(ctx: &Context, kind: Kind, profile: &ProfileArg, ask: &Ask, print: &PrintArgs) -> Result<()> {
+pub fn renew_now(ctx: &Context, kind: Kind, profile: &ProfileArg, ask: &Ask, print: &PrintArgs) -> Result<()> {
     let profile = ctx.config()?.resolve_for(kind, profile.profile.as_deref())?;
     let live = Live::new(&profile, ctx, print.secret_stdin)?;
     let obtained = live.with(|seams| lifecycle::obtain(&profile, ask, seams))?;
@@ -77,6 +78,16 @@ pub fn renew_command(ctx: &Context, kind: Kind, cmd: &RenewCommand) -> Result<()
 }
 
 pub fn print_token(profile: &Profile, obtained: &Obtained, format: Format) -> Result<()> {
+    if format == Format::IdToken && obtained.record.id_token.is_none() {
+        return Err(ConfigError::Profile {
+            profile: profile.name.clone(),
+            problem:
+                "no ID token came with this token: ask an OpenID Connect server for one with scope = \"openid …\" \
+                      (an oauth2 profile with grant authorization_code or device_code)"
+                    .into(),
+        }
+        .into());
+    }
     super::print(&render(profile, obtained, format, UnixTime::now()))
 }
 
@@ -94,6 +105,7 @@ pub fn render(profile: &Profile, obtained: &Obtained, format: Format, now: UnixT
         source: obtained.source,
         password_expired: r.password_expired,
         extra_headers: &headers,
+        id_token: r.id_token.as_ref().map(|t| t.as_str()),
     };
     output::render(format, &view, now)
 }

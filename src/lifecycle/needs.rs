@@ -2,7 +2,7 @@
 //! the secret through the lookup chain, the clock, the transport for the provider's own
 //! requests, commands bounded like `secret_command`, and the server metadata kept with
 //! the profile's records for `METADATA_LIFETIME`. Only a renewal (or a revocation) makes
-//! one: the cached path never does.
+//! one: the cached path never does. Also the login of a direct flow, built with them.
 
 use std::cell::RefCell;
 use std::time::Duration;
@@ -11,9 +11,10 @@ use serde_json::Value;
 
 use super::Run;
 use crate::cache::Discovered;
+use crate::cache::Record;
 use crate::debug;
 use crate::error::{Error, Result};
-use crate::providers::{Needs, Request};
+use crate::providers::{Browsing, Direct, Needs, Request};
 use crate::secret::{Origin, Secret};
 use crate::time::UnixTime;
 
@@ -26,6 +27,38 @@ pub(super) struct Supply<'r> {
     pub(super) purpose: &'static str,
     /// Where the secret came from, once a request asked for it.
     pub(super) origin: RefCell<Option<Origin>>,
+    /// The OpenID Connect nonce the sign-in sent.
+    pub(super) nonce: RefCell<Option<String>>,
+}
+
+impl<'r> Run<'r> {
+    /// A direct flow's login: the request `login` builds, sent, or the answer the
+    /// provider waited for itself (a device sign-in).
+    pub(super) fn log_in_direct(&self, flow: &dyn Direct) -> Result<Record> {
+        let supply = self.supply("logging in");
+        let said = |e| supply.say_where_the_secret_came_from(e);
+        let (request, body) = match flow.login_answered(&supply) {
+            Some(answered) => answered.map_err(said)?,
+            None => {
+                let request = flow.login(&supply)?;
+                let body = self.exchange().call(&request).map_err(said)?;
+                (request, body)
+            }
+        };
+        let grant = self.exchange().read(&request, flow.read_grant(&body))?;
+        flow.check_grant(&grant, &supply)?;
+        self.record(grant, &request.url, false)
+    }
+
+    /// What a provider building a request may ask for; `purpose` names it in `-v` lines.
+    pub(super) fn supply(&'r self, purpose: &'static str) -> Supply<'r> {
+        Supply {
+            run: self,
+            purpose,
+            origin: RefCell::new(None),
+            nonce: RefCell::new(None),
+        }
+    }
 }
 
 impl Supply<'_> {
@@ -88,5 +121,20 @@ impl Needs for Supply<'_> {
             metadata: metadata.clone(),
         };
         self.run.seams.cache.set_metadata(&self.run.slot(), &kept);
+    }
+
+    fn browsing(&self) -> Browsing {
+        Browsing {
+            open: !self.run.ask.no_open,
+            secret_envs: self.run.seams.secret.secret_envs(),
+        }
+    }
+
+    fn keep_nonce(&self, nonce: &str) {
+        self.nonce.replace(Some(nonce.to_string()));
+    }
+
+    fn nonce(&self) -> Option<String> {
+        self.nonce.borrow().clone()
     }
 }

@@ -72,4 +72,8 @@ impl SecretSource for Noted<'_> {
     fn run(&self, key: &'static str, argv: &[String]) -> Result<Secret, SecretError> {
         self.source.run(key, argv)
     }
+
+    fn secret_envs(&self) -> Vec<String> {
+        self.source.secret_envs()
+    }
 }

@@ -259,8 +259,30 @@ pub trait Direct {
         None
     }
 
+    /// A login that waits for the user and so gets its answer itself (a device sign-in,
+    /// polled until approved): the request that got the answer, and the answer. `None`:
+    /// `login` builds the one request to send.
+    fn login_answered(&self, _needs: &dyn Needs) -> Option<Result<(Request, Value), Error>> {
+        None
+    }
+
     /// Reads a 2xx answer to `login` or `refresh`.
     fn read_grant(&self, body: &Value) -> Result<Grant, BadAnswer>;
+
+    /// Checks what a grant carries beyond the access token against what the request
+    /// sent (an OpenID Connect ID token and its nonce).
+    fn check_grant(&self, _grant: &Grant, _needs: &dyn Needs) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Whether a sign-in may open a browser, and what to keep from its environment.
+#[derive(Debug, Clone, Default)]
+pub struct Browsing {
+    /// Not `--no-open`.
+    pub open: bool,
+    /// The variables that hold secrets (besides `AUTHCTL_SECRET_*`).
+    pub secret_envs: Vec<String>,
 }
 
 /// What a provider may ask of the lifecycle while it builds a request: the profile's
@@ -284,6 +306,12 @@ pub trait Needs {
     fn cached_metadata(&self) -> Option<Value>;
     /// Keeps the server metadata for the next renewals.
     fn keep_metadata(&self, metadata: &Value);
+    /// Whether a sign-in that needs the user may open a browser.
+    fn browsing(&self) -> Browsing;
+    /// Keeps the OpenID Connect nonce a sign-in sent, for the check of its answer.
+    fn keep_nonce(&self, nonce: &str);
+    /// The nonce this login sent, if it sent one.
+    fn nonce(&self) -> Option<String>;
 }
 
 /// The secret buys a developer token; the developer token buys a token per installation.

@@ -130,6 +130,8 @@ pub struct Grant {
     pub refresh_token: Option<Secret>,
     /// Nugios: the account's password has expired.
     pub password_expired: bool,
+    /// OpenID Connect: the ID token that came with the access token.
+    pub id_token: Option<String>,
 }
 
 /// Why a 2xx answer cannot be used.

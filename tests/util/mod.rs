@@ -194,7 +194,9 @@ pub fn isolate(c: &mut Command, home: &Path) {
         c.env_remove(k);
     }
     // No browser may pop up from a test.
-    c.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    c.env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("BROWSER");
     c.envs(private_env(home));
 }
 
@@ -205,7 +207,9 @@ pub fn std_cmd(env: &TestEnv) -> std::process::Command {
     for k in leaky_vars() {
         c.env_remove(k);
     }
-    c.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    c.env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("BROWSER");
     c.envs(private_env(env.dir.path()))
         .env("AUTHCTL_CONFIG", env.config_path());
     c
@@ -263,7 +267,7 @@ pub fn require(program: &str) -> bool {
     skip_unless(found, &format!("{program} (install it to run this test)"))
 }
 
-fn skip_unless(present: bool, what: &str) -> bool {
+pub fn skip_unless(present: bool, what: &str) -> bool {
     if !present {
         assert!(std::env::var_os("CI").is_none(), "CI must provide {what}");
         eprintln!("skipping: needs {what}");

@@ -1,5 +1,5 @@
 //! What an `oauth2` profile's keys must say together, beyond each key's own type: an
-//! endpoint or an issuer to find one, a grant this version performs, a client
+//! endpoint or an issuer to find one, a client
 //! authentication that fits the grant, one subject token source for token exchange.
 
 use super::OAuth2;
@@ -20,15 +20,6 @@ pub fn check(p: &OAuth2) -> Result<(), Invalid> {
         );
     }
     let grant = p.grant();
-    if matches!(grant, GrantType::AuthorizationCode | GrantType::DeviceCode) {
-        return invalid(
-            "grant",
-            grant_span(),
-            format!(
-                "grant \"{grant}\" is not available in this version of authctl yet; use \"client_credentials\", \"jwt_bearer\" or \"token_exchange\""
-            ),
-        );
-    }
     match (grant, p.client_auth()) {
         (GrantType::ClientCredentials, ClientAuth::None) => {
             return invalid(
@@ -37,6 +28,22 @@ pub fn check(p: &OAuth2) -> Result<(), Invalid> {
                 "client_auth = \"none\" cannot go with grant = \"client_credentials\": that grant is for clients \
                  that authenticate (RFC 6749 §4.4); use client_secret_post, client_secret_basic or private_key_jwt"
                     .into(),
+            );
+        }
+        (GrantType::AuthorizationCode, _) if p.authorization_url.is_none() && p.issuer.is_none() => {
+            return invalid(
+                "authorization_url",
+                grant_span(),
+                "grant = \"authorization_code\" needs authorization_url (where the browser signs in) or issuer \
+                 (to discover it)"
+                    .into(),
+            );
+        }
+        (GrantType::DeviceCode, _) if p.device_authorization_url.is_none() && p.issuer.is_none() => {
+            return invalid(
+                "device_authorization_url",
+                grant_span(),
+                "grant = \"device_code\" needs device_authorization_url or issuer (to discover it)".into(),
             );
         }
         (GrantType::JwtBearer, auth @ (ClientAuth::ClientSecretPost | ClientAuth::ClientSecretBasic)) => {

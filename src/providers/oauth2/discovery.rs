@@ -17,12 +17,14 @@ use crate::providers::{Needs, Request};
 use crate::settings::Endpoint;
 
 /// The fields kept of a metadata document.
-const KEPT: [&str; 5] = [
+const KEPT: [&str; 7] = [
     "issuer",
     "token_endpoint",
     "revocation_endpoint",
     "authorization_endpoint",
     "device_authorization_endpoint",
+    "jwks_uri",
+    "authorization_response_iss_parameter_supported",
 ];
 
 /// `{issuer}/.well-known/openid-configuration`.
@@ -62,6 +64,11 @@ pub fn endpoint(issuer: &Issuer, field: &'static str, needs: &dyn Needs) -> Resu
     Ok(Some(url.0))
 }
 
+/// A true/false field of the issuer's metadata; absent is false.
+pub fn flag(issuer: &Issuer, field: &'static str, needs: &dyn Needs) -> Result<bool, Error> {
+    Ok(metadata(issuer, needs)?.get(field).and_then(Value::as_bool).unwrap_or(false))
+}
+
 /// The issuer's metadata: kept, or fetched and kept.
 fn metadata(issuer: &Issuer, needs: &dyn Needs) -> Result<Value, Error> {
     if let Some(kept) = needs.cached_metadata()
@@ -81,7 +88,11 @@ fn metadata(issuer: &Issuer, needs: &dyn Needs) -> Result<Value, Error> {
     }
     let kept: Map<String, Value> = KEPT
         .iter()
-        .filter_map(|k| document.get(*k).filter(|v| v.is_string()).map(|v| (k.to_string(), v.clone())))
+        .filter_map(|k| {
+            (document.get(*k))
+                .filter(|v| v.is_string() || v.is_boolean())
+                .map(|v| (k.to_string(), v.clone()))
+        })
         .collect();
     let kept = Value::Object(kept);
     needs.keep_metadata(&kept);

@@ -4,6 +4,7 @@
 
 use reqwest::Url;
 
+use super::id_token::IdTokenError;
 use super::key::KeyProblem;
 use crate::secret::Origin;
 
@@ -44,4 +45,6 @@ pub enum OAuthError {
         field: &'static str,
         why: String,
     },
+    #[error("{0}")]
+    IdToken(IdTokenError),
 }

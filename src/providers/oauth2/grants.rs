@@ -39,7 +39,7 @@ pub fn grant_fields(p: &OAuth2, token_endpoint: &Url, asked: &Asked) -> Result<F
             ])
         }
         other @ (GrantType::AuthorizationCode | GrantType::DeviceCode) => {
-            unreachable!("grant {other} is refused by OAuth2::check")
+            unreachable!("grant {other} signs a person in: its requests are built elsewhere")
         }
     };
     out.extend(p.scope.iter().flat_map(|s| fields([("scope", s)])));

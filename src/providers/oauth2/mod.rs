@@ -12,11 +12,14 @@
 mod assertion;
 mod check;
 mod client;
+mod device;
 mod discovery;
 pub mod error;
 mod grants;
+pub mod id_token;
 pub mod key;
 pub mod settings;
+pub mod signin;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -118,7 +121,7 @@ impl OAuth2 {
     }
 
     /// `token_url`, else the issuer's `token_endpoint`.
-    fn token_endpoint(&self, needs: &dyn Needs) -> Result<reqwest::Url, Error> {
+    pub fn token_endpoint(&self, needs: &dyn Needs) -> Result<reqwest::Url, Error> {
         if let Some(url) = &self.token_url {
             return Ok(url.get_ref().0.clone());
         }
@@ -133,6 +136,61 @@ impl OAuth2 {
         })
     }
 
+    /// The endpoint of `key` (`authorization_url`, `device_authorization_url`), else the
+    /// issuer's metadata `field`.
+    pub fn user_endpoint(
+        &self,
+        key: &'static str,
+        field: &'static str,
+        needs: &dyn Needs,
+    ) -> Result<reqwest::Url, Error> {
+        let given = match key {
+            "authorization_url" => &self.authorization_url,
+            _ => &self.device_authorization_url,
+        };
+        if let Some(url) = given {
+            return Ok(url.get_ref().0.clone());
+        }
+        let issuer = self.issuer.as_ref().expect("OAuth2::check: the endpoint or issuer");
+        discovery::endpoint(issuer, field, needs)?.ok_or_else(|| {
+            error::OAuthError::NoEndpoint {
+                issuer: issuer.text.clone(),
+                field,
+                key,
+            }
+            .into()
+        })
+    }
+
+    /// True when `scope` asks for OpenID Connect (`openid`): a nonce goes along.
+    pub fn wants_id_token(&self) -> bool {
+        self.scope.as_ref().is_some_and(|s| s.split_whitespace().any(|w| w == "openid"))
+    }
+
+    /// The browser sign-in, then the request that exchanges its code (RFC 6749 §4.1.3,
+    /// with the PKCE verifier).
+    fn code_exchange(&self, needs: &dyn Needs) -> Result<Request, Error> {
+        let authorize = self.user_endpoint("authorization_url", "authorization_endpoint", needs)?;
+        let token = self.token_endpoint(needs)?;
+        let iss_required = match &self.issuer {
+            Some(issuer) => discovery::flag(issuer, "authorization_response_iss_parameter_supported", needs)?,
+            None => false,
+        };
+        let issuer = self.issuer.as_ref().map(|i| i.text.clone());
+        let pending = std::sync::Arc::new(signin::Pending::new(self.wants_id_token(), issuer, iss_required));
+        let (code, redirect_uri) = signin::sign_in(self, &authorize, pending.clone(), needs)?;
+        if let Some(nonce) = &pending.nonce {
+            needs.keep_nonce(nonce.as_str());
+        }
+        let exchange = fields([
+            ("grant_type", "authorization_code"),
+            ("code", code.expose()),
+            ("redirect_uri", redirect_uri.as_str()),
+            ("code_verifier", pending.verifier.expose()),
+        ]);
+        client::authenticate(self, token, exchange, &Asked::new(needs))
+    }
+
     /// `revocation_url`, else the issuer's `revocation_endpoint`, if either says one.
     fn revocation_endpoint(&self, needs: &dyn Needs) -> Result<Option<reqwest::Url>, Error> {
         match (&self.revocation_url, &self.issuer) {
@@ -145,15 +203,16 @@ impl OAuth2 {
     fn refresh_request(&self, refresh_token: &Secret, needs: &dyn Needs) -> Result<Request, Error> {
         let endpoint = self.token_endpoint(needs)?;
         let grant = fields([("grant_type", "refresh_token"), ("refresh_token", refresh_token.expose())]);
+        // Seed 004's servers take a refresh without the secret; a client that signed a
+        // person in authenticates as at its login (oidc-provider insists).
+        let interactive = matches!(self.grant(), GrantType::AuthorizationCode | GrantType::DeviceCode);
         match self.client_auth() {
-            ClientAuth::ClientSecretPost | ClientAuth::None => {
+            ClientAuth::ClientSecretPost | ClientAuth::None if !interactive => {
                 let mut all = grant;
                 all.extend(client::client_id_only(self));
                 Ok(self.request(endpoint, all))
             }
-            ClientAuth::ClientSecretBasic | ClientAuth::PrivateKeyJwt => {
-                client::authenticate(self, endpoint, grant, &Asked::new(needs))
-            }
+            _ => client::authenticate(self, endpoint, grant, &Asked::new(needs)),
         }
     }
 }
@@ -213,14 +272,35 @@ impl Provider for OAuth2 {
 
 impl Direct for OAuth2 {
     fn login(&self, needs: &dyn Needs) -> Result<Request, Error> {
+        if self.grant() == GrantType::AuthorizationCode {
+            return self.code_exchange(needs);
+        }
         let endpoint = self.token_endpoint(needs)?;
         let asked = Asked::new(needs);
         let grant = grants::grant_fields(self, &endpoint, &asked)?;
         client::authenticate(self, endpoint, grant, &asked)
     }
 
+    fn login_answered(&self, needs: &dyn Needs) -> Option<Result<(Request, Value), Error>> {
+        (self.grant() == GrantType::DeviceCode).then(|| device::sign_in(self, needs))
+    }
+
     fn refresh(&self, refresh_token: &Secret, needs: &dyn Needs) -> Option<Result<Request, Error>> {
         Some(self.refresh_request(refresh_token, needs))
+    }
+
+    fn check_grant(&self, grant: &Grant, needs: &dyn Needs) -> Result<(), Error> {
+        let Some(token) = &grant.id_token else {
+            return Ok(());
+        };
+        let nonce = needs.nonce();
+        let expected = id_token::Expected {
+            issuer: self.issuer.as_ref().map(|i| i.text.as_str()),
+            client_id: self.client_id.get_ref(),
+            nonce: nonce.as_deref(),
+            now: needs.now(),
+        };
+        id_token::validate(token, &expected).map_err(|e| error::OAuthError::IdToken(e).into())
     }
 
     fn revocation(&self, refresh_token: &Secret, needs: &dyn Needs) -> Option<Result<Request, Error>> {
@@ -239,6 +319,7 @@ impl Direct for OAuth2 {
             token_type: str_field(body, "token_type"),
             expires_in: num_field(body, "expires_in"),
             refresh_token: secret_field(body, "refresh_token"),
+            id_token: str_field(body, "id_token"),
             ..Grant::default()
         })
     }
