@@ -7,22 +7,9 @@ use predicates::prelude::*;
 
 use crate::util::*;
 
-/// A Midigator profile whose login hands out `token`, fetched once (so it is cached).
-fn cached(token: &str) -> (MockServer, TestEnv) {
-    let server = MockServer::start();
-    midigator_auth(&server, token);
-    let env = midigator_env(&server);
-    env.cmd()
-        .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "test-secret")
-        .assert()
-        .success();
-    (server, env)
-}
-
 #[test]
 fn token_json_is_format_json() {
-    let (_server, env) = cached(&jwt_expiring_in(3600));
+    let (_server, env) = cached_midigator(&jwt_expiring_in(3600));
     let by_flag = stdout(&env.cmd().args(["token", "mg", "--json"]).output().unwrap());
     let v: serde_json::Value = serde_json::from_str(&by_flag).expect("JSON");
     assert_eq!(v["profile"], "mg");
@@ -43,7 +30,7 @@ fn token_json_is_format_json() {
 #[test]
 fn core_commands_take_the_profile_as_a_flag_too() {
     let token = jwt_expiring_in(3600);
-    let (_server, env) = cached(&token);
+    let (_server, env) = cached_midigator(&token);
     env.cmd()
         .args(["token", "--profile", "mg"])
         .assert()
@@ -95,7 +82,7 @@ fn core_commands_take_the_profile_as_a_flag_too() {
 
 #[test]
 fn a_profile_named_in_the_environment_does_not_clash_with_the_flag() {
-    let (_server, env) = cached(&jwt_expiring_in(3600));
+    let (_server, env) = cached_midigator(&jwt_expiring_in(3600));
     env.cmd()
         .args(["token", "--profile", "mg", "--json"])
         .env("AUTHCTL_PROFILE", "elsewhere")

@@ -258,6 +258,39 @@ fn defaults_the_quick_path_cannot_vouch_for_are_read_whole() {
     }
 }
 
+/// A thread that rewrites a file in place, one version then the other, with `write`,
+/// until stopped.
+struct Flipping {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Flipping {
+    fn start(
+        path: std::path::PathBuf,
+        first: String,
+        second: String,
+        write: fn(&std::fs::File, &str) -> std::io::Result<()>,
+    ) -> Flipping {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                for text in [&first, &second] {
+                    write(&f, text).unwrap();
+                }
+            }
+        });
+        Flipping { stop, thread }
+    }
+
+    fn stop(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap();
+    }
+}
+
 /// Two versions of one config, of the same length: in the first, `[profiles.x]` sends
 /// the secret to `{url}/good`; in the second, the same bytes at the same place are text
 /// inside another profile's multi-line string, naming `{url}/evil`, and no profile x
@@ -290,19 +323,11 @@ fn a_config_rewritten_in_place_during_calls_never_sends_the_secret_elsewhere() {
     });
     let (first, second) = flipping_versions(&server.base_url());
     let env = TestEnv::new(&first);
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let writer = {
-        let (path, stop) = (env.config_path(), stop.clone());
-        std::thread::spawn(move || {
-            // In place, as an editor saving in place or `cat new > config` does.
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                for text in [&first, &second] {
-                    let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
-                    std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
-                }
-            }
-        })
-    };
+    // In place, as an editor saving in place or `cat new > config` does.
+    let writer = Flipping::start(env.config_path(), first, second, |f, text| {
+        std::io::Write::write_all(&mut &*f, text.as_bytes())?;
+        std::io::Seek::seek(&mut &*f, std::io::SeekFrom::Start(0)).map(drop)
+    });
     for _ in 0..60 {
         let out = std_cmd(&env)
             .args(["token", "x", "--no-cache"])
@@ -312,8 +337,7 @@ fn a_config_rewritten_in_place_during_calls_never_sends_the_secret_elsewhere() {
         // Version one: a token from /good. Version two: no profile x (exit 3).
         assert!(matches!(out.status.code(), Some(0 | 3)), "{}", stderr(&out));
     }
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    writer.join().unwrap();
+    writer.stop();
     evil.assert_calls(0);
     // The file as the writer left it (the second version, then the first) is usable.
     std::fs::write(env.config_path(), flipping_versions(&server.base_url()).0).unwrap();
@@ -550,18 +574,9 @@ fn a_config_rewritten_in_place_is_read_as_one_version_or_not_at_all() {
     });
     let (first, second) = shifted_versions(&server.base_url());
     let env = TestEnv::new(&first);
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let writer = {
-        let (path, stop) = (env.config_path(), stop.clone());
-        std::thread::spawn(move || {
-            let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                for text in [&first, &second] {
-                    f.write_at(text.as_bytes(), 0).unwrap();
-                }
-            }
-        })
-    };
+    let writer = Flipping::start(env.config_path(), first, second, |f, text| {
+        f.write_all_at(text.as_bytes(), 0)
+    });
     for _ in 0..300 {
         let out = std_cmd(&env)
             .args(["token", "a", "--no-cache"])
@@ -570,8 +585,7 @@ fn a_config_rewritten_in_place_is_read_as_one_version_or_not_at_all() {
             .unwrap();
         assert!(matches!(out.status.code(), Some(0 | 3)), "{}", stderr(&out));
     }
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    writer.join().unwrap();
+    writer.stop();
     b.assert_calls(0);
     // Still, either version read whole gives profile a its own URL.
     assert!(

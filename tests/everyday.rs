@@ -10,19 +10,6 @@ use serde_json::json;
 
 use crate::util::*;
 
-/// A Midigator profile whose server hands out `token`, with its token fetched once.
-fn cached_midigator(token: &str) -> (MockServer, TestEnv) {
-    let server = MockServer::start();
-    midigator_auth(&server, token);
-    let env = midigator_env(&server);
-    env.cmd()
-        .args(["token", "mg"])
-        .env("AUTHCTL_SECRET_MG", "test-secret")
-        .assert()
-        .success();
-    (server, env)
-}
-
 // status
 
 #[test]

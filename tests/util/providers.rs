@@ -13,6 +13,20 @@ pub fn midigator_config(base_url: &str) -> String {
     format!("[profiles.mg]\nprovider = \"midigator\"\nbase_url = \"{base_url}\"\n")
 }
 
+/// A Midigator profile whose server hands out `token`, with its token fetched once (so it
+/// is cached).
+pub fn cached_midigator(token: &str) -> (MockServer, TestEnv) {
+    let server = MockServer::start();
+    midigator_auth(&server, token);
+    let env = midigator_env(&server);
+    env.cmd()
+        .args(["token", "mg"])
+        .env("AUTHCTL_SECRET_MG", "test-secret")
+        .assert()
+        .success();
+    (server, env)
+}
+
 /// A test home whose one profile, `mg`, is a Midigator profile pointing at `server`.
 pub fn midigator_env(server: &MockServer) -> TestEnv {
     TestEnv::new(&midigator_config(&server.base_url()))
