@@ -731,6 +731,25 @@ fn demo_runs_every_provider_offline_with_nothing_installed() {
         assert!(table.contains(step), "{step} missing:\n{table}");
     }
     assert!(table.contains("JWT from the cache"), "{table}");
+    // The OAuth2 browser sign-in, the sandbox answering /authorize with a redirect to
+    // authctl's listener and checking the PKCE verifier at the code exchange: two
+    // requests, then the cache.
+    let web = table
+        .lines()
+        .find(|l| l.starts_with("authctl token web   (the demo plays the browser)"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        web.contains("  2  ") && web.contains("code exchanged with the PKCE verifier, token cached"),
+        "{web}"
+    );
+    let again = table
+        .lines()
+        .find(|l| l.starts_with("authctl token web   (again)"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        again.contains("none") && again.contains("JWT from the cache"),
+        "{again}"
+    );
     assert!(table.contains("renewed with the refresh token, no password"), "{table}");
     assert!(table.contains("X-nugios-timezone: 240"), "{table}");
     assert!(table.contains("Content-Type: application/json"), "{table}");
@@ -781,7 +800,11 @@ fn demo_serve_prints_a_valid_config_of_sandbox_profiles_and_exports_on_stderr() 
     assert!(!text.contains("export "), "stdout is only a config:\n{text}");
     assert!(text.contains("/orders") && text.contains("/echo"), "{text}");
     let names: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("[profiles.")).collect();
-    assert_eq!(names.len(), 5, "{text}");
+    assert_eq!(names.len(), 6, "{text}");
+    assert!(
+        names.contains(&"sandbox-web]"),
+        "the browser sign-in's profile: {names:?}"
+    );
     assert!(names.iter().all(|n| n.starts_with("sandbox-")), "{names:?}");
     let check = env
         .cmd()
