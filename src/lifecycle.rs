@@ -63,6 +63,8 @@ pub struct Ask {
     pub installation: Option<String>,
     /// `--no-open`: a browser sign-in prints its URL and opens no browser.
     pub no_open: bool,
+    /// Plays the browser of a sign-in in place of one (the offline demo).
+    pub player: Option<crate::providers::Player>,
 }
 
 impl Ask {
@@ -72,6 +74,7 @@ impl Ask {
             min_ttl: Duration::ZERO,
             installation: None,
             no_open: false,
+            player: None,
         }
     }
 }

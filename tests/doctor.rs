@@ -137,6 +137,65 @@ fn doctor_fails_naming_the_fix_when_a_secret_is_nowhere_and_the_keyring_unreacha
 }
 
 #[test]
+fn doctor_names_each_oauth2_grant_and_client_auth_and_asks_no_secret_of_a_public_client() {
+    let server = MockServer::start();
+    let env = TestEnv::new(&format!(
+        "{}{}",
+        oauth2_config("cc", &server.url("/token"), "client_auth = \"client_secret_basic\"\n"),
+        oauth2_config(
+            "tv",
+            &server.url("/token"),
+            &format!(
+                "grant = \"device_code\"\nclient_auth = \"none\"\ndevice_authorization_url = \"{}\"\n",
+                server.url("/device")
+            )
+        ),
+    ));
+    let out = env
+        .cmd()
+        .args(["doctor", "--json"])
+        .env("AUTHCTL_SECRET_CC", "cc-secret")
+        .output()
+        .unwrap();
+    let checks = checks(&out);
+    let cc = find(&checks, "profile cc");
+    assert_eq!(cc.1, "ok", "{cc:?}");
+    assert!(
+        cc.2.starts_with(
+            "oauth2, client credentials (grant client_credentials), client_auth client_secret_basic: \
+             client secret in HTTP Basic"
+        ) && cc
+            .2
+            .ends_with("; client secret from environment variable AUTHCTL_SECRET_CC"),
+        "{cc:?}"
+    );
+    // A public client has no secret: nothing is missing, and the unreachable keyring
+    // (no session bus here) is needed by no one.
+    let tv = find(&checks, "profile tv");
+    assert_eq!(tv.1, "ok", "{tv:?}");
+    assert!(
+        tv.2.starts_with("oauth2, device sign-in (grant device_code), client_auth none: public client")
+            && tv.2.ends_with("; needs no secret"),
+        "{tv:?}"
+    );
+    assert_eq!(find(&checks, "keyring").1, "note");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    let out = env
+        .cmd()
+        .arg("doctor")
+        .env("AUTHCTL_SECRET_CC", "cc-secret")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("ok    profile tv") && l.contains("device sign-in (grant device_code)")),
+        "{text}"
+    );
+}
+
+#[test]
 fn doctor_fails_on_a_missing_or_untrusted_config_and_a_shared_cache_dir() {
     let env = TestEnv::empty();
     let out = env.cmd().args(["doctor", "--json"]).output().unwrap();

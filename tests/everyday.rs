@@ -78,6 +78,8 @@ fn status_json_is_an_array_with_stable_keys() {
             "profile",
             "installation",
             "provider",
+            "grant",
+            "client_auth",
             "default",
             "cached",
             "expires_at",
@@ -88,10 +90,80 @@ fn status_json_is_an_array_with_stable_keys() {
         ]
     );
     assert_eq!(row["cached"], true);
+    assert_eq!(
+        row["grant"],
+        serde_json::Value::Null,
+        "only oauth2 profiles have a grant"
+    );
+    assert_eq!(row["client_auth"], serde_json::Value::Null);
     assert_eq!(row["default"], true, "the only profile is the default");
     // No variable, no secret_command, and no session bus in the tests' environment.
     assert_eq!(row["secret_source"], "keyring-unreachable");
     assert!((3590..=3600).contains(&row["expires_in"].as_i64().unwrap()));
+}
+
+/// Three OAuth 2.0 profiles, one per way of signing in, none with a token yet.
+fn grants_env(server: &MockServer) -> TestEnv {
+    TestEnv::new(&format!(
+        "{}{}{}",
+        oauth2_config("cc", &server.url("/token"), "client_auth = \"client_secret_basic\"\n"),
+        oauth2_config(
+            "web",
+            &server.url("/token"),
+            &format!(
+                "grant = \"authorization_code\"\nclient_auth = \"none\"\nauthorization_url = \"{}\"\n",
+                server.url("/authorize")
+            )
+        ),
+        oauth2_config(
+            "tv",
+            &server.url("/token"),
+            &format!(
+                "grant = \"device_code\"\nclient_auth = \"none\"\ndevice_authorization_url = \"{}\"\n",
+                server.url("/device")
+            )
+        ),
+    ))
+}
+
+#[test]
+fn status_shows_each_oauth2_profiles_grant() {
+    let server = MockServer::start();
+    let env = grants_env(&server);
+    let out = env.cmd().arg("status").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    let line = |start: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("{table}"))
+    };
+    assert!(line("cc ").contains("  oauth2 (client credentials)  "), "{table}");
+    assert!(line("web ").contains("  oauth2 (browser sign-in)  "), "{table}");
+    assert!(line("tv ").contains("  oauth2 (device sign-in)  "), "{table}");
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines[0].find("TOKEN"), line("web ").find("none"), "{table}");
+
+    let out = env.cmd().args(["status", "--json"]).output().unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let row = |name: &str| {
+        let r = rows.iter().find(|r| r["profile"] == name).unwrap();
+        (r["provider"].clone(), r["grant"].clone(), r["client_auth"].clone())
+    };
+    assert_eq!(
+        row("cc"),
+        (
+            json!("oauth2"),
+            json!("client_credentials"),
+            json!("client_secret_basic")
+        )
+    );
+    assert_eq!(
+        row("web"),
+        (json!("oauth2"), json!("authorization_code"), json!("none"))
+    );
+    assert_eq!(row("tv"), (json!("oauth2"), json!("device_code"), json!("none")));
 }
 
 /// Profiles whose secrets come from each place of the chain, `nb` the default.
@@ -646,6 +718,25 @@ fn demo_runs_every_provider_offline_with_nothing_installed() {
         assert!(table.contains(step), "{step} missing:\n{table}");
     }
     assert!(table.contains("JWT from the cache"), "{table}");
+    // The OAuth2 browser sign-in, the sandbox answering /authorize with a redirect to
+    // authctl's listener and checking the PKCE verifier at the code exchange: two
+    // requests, then the cache.
+    let web = table
+        .lines()
+        .find(|l| l.starts_with("authctl token web   (the demo plays the browser)"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        web.contains("  2  ") && web.contains("code exchanged with the PKCE verifier, token cached"),
+        "{web}"
+    );
+    let again = table
+        .lines()
+        .find(|l| l.starts_with("authctl token web   (again)"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        again.contains("none") && again.contains("JWT from the cache"),
+        "{again}"
+    );
     assert!(table.contains("renewed with the refresh token, no password"), "{table}");
     assert!(table.contains("X-nugios-timezone: 240"), "{table}");
     assert!(table.contains("Content-Type: application/json"), "{table}");
@@ -696,7 +787,11 @@ fn demo_serve_prints_a_valid_config_of_sandbox_profiles_and_exports_on_stderr() 
     assert!(!text.contains("export "), "stdout is only a config:\n{text}");
     assert!(text.contains("/orders") && text.contains("/echo"), "{text}");
     let names: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("[profiles.")).collect();
-    assert_eq!(names.len(), 5, "{text}");
+    assert_eq!(names.len(), 6, "{text}");
+    assert!(
+        names.contains(&"sandbox-web]"),
+        "the browser sign-in's profile: {names:?}"
+    );
     assert!(names.iter().all(|n| n.starts_with("sandbox-")), "{names:?}");
     let check = env
         .cmd()

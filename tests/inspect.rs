@@ -45,6 +45,7 @@ fn inspect_json_has_the_contract_shape() {
     let expires_in = v["expires_in"].as_i64().unwrap();
     assert!((expires_in + (now() as i64 - 1_710_223_631)).abs() <= 2, "{v}");
     assert_eq!(v["verified"], false);
+    assert_eq!(v["id_token"], serde_json::Value::Null, "a token from stdin has none");
 }
 
 #[test]
@@ -69,6 +70,63 @@ fn inspect_of_an_opaque_profile_token_uses_the_expiry_the_cache_knows() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["claims"], serde_json::Value::Null);
     assert!(v["expires_in"].as_i64().unwrap() > 3500);
+    assert_eq!(v["id_token"], serde_json::Value::Null, "no ID token came with it");
+}
+
+#[test]
+fn inspect_shows_the_id_token_kept_with_the_record_decoded_and_unverified() {
+    let server = MockServer::start();
+    let exp = now() as i64 + 600;
+    let id_token = jwt(json!({"iss": "https://id.test", "aud": "c", "exp": exp, "sub": "alice-7"}));
+    let token_calls = server.mock(|when, then| {
+        when.method(POST).path("/token");
+        then.status(200)
+            .json_body(json!({"access_token": "opaque", "expires_in": 3600, "id_token": id_token}));
+    });
+    let env = TestEnv::new(&format!(
+        "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"{}\"\nclient_id = \"c\"\nscope = \"openid\"\n",
+        server.url("/token")
+    ));
+    let out = env
+        .cmd()
+        .args(["inspect", "o"])
+        .env("AUTHCTL_SECRET_O", "test-secret")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let (access, id) = text
+        .split_once("\nID token (OpenID Connect), kept with this token\n")
+        .expect(&text);
+    assert!(
+        access.contains("opaque token (not a JWT)") && !access.contains("alice-7"),
+        "{text}"
+    );
+    assert!(id.starts_with("signature: NOT verified"), "{text}");
+    assert!(
+        id.contains("\"sub\": \"alice-7\"") && id.contains("\"alg\": \"HS256\""),
+        "{text}"
+    );
+    assert!(id.contains("time left: 9m") || id.contains("time left: 10m"), "{text}");
+
+    // From the cache now: the record kept it.
+    let out = env.cmd().args(["inspect", "o", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["claims"], serde_json::Value::Null, "the access token is opaque");
+    let id = &v["id_token"];
+    assert_eq!(id["header"]["alg"], "HS256");
+    assert_eq!(id["claims"]["sub"], "alice-7");
+    assert_eq!(id["claims"]["aud"], "c");
+    assert_eq!(
+        id["expires_at"],
+        chrono::DateTime::from_timestamp(exp, 0)
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    assert!((590..=600).contains(&id["expires_in"].as_i64().unwrap()), "{v}");
+    assert_eq!(id["verified"], false);
+    token_calls.assert_calls(1);
 }
 
 #[test]

@@ -25,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::http::LazyClient;
 use crate::lifecycle::{self, Ask, Mode, Obtained, Seams, TokenSource};
 use crate::output::Format;
+use crate::providers::Player;
 use crate::sandbox::{Hits, Sandbox, credentials as demo};
 use crate::secret::{Origin, Secret, SecretError, SecretSource};
 use crate::time::{SystemClock, UnixTime};
@@ -56,17 +57,20 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     demo.run(listening)
 }
 
-/// The five profiles, pointed at the sandbox, each name after `prefix`.
+/// The profiles (the five providers, and a browser sign-in of the OAuth2 one), pointed at the sandbox, each name after `prefix`.
 fn config_text(url: &str, return_url: &str, prefix: &str) -> String {
     format!(
         "[profiles.{prefix}mg]\nprovider = \"midigator\"\nbase_url = \"{url}\"\n\n\
          [profiles.{prefix}partner]\nprovider = \"oauth2\"\ntoken_url = \"{url}/api/oauth/token\"\nclient_id = \"{}\"\nbody = \"json\"\n\n\
+         [profiles.{prefix}web]\nprovider = \"oauth2\"\ngrant = \"authorization_code\"\nclient_auth = \"none\"\n\
+         authorization_url = \"{url}/oauth2/authorize\"\ntoken_url = \"{url}/api/oauth/token\"\nclient_id = \"{}\"\n\n\
          [profiles.{prefix}mw]\nprovider = \"midway\"\nbase_url = \"{url}\"\napp_url = \"{url}\"\nclient_id = \"{}\"\n\
          installation = \"{}\"\napp_id = \"{}\"\nreturn_url = \"{return_url}\"\n\n\
          [profiles.{prefix}mr]\nprovider = \"mediroutes\"\nbase_url = \"{url}\"\nusername = \"{}\"\n\n\
          [profiles.{prefix}ng]\nprovider = \"nugios\"\nlogin_url = \"{url}/nugios/login\"\nrefresh_url = \"{url}/nugios/refresh\"\n\
          login = \"{}\"\ntimezone_offset = 240\n",
         demo::OAUTH2_CLIENT_ID,
+        demo::OAUTH2_PUBLIC_CLIENT_ID,
         demo::MIDWAY_CLIENT_ID,
         demo::MIDWAY_INSTALLATION,
         demo::MIDWAY_APP_ID,
@@ -129,6 +133,7 @@ impl Demo {
     fn run(mut self, listening: Listening) -> Result<()> {
         self.midigator()?;
         self.oauth2()?;
+        self.web_sign_in()?;
         self.midway(listening)?;
         self.mediroutes()?;
         self.nugios()?;
@@ -224,6 +229,33 @@ impl Demo {
         Ok(())
     }
 
+    /// The OAuth2 browser sign-in (authorization code with PKCE), the demo playing the
+    /// browser: it visits the authorization URL authctl made and follows the sandbox's
+    /// redirect to authctl's listener; authctl checks it and exchanges the code.
+    fn web_sign_in(&mut self) -> Result<()> {
+        let before = self.sandbox.hits();
+        let profile = self.profile("web")?;
+        let player = Player(std::sync::Arc::new(|visit: &Url| {
+            let (origin, path) = split(visit);
+            std::thread::spawn(move || follow(&origin, &path, ""));
+        }));
+        let ask = Ask {
+            player: Some(player),
+            ..Ask::new(Mode::Auto)
+        };
+        let obtained = self.obtain(&profile, &ask)?;
+        self.step(
+            "authctl token web   (the demo plays the browser)",
+            before,
+            format!(
+                "browser sign-in: state checked, code exchanged with the PKCE verifier, token cached, {}",
+                left(&obtained)
+            ),
+        );
+        self.token_step("authctl token web   (again)", "web", Ask::new(Mode::Auto))?;
+        Ok(())
+    }
+
     fn midway(&mut self, listening: Listening) -> Result<()> {
         self.token_step("authctl token mw", "mw", Ask::new(Mode::Auto))?;
         let profile = self.profile("mw")?;
@@ -259,24 +291,7 @@ impl Demo {
         let before = self.sandbox.hits();
         let sign_in = format!("/Apps/Authenticate/{}", demo::MIDWAY_APP_ID);
         let sandbox = self.sandbox.url();
-        let browser = std::thread::spawn(move || -> std::io::Result<String> {
-            let redirect = get(&sandbox, &sign_in, "")?;
-            let location = redirect
-                .lines()
-                .find_map(|l| l.strip_prefix("Location: ").or_else(|| l.strip_prefix("location: ")))
-                .unwrap_or_default()
-                .to_string();
-            let url = Url::parse(&location).map_err(std::io::Error::other)?;
-            let origin = format!(
-                "http://{}",
-                url.host_str()
-                    .zip(url.port())
-                    .map(|(h, p)| format!("{h}:{p}"))
-                    .unwrap_or_default()
-            );
-            let path = format!("{}?{}", url.path(), url.query().unwrap_or_default());
-            get(&origin, &path, "Sec-Fetch-Mode: navigate\n")
-        });
+        let browser = std::thread::spawn(move || follow(&sandbox, &sign_in, "Sec-Fetch-Mode: navigate\n"));
         let token = listening.wait_for_token(None, TIMEOUT)?;
         let _ = browser.join();
         let obtained = self.with(profile, |seams| lifecycle::accept(profile, token, seams))?;
@@ -402,6 +417,36 @@ fn describe(profile: &Profile, obtained: &Obtained, secret_used: bool) -> String
 fn left(obtained: &Obtained) -> String {
     let secs = UnixTime::now().secs_until(obtained.record.expires_at).max(0.0) as u64;
     format!("expires in {}", crate::output::duration(Duration::from_secs(secs)))
+}
+
+/// Plays a browser: GET `path` at `origin`, then GET where its redirect points (a
+/// listener on loopback) with `headers`. The listener's answer.
+fn follow(origin: &str, path: &str, headers: &str) -> std::io::Result<String> {
+    let redirect = get(origin, path, "")?;
+    let location = redirect
+        .lines()
+        .find_map(|l| l.strip_prefix("Location: ").or_else(|| l.strip_prefix("location: ")))
+        .unwrap_or_default()
+        .to_string();
+    let url = Url::parse(&location).map_err(std::io::Error::other)?;
+    let (origin, path) = split(&url);
+    get(&origin, &path, headers)
+}
+
+/// `http://host:port` and `/path?query` of a loopback URL.
+fn split(url: &Url) -> (String, String) {
+    let origin = format!(
+        "http://{}",
+        url.host_str()
+            .zip(url.port())
+            .map(|(h, p)| format!("{h}:{p}"))
+            .unwrap_or_default()
+    );
+    let path = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_string(),
+    };
+    (origin, path)
 }
 
 /// A plain HTTP/1.1 GET with `headers` ("Name: value" lines) on the sandbox or the

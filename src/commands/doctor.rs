@@ -18,7 +18,7 @@ use crate::providers::{Flow, Kind};
 use crate::time::UnixTime;
 
 use super::Context;
-use super::status::{KeyringProbe, Place, Source, locate};
+use super::status::{KeyringProbe, Place, Source, locate, oauth2};
 
 /// A clock this far from a server's makes tokens look fresh when they are not, or the
 /// other way round.
@@ -180,7 +180,7 @@ fn keyring_check(keyring: &KeyringProbe, reachable: bool, profiles: &[Profile], 
     let stranded: Vec<&str> = profiles
         .iter()
         .zip(sources)
-        .filter(|(_, s)| s.place == Place::KeyringUnreachable)
+        .filter(|(p, s)| s.place == Place::KeyringUnreachable && needs_secret(p))
         .map(|(p, _)| p.name.as_str())
         .collect();
     if stranded.is_empty() {
@@ -210,8 +210,12 @@ fn keyring_check(keyring: &KeyringProbe, reachable: bool, profiles: &[Profile], 
 /// One profile: its provider and grant, and where its secret would come from.
 fn profile_check(profile: &Profile, source: &Source) -> Check {
     let name = format!("profile {}", profile.name);
-    let what = profile.kind().secret_name();
+    let what = oauth2(profile).map_or(Some(profile.kind().secret_name()), |o| o.secret_needed());
     let grant = grant(profile);
+    let Some(what) = what else {
+        // A public client: nothing to look for, whatever is there goes unused.
+        return check(name, Status::Ok, format!("{grant}; needs no secret"), None);
+    };
     let var = &profile.secret.env;
     match source.place {
         Place::None => check(
@@ -245,6 +249,11 @@ fn profile_check(profile: &Profile, source: &Source) -> Check {
     }
 }
 
+/// Whether the profile has a secret to look for (a public OAuth 2.0 client has none).
+fn needs_secret(profile: &Profile) -> bool {
+    oauth2(profile).is_none_or(|o| o.secret_needed().is_some())
+}
+
 /// How to use the secret lower down the chain, or drop it.
 fn shadow_fix(profile: &Profile, source: &Source) -> String {
     let var = &profile.secret.env;
@@ -268,7 +277,10 @@ fn grant(profile: &Profile) -> String {
         (Kind::Midigator, _) => "API secret for a token (POST /auth)".into(),
         (Kind::Mediroutes, _) => "password grant, then its refresh token".into(),
         (Kind::Nugios, _) => "login, then its refresh token".into(),
-        (Kind::Oauth2, _) => "client credentials grant (refresh token when the server sends one)".into(),
+        (Kind::Oauth2, _) => match oauth2(profile) {
+            Some(o) => format!("{} (refresh token when the server sends one)", o.describe()),
+            None => "OAuth 2.0".into(),
+        },
         (Kind::Midway, Flow::Direct(_)) => "developer login".into(),
     };
     format!("{kind}, {how}")

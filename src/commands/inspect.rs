@@ -17,8 +17,17 @@ use super::{Context, Live};
 /// The most `inspect -` reads.
 const MAX_INSPECT: usize = 1024 * 1024;
 
+/// The token to decode: the access token, what is known of its expiry, where it came
+/// from, and the ID token kept with it, if any.
+struct Subject {
+    token: String,
+    known_expiry: Option<UnixTime>,
+    label: String,
+    id_token: Option<String>,
+}
+
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
-    let (token, known_expiry, label) = if args.named() == Some("-") {
+    let subject = if args.named() == Some("-") {
         from_stdin()?
     } else {
         let config = ctx.config()?;
@@ -29,14 +38,19 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
             TokenSource::Cache => "from the cache",
             TokenSource::Network => "just obtained",
         };
-        let label = format!("token of profile {} ({}), {source}", profile.name, profile.kind());
         let record = got.record;
-        (record.access_token.as_str().to_string(), Some(record.expires_at), label)
+        Subject {
+            token: record.access_token.as_str().to_string(),
+            known_expiry: Some(record.expires_at),
+            label: format!("token of profile {} ({}), {source}", profile.name, profile.kind()),
+            id_token: record.id_token.map(|t| t.as_str().to_string()),
+        }
     };
 
-    let decoded = jwt::decode(&token);
-    let expires_at = decoded.as_ref().and_then(jwt::Decoded::exp).or(known_expiry);
+    let decoded = jwt::decode(&subject.token);
+    let expires_at = decoded.as_ref().and_then(jwt::Decoded::exp).or(subject.known_expiry);
     let now = UnixTime::now();
+    let id_token = subject.id_token.as_deref().map(jwt::decode);
 
     if args.json {
         let out = json!({
@@ -45,35 +59,75 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
             "expires_at": expires_at.and_then(rfc3339),
             "expires_in": expires_at.map(|e| seconds_left(e, now)),
             "verified": false,
+            "id_token": id_token.as_ref().map(|d| id_token_json(d.as_ref(), now)),
         });
         return super::print(&format!("{out}\n"));
     }
 
-    let mut text = format!("{label}\n");
+    let mut text = format!("{}\n", subject.label);
     match &decoded {
         Some(d) => {
             text.push_str("signature: NOT verified (authctl decodes the token without checking its signature)\n");
-            text.push_str(&format!("header: {}\n", pretty(&d.header)));
-            text.push_str(&format!("claims: {}\n", pretty(&d.claims)));
-            if let Some(iat) = d.iat() {
-                text.push_str(&format!("issued:  {}\n", when(iat)));
-            }
+            text.push_str(&claims_text(d));
         }
         None => text.push_str("opaque token (not a JWT): there are no claims to decode\n"),
     }
-    match expires_at {
-        Some(e) => {
-            text.push_str(&format!("expires: {}\n", when(e)));
-            text.push_str(&format!("{}\n", time_left(now.secs_until(e))));
-        }
-        None => text.push_str("expires: unknown\n"),
+    text.push_str(&expiry_text(expires_at, now));
+    if let Some(d) = &id_token {
+        text.push_str(&id_token_text(d.as_ref(), now));
     }
     // Claims are the issuer's text: nothing in them may act on the terminal.
     super::print(&crate::log::escape_invisible(&text))
 }
 
+/// Header, claims and issue time of a decoded token.
+fn claims_text(d: &jwt::Decoded) -> String {
+    let mut text = format!("header: {}\nclaims: {}\n", pretty(&d.header), pretty(&d.claims));
+    if let Some(iat) = d.iat() {
+        text.push_str(&format!("issued:  {}\n", when(iat)));
+    }
+    text
+}
+
+fn expiry_text(expires_at: Option<UnixTime>, now: UnixTime) -> String {
+    match expires_at {
+        Some(e) => format!("expires: {}\n{}\n", when(e), time_left(now.secs_until(e))),
+        None => "expires: unknown\n".into(),
+    }
+}
+
+/// What `inspect` says of the OpenID Connect ID token kept with the record.
+const ID_TOKEN_NOTE: &str = "signature: NOT verified (its iss, aud, exp and any nonce were checked when it \
+                             was received, never its signature)";
+
+/// The ID token kept with the record, after the access token, said to be unverified.
+fn id_token_text(decoded: Option<&jwt::Decoded>, now: UnixTime) -> String {
+    let mut text = "\nID token (OpenID Connect), kept with this token\n".to_string();
+    match decoded {
+        Some(d) => {
+            text.push_str(&format!("{ID_TOKEN_NOTE}\n"));
+            text.push_str(&claims_text(d));
+            text.push_str(&expiry_text(d.exp(), now));
+        }
+        None => text.push_str("not a JWT: there are no claims to decode\n"),
+    }
+    text
+}
+
+/// `inspect --json`'s `id_token`: header, claims and expiry, never verified.
+fn id_token_json(decoded: Option<&jwt::Decoded>, now: UnixTime) -> Value {
+    let exp = decoded.and_then(jwt::Decoded::exp);
+    json!({
+        "header": decoded.map(|d| Value::Object(d.header.clone())),
+        "claims": decoded.map(|d| Value::Object(d.claims.clone())),
+        "expires_at": exp.and_then(rfc3339),
+        "expires_in": exp.map(|e| seconds_left(e, now)),
+        "verified": false,
+    })
+}
+
 /// The token on the first line of standard input (`inspect -`).
-fn from_stdin() -> Result<(String, Option<UnixTime>, String)> {
+fn from_stdin() -> Result<Subject> {
     let bytes = crate::secret::read_stdin_all(MAX_INSPECT)?
         .ok_or_else(|| Error::Usage("standard input holds more than 1 MiB; a token is far shorter".into()))?;
     let text = String::from_utf8_lossy(&bytes);
@@ -81,7 +135,12 @@ fn from_stdin() -> Result<(String, Option<UnixTime>, String)> {
     if token.is_empty() {
         return Err(Error::Usage("no token on standard input (expected one line)".into()));
     }
-    Ok((token, None, "token from standard input".to_string()))
+    Ok(Subject {
+        token,
+        known_expiry: None,
+        label: "token from standard input".to_string(),
+        id_token: None,
+    })
 }
 
 /// The token of a line that may be a whole header as pasted (`Authorization: Bearer …`,

@@ -15,7 +15,9 @@ use crate::error::Result;
 use crate::keyring;
 use crate::lifecycle;
 use crate::output::rfc3339;
-use crate::providers::Kind;
+use crate::providers::oauth2::OAuth2;
+use crate::providers::oauth2::settings::{ClientAuth, GrantType};
+use crate::providers::{Kind, Settings};
 use crate::time::UnixTime;
 
 use super::Context;
@@ -136,6 +138,14 @@ pub fn locate(profile: &Profile, keyring: &mut KeyringProbe, shadowed: bool) -> 
     }
 }
 
+/// The profile's OAuth 2.0 settings, when it is an `oauth2` profile.
+pub fn oauth2(profile: &Profile) -> Option<&OAuth2> {
+    match &profile.settings {
+        Settings::Oauth2(o) => Some(o),
+        _ => None,
+    }
+}
+
 /// One line of the table: a profile, or a MidwayPlus installation token of one.
 struct Row {
     profile: String,
@@ -143,6 +153,8 @@ struct Row {
     /// A row of its own for a MidwayPlus installation token besides the profile's own.
     extra: bool,
     provider: &'static str,
+    /// An OAuth 2.0 profile's grant and client authentication.
+    grant: Option<(GrantType, ClientAuth)>,
     default: bool,
     expires_at: Option<UnixTime>,
     refreshable: bool,
@@ -199,6 +211,7 @@ fn rows_of(profile: &Profile, default: bool, secret: Source, cache: &Cache, cred
         installation,
         extra,
         provider: profile.kind().name(),
+        grant: oauth2(profile).map(|o| (o.grant(), o.client_auth())),
         default: default && !extra,
         expires_at: record.as_ref().map(|r| r.expires_at),
         refreshable,
@@ -247,6 +260,8 @@ fn to_json(row: &Row, now: UnixTime) -> Value {
         "profile": row.profile,
         "installation": row.installation,
         "provider": row.provider,
+        "grant": row.grant.map(|(g, _)| g.name()),
+        "client_auth": row.grant.map(|(_, a)| a.name()),
         "default": row.default,
         "cached": row.expires_at.is_some_and(|e| e > now),
         "expires_at": row.expires_at.and_then(rfc3339),
@@ -279,7 +294,10 @@ fn table(rows: &[Row], now: UnixTime, colour: bool) -> String {
         };
         lines.push([
             name,
-            r.provider.to_string(),
+            match r.grant {
+                Some((grant, _)) => format!("{} ({})", r.provider, grant.words()),
+                None => r.provider.to_string(),
+            },
             state.to_string(),
             r.expires_at.map(local_time).unwrap_or_else(|| "-".into()),
             r.expires_at.map(|e| left(now, e)).unwrap_or_else(|| "-".into()),
@@ -349,6 +367,7 @@ mod tests {
             installation: None,
             extra: false,
             provider: "midigator",
+            grant: None,
             default: true,
             expires_at: None,
             refreshable: false,

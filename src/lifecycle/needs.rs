@@ -127,6 +127,7 @@ impl Needs for Supply<'_> {
         Browsing {
             open: !self.run.ask.no_open,
             secret_envs: self.run.seams.secret.secret_envs(),
+            player: self.run.ask.player.clone(),
         }
     }
 

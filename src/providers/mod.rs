@@ -283,6 +283,19 @@ pub struct Browsing {
     pub open: bool,
     /// The variables that hold secrets (besides `AUTHCTL_SECRET_*`).
     pub secret_envs: Vec<String>,
+    /// Plays the browser in place of one (the offline demo).
+    pub player: Option<Player>,
+}
+
+/// Something that plays the browser of a sign-in: it is given the URL to visit, before
+/// the wait for the redirect begins, and must not block that wait.
+#[derive(Clone)]
+pub struct Player(pub std::sync::Arc<dyn Fn(&reqwest::Url) + Send + Sync>);
+
+impl fmt::Debug for Player {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Player")
+    }
 }
 
 /// What a provider may ask of the lifecycle while it builds a request: the profile's

@@ -44,6 +44,9 @@ pub mod credentials {
     /// OAuth2 client credentials (`POST /api/oauth/token`).
     pub const OAUTH2_CLIENT_ID: &str = "sandbox-client";
     pub const OAUTH2_CLIENT_SECRET: &str = "sandbox-client-secret";
+    /// A public OAuth2 client (no secret) of the browser sign-in: `GET
+    /// /oauth2/authorize`, then the code exchange at `POST /api/oauth/token` with PKCE.
+    pub const OAUTH2_PUBLIC_CLIENT_ID: &str = "sandbox-app-client";
 
     /// MidwayPlus developer credentials (`POST /v1/Auth`).
     pub const MIDWAY_CLIENT_ID: &str = "sandbox-dev";
@@ -224,6 +227,8 @@ struct Shared {
     return_url: Option<Url>,
     minter: Minter,
     refresh_tokens: Mutex<RefreshTokens>,
+    /// Authorization codes given and not yet exchanged.
+    codes: Mutex<Vec<oauth2::Code>>,
     hits: Mutex<Hits>,
     access_lifetime: Mutex<Option<Duration>>,
     stopping: AtomicBool,
@@ -237,6 +242,7 @@ impl Shared {
             return_url,
             minter: Minter::new(),
             refresh_tokens: Mutex::new(RefreshTokens::default()),
+            codes: Mutex::new(Vec::new()),
             hits: Mutex::new(Hits::default()),
             access_lifetime: Mutex::new(None),
             stopping: AtomicBool::new(false),

@@ -42,6 +42,9 @@ const ROUTES: &[Route] = &[
     route("POST", "/api/oauth/token", Some(Provider::Oauth2), |s, r, _| {
         oauth2::token(s, r)
     }),
+    route("GET", oauth2::AUTHORIZE, Some(Provider::Oauth2), |s, r, _| {
+        oauth2::authorize(s, r)
+    }),
     route("POST", "/v1/Auth", Some(Provider::Midway), |s, r, _| {
         midway::developer_login(s, r)
     }),

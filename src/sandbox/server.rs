@@ -25,6 +25,8 @@ const LINGER: Duration = Duration::from_millis(200);
 pub struct Request {
     pub method: String,
     pub path: String,
+    /// The target's query, without its `?` (empty without one).
+    pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
@@ -175,7 +177,11 @@ fn read_some(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::R
 fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Request, Option<Response>> {
     let (head, rest) = read_head(stream, deadline)?;
     let head = std::str::from_utf8(&head).map_err(|_| protocol_error(400, "the request head is not UTF-8"))?;
-    let (method, path, headers) = parse_head(head)?;
+    let (method, target, headers) = parse_head(head)?;
+    let (path, query) = match target.split_once('?') {
+        Some((path, query)) => (path.to_string(), query.to_string()),
+        None => (target, String::new()),
+    };
     let length = body_length(&headers)?;
     if headers
         .iter()
@@ -188,6 +194,7 @@ fn read_request(stream: &mut TcpStream, deadline: Instant) -> Result<Request, Op
     Ok(Request {
         method,
         path,
+        query,
         headers,
         body,
     })
@@ -230,7 +237,7 @@ fn read_head(stream: &mut TcpStream, deadline: Instant) -> Result<(Vec<u8>, Vec<
 
 type Head = (String, String, Vec<(String, String)>);
 
-/// Method, path and headers. Only origin-form targets (`/path?query`) are taken.
+/// Method, target and headers. Only origin-form targets (`/path?query`) are taken.
 fn parse_head(head: &str) -> Result<Head, Response> {
     let bad = |what: &str| protocol_error(400, what);
     let mut lines = head.split("\r\n");
@@ -249,7 +256,6 @@ fn parse_head(head: &str) -> Result<Head, Response> {
     if !target.starts_with('/') || target.bytes().any(|b| !b.is_ascii_graphic()) {
         return Err(bad("malformed request target"));
     }
-    let path = target.split_once('?').map_or(target, |(path, _)| path);
     let mut headers = Vec::new();
     for line in lines {
         let (name, value) = line.split_once(':').ok_or_else(|| bad("malformed header line"))?;
@@ -261,7 +267,7 @@ fn parse_head(head: &str) -> Result<Head, Response> {
         }
         headers.push((name.to_string(), value.trim().to_string()));
     }
-    Ok((method.to_string(), path.to_string(), headers))
+    Ok((method.to_string(), target.to_string(), headers))
 }
 
 /// RFC 9110 `tchar`.

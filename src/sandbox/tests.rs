@@ -252,6 +252,108 @@ fn oauth2_refuses_a_wrong_client_and_other_grants() {
     assert_eq!(reply.json()["error"], "invalid_request");
 }
 
+/// `GET /oauth2/authorize` for the public client with `challenge`: the redirect's
+/// location.
+fn authorize(sandbox: &Sandbox, challenge: &str) -> Url {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("response_type", "code"),
+            ("client_id", OAUTH2_PUBLIC_CLIENT_ID),
+            ("redirect_uri", "http://127.0.0.1:9/callback"),
+            ("state", "st-1"),
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .finish();
+    let reply = get(sandbox, &format!("/oauth2/authorize?{query}"), &[]);
+    assert_eq!(reply.status, 302);
+    Url::parse(reply.header("Location").unwrap()).unwrap()
+}
+
+#[test]
+fn oauth2_browser_sign_in_redirects_with_code_state_and_iss_and_checks_pkce() {
+    let sandbox = start();
+    // RFC 7636 appendix B.
+    let (verifier, challenge) = (
+        "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    );
+    let location = authorize(&sandbox, challenge);
+    assert_eq!(&location[..url::Position::AfterPath], "http://127.0.0.1:9/callback");
+    let param = |name: &str| location.query_pairs().find(|(k, _)| k == name).unwrap().1.into_owned();
+    assert_eq!(param("state"), "st-1");
+    assert_eq!(param("iss"), format!("{}/oauth2", sandbox.url()));
+    let code = param("code");
+    let exchange = |code: &str, verifier: &str, redirect_uri: &str| {
+        let fields = [
+            ("grant_type", "authorization_code"),
+            ("client_id", OAUTH2_PUBLIC_CLIENT_ID),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier),
+        ];
+        post_form(&sandbox, "/api/oauth/token", &fields)
+    };
+    let callback = "http://127.0.0.1:9/callback";
+    // A wrong verifier spends the code all the same.
+    let reply = exchange(&code, "not-the-verifier-not-the-verifier-not-the-ver", callback);
+    assert_eq!(
+        (reply.status, reply.json()["error"].clone()),
+        (400, json!("invalid_grant"))
+    );
+    let reply = exchange(&code, verifier, callback);
+    assert_eq!(reply.status, 400, "a code is good once");
+
+    let code = authorize(&sandbox, challenge)
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let reply = exchange(&code, verifier, "http://127.0.0.1:10/callback");
+    assert_eq!(
+        (reply.status, reply.json()["error"].clone()),
+        (400, json!("invalid_grant"))
+    );
+    let code = authorize(&sandbox, challenge)
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let reply = exchange(&code, verifier, callback);
+    assert_eq!(reply.status, 200, "{:?}", String::from_utf8_lossy(&reply.body));
+    assert_in(&claims(&reply.json()["access_token"]), "exp", 3600.0);
+
+    // No PKCE: the redirect carries an error, not a code.
+    let reply = get(
+        &sandbox,
+        &format!(
+            "/oauth2/authorize?response_type=code&client_id={OAUTH2_PUBLIC_CLIENT_ID}\
+             &redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&state=s"
+        ),
+        &[],
+    );
+    let location = Url::parse(reply.header("Location").unwrap()).unwrap();
+    assert!(
+        location
+            .query_pairs()
+            .any(|(k, v)| k == "error" && v == "invalid_request")
+    );
+    assert!(!location.query_pairs().any(|(k, _)| k == "code"));
+    // A redirect_uri off loopback is not followed.
+    let reply = get(
+        &sandbox,
+        &format!(
+            "/oauth2/authorize?response_type=code&client_id={OAUTH2_PUBLIC_CLIENT_ID}\
+             &redirect_uri=https%3A%2F%2Fevil.test%2Fcallback&code_challenge=x&code_challenge_method=S256"
+        ),
+        &[],
+    );
+    assert_eq!(reply.status, 400);
+    assert!(reply.header("Location").is_none());
+}
+
 #[test]
 fn midway_developer_flow_lists_installations_and_issues_their_tokens() {
     let sandbox = start();

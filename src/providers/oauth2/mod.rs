@@ -112,6 +112,27 @@ impl OAuth2 {
         }
     }
 
+    /// What the profile's one secret is: the PEM private key for `private_key_jwt` and
+    /// `jwt_bearer`, the client secret for the `client_secret_*` methods, none otherwise.
+    pub fn secret_needed(&self) -> Option<&'static str> {
+        match (self.grant(), self.client_auth()) {
+            (GrantType::JwtBearer, _) | (_, ClientAuth::PrivateKeyJwt) => Some("private key"),
+            (_, ClientAuth::None) => None,
+            _ => Some("client secret"),
+        }
+    }
+
+    /// The grant and the client authentication, in words and by their config names:
+    /// "browser sign-in (grant authorization_code), client_auth none: public client, …".
+    pub fn describe(&self) -> String {
+        let (grant, auth) = (self.grant(), self.client_auth());
+        format!(
+            "{} (grant {grant}), client_auth {auth}: {}",
+            grant.words(),
+            auth.words()
+        )
+    }
+
     fn request(&self, url: reqwest::Url, fields: Fields) -> Request {
         let body = match self.body {
             Encoding::Form => Body::Form(fields),

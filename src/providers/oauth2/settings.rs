@@ -65,6 +65,31 @@ named!(ClientAuth {
     None = "none",
 });
 
+impl GrantType {
+    /// How the grant gets a token, in a few words, for `status` and `doctor`.
+    pub fn words(self) -> &'static str {
+        match self {
+            GrantType::ClientCredentials => "client credentials",
+            GrantType::AuthorizationCode => "browser sign-in",
+            GrantType::DeviceCode => "device sign-in",
+            GrantType::JwtBearer => "JWT bearer assertion",
+            GrantType::TokenExchange => "token exchange",
+        }
+    }
+}
+
+impl ClientAuth {
+    /// How the client proves who it is, in a few words, for `doctor`.
+    pub fn words(self) -> &'static str {
+        match self {
+            ClientAuth::ClientSecretPost => "client secret in the request body",
+            ClientAuth::ClientSecretBasic => "client secret in HTTP Basic",
+            ClientAuth::PrivateKeyJwt => "assertion signed with the private key",
+            ClientAuth::None => "public client, no client authentication",
+        }
+    }
+}
+
 named!(SigningAlg {
     Es256 = "ES256",
     Rs256 = "RS256",

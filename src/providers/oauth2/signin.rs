@@ -240,17 +240,23 @@ pub fn sign_in(p: &OAuth2, endpoint: &Url, pending: Arc<Pending>, needs: &dyn Ne
     let visit = pending.authorization_url(p, endpoint, &redirect_uri);
     let browsing = needs.browsing();
     let open = (browsing.open && browser::can_open()).then_some(browsing.secret_envs.as_slice());
-    if browsing.open && open.is_none() {
+    if browsing.open && open.is_none() && browsing.player.is_none() {
         crate::log::emit("No display and no $BROWSER to open a browser with: open the URL below in a browser yourself.");
     }
     let at = pending.issuer.clone().unwrap_or_else(|| endpoint.origin().ascii_serialization());
-    let invite = Invite {
-        visit: &visit,
-        at: &at,
-        open,
+    let invite = match &browsing.player {
+        Some(player) => {
+            (player.0)(&visit);
+            None
+        }
+        None => Some(Invite {
+            visit: &visit,
+            at: &at,
+            open,
+        }),
     };
     let judge = pending.clone();
-    let code = listening.wait_for(Some(invite), WAIT, Arc::new(move |head| judge.judge(head)), || {
+    let code = listening.wait_for(invite, WAIT, Arc::new(move |head| judge.judge(head)), || {
         BrowserError::TimedOut {
             return_url: redirect_uri.clone(),
             wait: WAIT,
