@@ -224,22 +224,9 @@ impl Listening {
     }
 }
 
-/// Resolves on Ctrl-C (never, where the signal cannot be watched). On Unix the signal is
-/// watched from this call on, not only once the future is first polled; call it inside
-/// the runtime.
+/// Resolves on Ctrl-C (see `platform::interrupted`); call it inside the runtime.
 pub fn cancellation() -> impl std::future::Future<Output = ()> {
-    #[cfg(unix)]
-    let watched = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
-    async move {
-        #[cfg(unix)]
-        if let Some(mut signal) = watched {
-            signal.recv().await;
-            return;
-        }
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    }
+    crate::platform::interrupted()
 }
 
 /// Where to send the user, and whether to open a browser there (`open` gives the

@@ -15,6 +15,31 @@ pub use windows::*;
 use std::io::{self, Write};
 use std::path::Path;
 
+/// Resolves on Ctrl-C (never, where the signal cannot be watched). On Unix SIGINT is
+/// watched from this call on, not only once the future is first polled.
+#[cfg(unix)]
+pub fn interrupted() -> impl std::future::Future<Output = ()> {
+    let watched = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    async move {
+        match watched {
+            Some(mut signal) => drop(signal.recv().await),
+            None => ctrl_c_or_never().await,
+        }
+    }
+}
+
+/// Resolves on Ctrl-C (never, where it cannot be watched).
+#[cfg(not(unix))]
+pub async fn interrupted() {
+    ctrl_c_or_never().await
+}
+
+async fn ctrl_c_or_never() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
 /// Writes `bytes` to `path` atomically: a private temp file with an unpredictable name,
 /// created exclusively in `dir` (the directory `path` is in), synced, then put in place of
 /// the old file. A reader sees the old content or the new, never half. The temp file is
