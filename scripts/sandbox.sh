@@ -15,11 +15,11 @@
 sandbox_pid=
 
 sandbox_start() {
-  local authctl=$1 dir=$2 profiles exports line
+  local authctl=$1 dir=$2 profiles public exports line
   "$authctl" demo --serve > "$dir/serve.out" 2> "$dir/serve.err" &
   sandbox_pid=$!
-  # Ready once every profile printed has its secret (the config is printed after the
-  # sandbox listens).
+  # Ready once every profile printed has its secret, but public clients, which have none
+  # (the config is printed after the sandbox listens).
   for _ in $(seq 200); do
     kill -0 "$sandbox_pid" 2>/dev/null || {
       echo "authctl demo --serve exited early:" >&2
@@ -27,6 +27,8 @@ sandbox_start() {
       return 1
     }
     profiles=$(grep -c '^\[profiles\.' "$dir/serve.out" || true)
+    public=$(grep -c '^client_auth = "none"' "$dir/serve.out" || true)
+    profiles=$((profiles - public))
     exports=$(cat "$dir/serve.out" "$dir/serve.err" | grep -c "export AUTHCTL_SECRET_" || true)
     [ "$profiles" -gt 0 ] && [ "$exports" -ge "$profiles" ] && break
     sleep 0.05
