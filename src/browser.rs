@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 
 use crate::debug;
 use crate::exit::Exit;
+use crate::platform::Peer;
 use crate::token::{UnsafeToken, check_bearer};
 
 #[derive(Debug, thiserror::Error)]
@@ -259,8 +260,11 @@ fn loopback_addrs(url: &Url, port: u16) -> Vec<std::net::SocketAddr> {
 async fn accept_loop(listener: TcpListener, judge: Judge, tx: mpsc::UnboundedSender<Result<String>>) {
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => {
-                tokio::spawn(serve(stream, judge.clone(), tx.clone()));
+            Ok((stream, peer)) => {
+                // Whose connection it is, judged now while it is open: a sender that
+                // resets it later leaves no row to look it up by.
+                let owner = owner(&stream, peer);
+                tokio::spawn(serve(stream, owner, judge.clone(), tx.clone()));
             }
             Err(e) => {
                 debug!(1, "accepting a connection failed: {e}");
@@ -271,20 +275,20 @@ async fn accept_loop(listener: TcpListener, judge: Judge, tx: mpsc::UnboundedSen
 }
 
 /// Answers one connection (one request; browsers open several, some idle).
-async fn serve(mut stream: TcpStream, judge: Judge, tx: mpsc::UnboundedSender<Result<String>>) {
+async fn serve(mut stream: TcpStream, owner: Peer, judge: Judge, tx: mpsc::UnboundedSender<Result<String>>) {
     let Ok(Some(head)) = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await else {
         return;
     };
-    let answer = match from_another_user(&stream) {
-        Some(owner) => {
-            crate::warn!("refused a request from another user of this machine (uid {owner}); still waiting");
-            Answer {
-                status: 403,
-                page: NOT_YOURS_PAGE,
-                outcome: None,
-            }
+    let answer = match owner {
+        Peer::User(uid) if Some(uid) != crate::platform::current_user() => {
+            crate::warn!("refused a request from another user of this machine (uid {uid}); still waiting");
+            not_yours()
         }
-        None => judge(&head),
+        Peer::Gone => {
+            crate::warn!("refused a request whose sender could not be told; still waiting");
+            not_yours()
+        }
+        Peer::User(_) | Peer::Unknowable => judge(&head),
     };
     let reason = match answer.status {
         200 => "OK",
@@ -323,13 +327,22 @@ async fn read_head(stream: &mut TcpStream) -> Option<String> {
     Some(String::from_utf8_lossy(&head).into_owned())
 }
 
-/// The user behind a connection when it is not the user authctl runs as: your browser
-/// runs as you, another user's program does not. (Where the system cannot tell, every
-/// connection is taken as yours.)
-fn from_another_user(stream: &TcpStream) -> Option<u32> {
-    let (local, peer) = (stream.local_addr().ok()?, stream.peer_addr().ok()?);
-    let owner = crate::platform::peer_user(local, peer)?;
-    (Some(owner) != crate::platform::current_user()).then_some(owner)
+/// The user behind a connection: your browser runs as you, another user's program does
+/// not. A connection the system can judge but cannot find any more is not taken as yours;
+/// where the system cannot tell at all, every connection is taken as yours.
+fn owner(stream: &TcpStream, peer: std::net::SocketAddr) -> Peer {
+    match stream.local_addr() {
+        Ok(local) => crate::platform::peer_user(local, peer),
+        Err(_) => Peer::Gone,
+    }
+}
+
+fn not_yours() -> Answer {
+    Answer {
+        status: 403,
+        page: NOT_YOURS_PAGE,
+        outcome: None,
+    }
 }
 
 /// A header of a request head, by name.

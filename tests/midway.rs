@@ -381,3 +381,63 @@ fn browser_flow_needs_a_return_url_and_an_app_id() {
         .code(3)
         .stderr(predicate::str::contains("return_url").and(predicate::str::contains("loopback")));
 }
+
+/// A callback sent by another account that resets its connection as soon as the request
+/// is complete, so that no row of the socket table is left to tell its owner by.
+const SEND_THEN_RESET: &str = r#"use Socket qw(:all); use IO::Socket::INET;
+my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $ARGV[0], Proto => "tcp") or die "connect: $!";
+setsockopt($s, IPPROTO_TCP, TCP_NODELAY, 1);
+print $s "GET $ARGV[1] HTTP/1.1\r\nHost: 127.0.0.1\r\n\r";
+select(undef, undef, undef, 0.3);
+setsockopt($s, SOL_SOCKET, SO_LINGER, pack("ii", 1, 0));
+print $s "\n";
+close($s);
+"#;
+
+#[test]
+fn a_callback_from_another_account_is_refused_even_when_it_resets_its_connection() {
+    let root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m))
+        .ok()
+        == Some(0);
+    if !root || !require("perl") || !require("setpriv") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs the tests as root with perl and setpriv"
+        );
+        eprintln!("skipping: needs root, perl and setpriv to act as another account");
+        return;
+    }
+    let env = browser_env();
+    let mut run = BrowserRun::start(&env, &["--format", "json", "--wait", "60s"]);
+    let forged = jwt_expiring_in(1800);
+    let sent = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+            "/usr/bin/perl",
+            "-e",
+            SEND_THEN_RESET,
+        ])
+        .arg(run.port.to_string())
+        .arg(format!("/callback?token={forged}"))
+        .current_dir("/")
+        .output()
+        .unwrap();
+    assert!(sent.status.success(), "{}", stderr(&sent));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        run.child.try_wait().unwrap().is_none(),
+        "the forged callback ended the wait"
+    );
+    let real = jwt_expiring_in(1800);
+    let (status, _) = browser_get(run.port, &format!("/callback?token={real}"));
+    assert_eq!(status, 200);
+    let (out, said) = run.finish();
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("refused a request"), "{said}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["access_token"], real.as_str());
+}

@@ -15,6 +15,23 @@ pub use windows::*;
 use std::io::{self, Write};
 use std::path::Path;
 
+/// Who is at the other end of a loopback TCP connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peer {
+    /// This system cannot tell (no table of sockets to read).
+    Unknowable,
+    /// The system can tell, but the connection is not in its table (it has gone).
+    Gone,
+    /// The user that owns the far end.
+    User(u32),
+}
+
+/// Where the owner of a connection cannot be looked up, every connection is unknowable.
+#[cfg(all(unix, not(target_os = "linux")))]
+pub fn peer_user(_local: std::net::SocketAddr, _peer: std::net::SocketAddr) -> Peer {
+    Peer::Unknowable
+}
+
 /// Resolves on Ctrl-C (never, where the signal cannot be watched). On Unix SIGINT is
 /// watched from this call on, not only once the future is first polled.
 #[cfg(unix)]

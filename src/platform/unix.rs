@@ -485,7 +485,7 @@ pub fn current_user() -> Option<u32> {
 /// of sockets: the socket whose local address is `peer` and whose remote address is
 /// `local`. `None` where this cannot be told.
 #[cfg(target_os = "linux")]
-pub fn peer_user(local: std::net::SocketAddr, peer: std::net::SocketAddr) -> Option<u32> {
+pub fn peer_user(local: std::net::SocketAddr, peer: std::net::SocketAddr) -> super::Peer {
     fn hex(addr: std::net::SocketAddr) -> String {
         let ip = match addr.ip() {
             std::net::IpAddr::V4(v4) => format!("{:08X}", u32::from_ne_bytes(v4.octets())),
@@ -502,17 +502,16 @@ pub fn peer_user(local: std::net::SocketAddr, peer: std::net::SocketAddr) -> Opt
         std::net::SocketAddr::V6(_) => "/proc/net/tcp6",
     };
     let (peer, local) = (hex(peer), hex(local));
-    std::fs::read_to_string(table).ok()?.lines().skip(1).find_map(|line| {
+    let Ok(text) = std::fs::read_to_string(table) else {
+        return super::Peer::Unknowable;
+    };
+    let row = text.lines().skip(1).find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
         (fields.get(1) == Some(&peer.as_str()) && fields.get(2) == Some(&local.as_str()))
             .then(|| fields.get(7)?.parse().ok())
             .flatten()
-    })
-}
-
-#[cfg(not(target_os = "linux"))]
-pub fn peer_user(_local: std::net::SocketAddr, _peer: std::net::SocketAddr) -> Option<u32> {
-    None
+    });
+    row.map_or(super::Peer::Gone, super::Peer::User)
 }
 
 #[cfg(test)]

@@ -269,8 +269,8 @@ pub fn current_user() -> Option<u32> {
     None
 }
 
-pub fn peer_user(_local: std::net::SocketAddr, _peer: std::net::SocketAddr) -> Option<u32> {
-    None
+pub fn peer_user(_local: std::net::SocketAddr, _peer: std::net::SocketAddr) -> super::Peer {
+    super::Peer::Unknowable
 }
 
 /// The command that opens `url` in the default browser. `rundll32 url.dll` hands it to
