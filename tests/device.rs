@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use httpmock::prelude::*;
+use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use crate::util::*;
@@ -126,7 +127,7 @@ fn a_device_code_that_expires_while_pending_is_exit_7() {
     device_authorization(
         &server,
         json!({"device_code": "dev-1", "user_code": "U", "verification_uri": "https://id.test/d",
-               "expires_in": 1, "interval": 0.2}),
+               "expires_in": 3, "interval": 1}),
     );
     let pending = poll_answer(&server, 400, json!({"error": "authorization_pending"}));
     env(&server)
@@ -167,4 +168,40 @@ fn ctrl_c_cancels_the_device_sign_in_with_exit_7() {
     std::io::Read::read_to_string(&mut err, &mut said).unwrap();
     assert_eq!(status.code(), Some(7), "{said}");
     assert!(said.contains("browser sign-in cancelled"), "{said}");
+}
+
+#[test]
+fn an_interval_of_zero_is_not_polled_flat_out() {
+    let server = MockServer::start();
+    device_authorization(
+        &server,
+        json!({"device_code": "dev-1", "user_code": "WDJB-MJHT", "verification_uri": "https://id.test/device",
+               "expires_in": 3, "interval": 0}),
+    );
+    let pending = poll_answer(&server, 400, json!({"error": "authorization_pending"}));
+    let env = env(&server);
+    env.cmd().args(["token", "o"]).assert().code(7);
+    // Three seconds at one poll a second, not hundreds.
+    assert!(pending.calls() <= 4, "{} polls", pending.calls());
+}
+
+#[test]
+fn a_verification_uri_a_person_should_not_be_sent_to_is_refused() {
+    for uri in [
+        "javascript:alert(1)//\u{1b}[2J FAKE: visit https://evil",
+        "http://evil.example/device",
+    ] {
+        let server = MockServer::start();
+        device_authorization(
+            &server,
+            json!({"device_code": "dev-1", "user_code": "WDJB-MJHT", "verification_uri": uri,
+                   "expires_in": 3, "interval": 1}),
+        );
+        let env = env(&server);
+        env.cmd()
+            .args(["token", "o"])
+            .assert()
+            .code(6)
+            .stderr(predicate::str::contains("verification_uri").and(predicate::str::contains("evil").not()));
+    }
 }

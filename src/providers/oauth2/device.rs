@@ -21,6 +21,8 @@ pub const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// RFC 8628 §3.5: the interval when the server names none, and what `slow_down` adds.
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 const SLOW_DOWN: Duration = Duration::from_secs(5);
+/// A shorter interval than this is the server's mistake, not a reason to poll it flat out.
+const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
 /// What the device authorization endpoint answered.
 struct Authorization {
@@ -32,7 +34,17 @@ struct Authorization {
     interval: Duration,
 }
 
-fn read(body: &Value, url: &Url) -> Result<Authorization, Error> {
+/// Where a person may be sent: https, or plain http to this machine (or anywhere when the
+/// profile allows plain http).
+fn sendable(url: &Url, allow_http: bool) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => allow_http || url.host().is_some_and(|h| crate::settings::is_loopback_host(&h)),
+        _ => false,
+    }
+}
+
+fn read(body: &Value, url: &Url, allow_http: bool) -> Result<Authorization, Error> {
     let bad = |field: &'static str| {
         Error::from(crate::error::ProviderError {
             provider: crate::providers::Kind::Oauth2,
@@ -50,12 +62,18 @@ fn read(body: &Value, url: &Url) -> Result<Authorization, Error> {
         device_code: Secret::new(text("device_code")?),
         user_code: crate::log::one_line(&text("user_code")?, 64),
         // Some servers (Google) still say verification_url, as drafts of RFC 8628 did.
-        verification_uri: crate::log::one_line(&text("verification_uri").or_else(|_| text("verification_url"))?, 300),
+        verification_uri: text("verification_uri")
+            .or_else(|_| text("verification_url"))
+            .ok()
+            .and_then(|u| Url::parse(&u).ok())
+            .filter(|u| sendable(u, allow_http))
+            .map(String::from)
+            .ok_or_else(|| bad("verification_uri"))?,
         complete: str_field(body, "verification_uri_complete")
             .and_then(|u| Url::parse(&u).ok())
-            .filter(|u| matches!(u.scheme(), "https" | "http")),
+            .filter(|u| sendable(u, allow_http)),
         expires_in: seconds("expires_in", Duration::from_secs(600)),
-        interval: seconds("interval", DEFAULT_INTERVAL),
+        interval: seconds("interval", DEFAULT_INTERVAL).max(MIN_INTERVAL),
     })
 }
 
@@ -71,7 +89,7 @@ pub fn sign_in(p: &OAuth2, needs: &dyn Needs) -> Result<(Request, Value), Error>
         ask.extend(fields([("resource", resource)]));
     }
     let request = client::authenticate(p, endpoint.clone(), ask, &asked)?;
-    let authorization = read(&needs.fetch(&request)?, &endpoint)?;
+    let authorization = read(&needs.fetch(&request)?, &endpoint, needs.allow_http())?;
     invite(&authorization, needs);
     poll(p, token, &authorization, &asked)
 }
