@@ -116,17 +116,12 @@ fn private_key_jwt_sends_an_es256_assertion_that_the_public_key_verifies() {
             });
         then.status(200).json_body(granted("pkj-1"));
     });
-    let env = TestEnv::new(&oauth2_config(
-        "o",
-        &server.url("/token"),
+    token_is(
+        &server,
         "client_auth = \"private_key_jwt\"\nkey_id = \"k1\"\n",
-    ));
-    env.cmd()
-        .args(["token", "o"])
-        .env("AUTHCTL_SECRET_O", &key)
-        .assert()
-        .success()
-        .stdout("pkj-1\n");
+        &key,
+        "pkj-1\n",
+    );
     token.assert();
 }
 
@@ -148,17 +143,12 @@ fn jwt_bearer_grant_is_an_eddsa_assertion_with_no_client_secret() {
             });
         then.status(200).json_body(granted("jb-1"));
     });
-    let env = TestEnv::new(&oauth2_config(
-        "o",
-        &server.url("/token"),
+    token_is(
+        &server,
         "grant = \"jwt_bearer\"\nscope = \"api:read\"\n",
-    ));
-    env.cmd()
-        .args(["token", "o"])
-        .env("AUTHCTL_SECRET_O", &key)
-        .assert()
-        .success()
-        .stdout("jb-1\n");
+        &key,
+        "jb-1\n",
+    );
     token.assert();
 }
 
@@ -173,17 +163,12 @@ fn client_credentials_sends_audience_and_each_resource() {
             .form_urlencoded_tuple("client_secret", "s3cret");
         then.status(200).json_body(granted("cc-1"));
     });
-    let env = TestEnv::new(&oauth2_config(
-        "o",
-        &server.url("/token"),
+    token_is(
+        &server,
         "audience = \"https://api.test\"\nresource = [\"https://a.test/\", \"https://b.test/x\"]\n",
-    ));
-    env.cmd()
-        .args(["token", "o"])
-        .env("AUTHCTL_SECRET_O", "s3cret")
-        .assert()
-        .success()
-        .stdout("cc-1\n");
+        "s3cret",
+        "cc-1\n",
+    );
     token.assert();
 }
 
@@ -542,4 +527,16 @@ fn a_failed_revocation_is_a_warning_and_the_local_files_go_anyway() {
         );
     assert!(env.stored_credential("o").is_none());
     assert!(!env.cache_file("o").exists());
+}
+
+/// Profile `o` of the oauth2 provider at `server`'s `/token`, with the `extra` keys and
+/// `secret`: `authctl token o` prints `expected`.
+fn token_is(server: &MockServer, extra: &str, secret: &str, expected: &str) {
+    TestEnv::new(&oauth2_config("o", &server.url("/token"), extra))
+        .cmd()
+        .args(["token", "o"])
+        .env("AUTHCTL_SECRET_O", secret)
+        .assert()
+        .success()
+        .stdout(expected.to_string());
 }
