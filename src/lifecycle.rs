@@ -364,7 +364,7 @@ impl Run<'_> {
             slot.profile,
             slot.kind,
             refusal.status().unwrap_or(0),
-            self.profile.kind().secret_name()
+            self.profile.secret_name()
         );
         self.seams.credentials.forget(slot);
     }
@@ -401,7 +401,7 @@ impl Run<'_> {
                             "{}: the stored refresh token was refused (HTTP {}); logging in with the {}",
                             self.profile.name,
                             refusal.status().unwrap_or(0),
-                            self.profile.kind().secret_name()
+                            self.profile.secret_name()
                         );
                         refused = true;
                     }
@@ -506,10 +506,10 @@ impl Run<'_> {
             1,
             "{}: logging in with the {} from {origin}",
             self.profile.name,
-            self.profile.kind().secret_name()
+            self.profile.secret_name()
         );
         let request = request(&secret);
-        let what = self.profile.kind().secret_name();
+        let what = self.profile.secret_name();
         let body = (self.exchange().call(&request))
             .map_err(|e| e.with_secret_from(|| origin.how_to_change(what, &self.profile.name)))?;
         Ok((self.exchange().read(&request, read(&body))?, request.url))

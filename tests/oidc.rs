@@ -324,7 +324,10 @@ fn a_jwt_bearer_grant_signed_with_an_ed25519_key_is_accepted_by_the_server() {
         .env("O_SECRET", key(server, "ec"))
         .assert()
         .code(5)
-        .stderr(predicate::str::contains("invalid_grant"));
+        .stderr(
+            predicate::str::contains("invalid_grant")
+                .and(predicate::str::contains("the private key came from $O_SECRET")),
+        );
 }
 
 #[test]
