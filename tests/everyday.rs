@@ -164,6 +164,10 @@ fn status_shows_each_oauth2_profiles_grant() {
         (json!("oauth2"), json!("authorization_code"), json!("none"))
     );
     assert_eq!(row("tv"), (json!("oauth2"), json!("device_code"), json!("none")));
+    // A public client has no secret to find: not "none" (missing), and no keyring asked.
+    let web = rows.iter().find(|r| r["profile"] == "web").unwrap();
+    assert_eq!(web["secret_source"], "not-needed", "{web}");
+    assert!(line("web ").contains("not needed"), "{table}");
 }
 
 /// Profiles whose secrets come from each place of the chain, `nb` the default.
