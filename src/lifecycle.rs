@@ -114,6 +114,20 @@ pub fn lock_patience(timeout: Duration) -> Duration {
     timeout.saturating_mul(7).saturating_add(Duration::from_secs(3))
 }
 
+/// How long a person may take over a browser or device sign-in that another process
+/// waits for: the browser's 5 minutes, and the 15 minutes a device code commonly lives.
+pub const SIGN_IN_PATIENCE: Duration = Duration::from_secs(15 * 60);
+
+/// `lock_patience` for `profile`: a profile whose renewal may be a person signing in
+/// waits that long besides, so a second `authctl token` outlasts the first one's sign-in.
+pub fn profile_patience(profile: &Profile, timeout: Duration) -> Duration {
+    let patience = lock_patience(timeout);
+    match profile.signs_a_person_in() {
+        true => patience.saturating_add(SIGN_IN_PATIENCE),
+        false => patience,
+    }
+}
+
 /// A token for the profile: cached, refreshed, or from a new login.
 pub fn obtain(profile: &Profile, ask: &Ask, seams: &Seams) -> Result<Obtained> {
     let run = Run { profile, ask, seams };
@@ -879,6 +893,33 @@ mod tests {
 
     const RT: CredentialKind = CredentialKind::RefreshToken;
     const DEV: CredentialKind = CredentialKind::DeveloperToken;
+
+    #[test]
+    fn a_waiter_for_a_sign_in_outlasts_the_browsers_wait_and_others_wait_as_before() {
+        let timeout = Duration::from_secs(30);
+        let signs_in = |grant: &str| {
+            let toml = format!(
+                "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"https://o.test/token\"\nclient_id = \"cid\"\n\
+                 authorization_url = \"https://o.test/a\"\ndevice_authorization_url = \"https://o.test/d\"\n\
+                 client_auth = \"none\"\ngrant = \"{grant}\"\n"
+            );
+            profile_patience(&World::new(&toml, "o").profile, timeout)
+        };
+        for grant in ["authorization_code", "device_code"] {
+            assert!(
+                signs_in(grant) > crate::providers::oauth2::signin::WAIT + lock_patience(timeout),
+                "{grant}"
+            );
+        }
+        assert_eq!(
+            profile_patience(&World::oauth2().profile, timeout),
+            lock_patience(timeout)
+        );
+        assert_eq!(
+            profile_patience(&World::midway().profile, timeout),
+            lock_patience(timeout)
+        );
+    }
 
     #[test]
     fn a_fresh_cached_token_is_served_without_a_request_or_the_secret() {

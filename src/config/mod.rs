@@ -59,6 +59,15 @@ impl Profile {
         self.settings.provider()
     }
 
+    /// Whether a renewal may be a person signing in (a browser or device sign-in), which
+    /// takes minutes rather than seconds.
+    pub fn signs_a_person_in(&self) -> bool {
+        match &self.settings {
+            Settings::Oauth2(o) => o.grant().signs_a_person_in(),
+            _ => false,
+        }
+    }
+
     /// What the profile's one secret is called in messages: the provider's word for it,
     /// or for an `oauth2` profile what its grant and client authentication make it (a
     /// private key, a client secret).
