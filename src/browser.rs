@@ -25,6 +25,11 @@ pub enum BrowserError {
         humantime::format_duration(*wait)
     )]
     TimedOut { return_url: Url, wait: Duration },
+    #[error(
+        "no sign-in redirect reached {return_url} within {}; run the command again and finish signing in within that time",
+        humantime::format_duration(*wait)
+    )]
+    SignInTimedOut { return_url: Url, wait: Duration },
     #[error("browser sign-in cancelled")]
     Cancelled,
     #[error("the sign-in redirect carried an unusable token, not printed: {0}")]
@@ -53,7 +58,9 @@ pub enum BrowserError {
 impl BrowserError {
     pub fn exit(&self) -> Exit {
         match self {
-            BrowserError::TimedOut { .. } | BrowserError::Cancelled => Exit::Browser,
+            BrowserError::TimedOut { .. } | BrowserError::SignInTimedOut { .. } | BrowserError::Cancelled => {
+                Exit::Browser
+            }
             BrowserError::Refused { error, .. } if matches!(error.as_str(), "access_denied" | "expired_token") => {
                 Exit::Browser
             }
@@ -295,7 +302,9 @@ async fn serve(mut stream: TcpStream, owner: Peer, judge: Judge, tx: mpsc::Unbou
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
-        _ => "Method Not Allowed",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        _ => "Error",
     };
     let response = format!(
         "HTTP/1.1 {} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
@@ -346,7 +355,7 @@ fn not_yours() -> Answer {
 }
 
 /// A header of a request head, by name.
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+pub fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
     head.lines().skip(1).find_map(|line| {
         let (k, v) = line.split_once(':')?;
         k.trim().eq_ignore_ascii_case(name).then(|| v.trim())

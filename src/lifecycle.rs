@@ -298,6 +298,13 @@ impl Run<'_> {
             .filter(|r| r.servable(now, self.ask.min_ttl, self.profile.refresh_before))
     }
 
+    /// The cached record's ID token, unless its `exp` has passed (or it has none).
+    fn unexpired_id_token(&self, slot: &Slot) -> Option<String> {
+        let id_token = self.cached(slot)?.id_token?;
+        let exp = jwt::decode(id_token.as_str())?.exp()?;
+        (exp > self.seams.clock.now()).then(|| id_token.into())
+    }
+
     /// The cached record of `slot`, if the cache may serve it (see `TokenCache::read`).
     fn cached(&self, slot: &Slot) -> Option<Record> {
         self.seams.cache.read(slot)
@@ -402,8 +409,9 @@ impl Run<'_> {
                     Answer::Json(body) => {
                         let mut grant = self.exchange().read(&request, flow.read_grant(&body))?;
                         flow.check_grant(&grant, &refreshing)?;
-                        // A refresh answer may leave the ID token out: the last one stands.
-                        grant.id_token = (grant.id_token.take()).or_else(|| Some(self.cached(slot)?.id_token?.into()));
+                        // A refresh answer may leave the ID token out: the last one stands
+                        // while it has not expired.
+                        grant.id_token = (grant.id_token.take()).or_else(|| self.unexpired_id_token(slot));
                         return self.record(grant, &request.url, true);
                     }
                     Answer::Refused(cause) if self.ask.mode == Mode::RefreshOnly => {

@@ -140,6 +140,26 @@ fn a_device_code_that_expires_while_pending_is_exit_7() {
 }
 
 #[test]
+fn an_interval_longer_than_the_codes_life_still_ends_when_the_code_expires() {
+    let server = MockServer::start();
+    device_authorization(
+        &server,
+        json!({"device_code": "dev-1", "user_code": "U", "verification_uri": "https://id.test/d",
+               "expires_in": 2, "interval": 86399}),
+    );
+    let pending = poll_answer(&server, 400, json!({"error": "authorization_pending"}));
+    // Without the bound this waits a day: the timeout fails the test instead.
+    env(&server)
+        .cmd()
+        .args(["token", "o"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(7)
+        .stderr(predicates::str::contains("ended with expired_token"));
+    assert_eq!(pending.calls(), 0, "no poll after the code expired");
+}
+
+#[test]
 fn ctrl_c_cancels_the_device_sign_in_with_exit_7() {
     use std::io::BufRead;
     let server = MockServer::start();
@@ -198,10 +218,9 @@ fn a_verification_uri_a_person_should_not_be_sent_to_is_refused() {
                    "expires_in": 3, "interval": 1}),
         );
         let env = env(&server);
-        env.cmd()
-            .args(["token", "o"])
-            .assert()
-            .code(6)
-            .stderr(predicate::str::contains("verification_uri").and(predicate::str::contains("evil").not()));
+        env.cmd().args(["token", "o"]).assert().code(6).stderr(
+            predicate::str::contains("\"verification_uri\" is not a place to send a person to")
+                .and(predicate::str::contains("evil").not()),
+        );
     }
 }

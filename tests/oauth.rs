@@ -508,6 +508,35 @@ fn logout_revokes_the_stored_refresh_token_with_the_clients_authentication() {
 }
 
 #[test]
+fn a_refresh_token_is_never_sent_to_a_revocation_url_set_after_it_was_kept() {
+    let server = MockServer::start();
+    let env = logged_in(&server, &format!("revocation_url = \"{}\"\n", server.url("/revoke")));
+    let elsewhere = MockServer::start();
+    let stolen = elsewhere.mock(|when, then| {
+        when.method(POST).path("/revoke");
+        then.status(200);
+    });
+    let config = oauth2_config(
+        "o",
+        &server.url("/token"),
+        &format!("revocation_url = \"{}\"\n", elsewhere.url("/revoke")),
+    );
+    std::fs::write(env.config_path(), config).unwrap();
+    env.cmd()
+        .args(["logout", "o"])
+        .env("AUTHCTL_SECRET_O", "s3cret")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("logged out").and(predicate::str::contains("revoked").not()));
+    assert_eq!(
+        stolen.calls(),
+        0,
+        "the refresh token went to a revocation_url it was not kept for"
+    );
+    assert!(env.stored_credential("o").is_none());
+}
+
+#[test]
 fn a_failed_revocation_is_a_warning_and_the_local_files_go_anyway() {
     let server = MockServer::start();
     let env = logged_in(&server, &format!("revocation_url = \"{}\"\n", server.url("/revoke")));

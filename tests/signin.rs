@@ -108,7 +108,17 @@ fn forged_and_incomplete_callbacks_are_refused_while_the_real_one_completes_the_
     assert_eq!(browser_get(port, &format!("/other?state={state}&code=good")).0, 404);
     assert_eq!(browser_get(port, "/callback?state=forged&code=evil").0, 400);
     assert_eq!(browser_get(port, &format!("/callback?state={state}")).0, 400);
-    assert_eq!(browser_get(port, &format!("/callback?state={state}&code=good")).0, 200);
+    // A page that learnt the state cannot deliver a code with an image or a fetch.
+    let from_a_page = "Sec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Dest: image\r\n";
+    assert_eq!(
+        browser_get_with(port, &format!("/callback?state={state}&code=evil"), from_a_page).0,
+        403
+    );
+    // Without a configured issuer, an `iss` at the endpoints' own origin is fine.
+    let own = url::form_urlencoded::byte_serialize(server.base_url().as_bytes()).collect::<String>();
+    let navigation = "Sec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: navigate\r\nSec-Fetch-Dest: document\r\n";
+    let real = format!("/callback?state={state}&code=good&iss={own}");
+    assert_eq!(browser_get_with(port, &real, navigation).0, 200);
     let (out, said) = waiting.finish();
     assert_eq!(out.status.code(), Some(0), "{said}");
     assert_eq!(stdout(&out), "signed-in\n");
@@ -117,7 +127,32 @@ fn forged_and_incomplete_callbacks_are_refused_while_the_real_one_completes_the_
         "{said}"
     );
     assert!(said.contains("refused a callback without a code"), "{said}");
+    assert!(said.contains("refused a callback a web page fetched"), "{said}");
     token.assert();
+}
+
+#[test]
+fn without_a_configured_issuer_a_callback_naming_a_server_elsewhere_is_exit_6() {
+    let server = MockServer::start();
+    let env = TestEnv::new(&config(&server, ""));
+    let token = server.mock(|when, then| {
+        when.method(POST).path("/token");
+        then.status(200).json_body(json!({"access_token": "never"}));
+    });
+    let waiting = Waiting::start(&env);
+    let (state, port) = (waiting.param("state"), waiting.port());
+    let evil = "https%3A%2F%2Faccounts.other-idp.test";
+    assert_eq!(
+        browser_get(port, &format!("/callback?state={state}&code=c&iss={evil}")).0,
+        400
+    );
+    let (out, said) = waiting.finish();
+    assert_eq!(out.status.code(), Some(6), "{said}");
+    assert!(
+        said.contains("names issuer \"https://accounts.other-idp.test\"") && said.contains(&server.base_url()),
+        "{said}"
+    );
+    assert_eq!(token.calls(), 0);
 }
 
 #[test]
@@ -271,4 +306,43 @@ fn id_token_format_without_an_id_token_is_exit_3() {
         .code(3)
         .stderr(predicates::str::contains("no ID token came with this token"));
     assert!(!file.exists());
+}
+
+#[test]
+fn an_id_token_that_has_expired_is_not_kept_past_a_refresh_that_brings_none() {
+    let server = MockServer::start();
+    let id_token = jwt(json!({"aud": "cid", "exp": now() as i64 + 2, "sub": "alice"}));
+    token_endpoint(
+        &server,
+        &[("grant_type", "client_credentials")],
+        200,
+        json!({"access_token": "at-1", "expires_in": 1, "refresh_token": "rt-1", "id_token": id_token}),
+    );
+    token_endpoint(
+        &server,
+        &[("grant_type", "refresh_token")],
+        200,
+        json!({"access_token": "at-2", "expires_in": 600}),
+    );
+    let env = TestEnv::new(&oauth2_config("o", &server.url("/token"), "scope = \"openid\"\n"));
+    env.cmd()
+        .args(["token", "o", "--format", "id-token"])
+        .env("AUTHCTL_SECRET_O", "s")
+        .assert()
+        .success()
+        .stdout(format!("{id_token}\n"));
+    // Both the access token and the ID token end; the refresh brings an access token alone.
+    while now() < jwt_exp(&id_token) + 0.5 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    env.cmd()
+        .args(["token", "o", "--format", "id-token"])
+        .env("AUTHCTL_SECRET_O", "s")
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("no ID token came with this token"));
+}
+
+fn jwt_exp(token: &str) -> f64 {
+    authctl::jwt::decode(token).unwrap().claims["exp"].as_f64().unwrap()
 }

@@ -141,6 +141,8 @@ pub enum BadAnswer {
     NoField(&'static str),
     #[error("the response is not a list of {0}")]
     NotAList(&'static str),
+    #[error("the response's \"{0}\" is not a place to send a person to (it must be https, or http to this machine)")]
+    NotSendable(&'static str),
 }
 
 /// A string field of a JSON object; absent, null or not a string is `None`.

@@ -351,6 +351,11 @@ impl BrowserRun {
 /// Plays a browser: `GET path` on 127.0.0.1:`port`, retrying the connection until the
 /// listener is up (at most 20 s). Returns the status and the body.
 pub fn browser_get(port: u16, path: &str) -> (u16, String) {
+    browser_get_with(port, path, "")
+}
+
+/// `browser_get` with more header lines (each ending in `\r\n`).
+pub fn browser_get_with(port: u16, path: &str, headers: &str) -> (u16, String) {
     use std::io::{Read, Write};
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let mut stream = loop {
@@ -362,7 +367,7 @@ pub fn browser_get(port: u16, path: &str) -> (u16, String) {
     };
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: test-browser\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: test-browser\r\n{headers}\r\n"
     )
     .unwrap();
     let mut response = String::new();

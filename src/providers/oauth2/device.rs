@@ -13,7 +13,7 @@ use super::OAuth2;
 use super::client::{self, Asked};
 use crate::browser::{self, BrowserError};
 use crate::error::{Error, Problem};
-use crate::providers::{Needs, Request, fields, num_field, str_field};
+use crate::providers::{BadAnswer, Needs, Request, fields, num_field, str_field};
 use crate::secret::Secret;
 
 pub const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -45,13 +45,14 @@ fn sendable(url: &Url, allow_http: bool) -> bool {
 }
 
 fn read(body: &Value, url: &Url, allow_http: bool) -> Result<Authorization, Error> {
-    let bad = |field: &'static str| {
+    let answer = |problem| {
         Error::from(crate::error::ProviderError {
             provider: crate::providers::Kind::Oauth2,
             url: url.clone(),
-            problem: Problem::BadAnswer(crate::providers::BadAnswer::NoField(field)),
+            problem: Problem::BadAnswer(problem),
         })
     };
+    let bad = |field: &'static str| answer(BadAnswer::NoField(field));
     let text = |field: &'static str| str_field(body, field).filter(|s| !s.is_empty()).ok_or_else(|| bad(field));
     let seconds = |field, default: Duration| {
         num_field(body, field)
@@ -63,12 +64,12 @@ fn read(body: &Value, url: &Url, allow_http: bool) -> Result<Authorization, Erro
         user_code: crate::log::one_line(&text("user_code")?, 64),
         // Some servers (Google) still say verification_url, as drafts of RFC 8628 did.
         verification_uri: text("verification_uri")
-            .or_else(|_| text("verification_url"))
+            .or_else(|_| text("verification_url"))?
+            .parse::<Url>()
             .ok()
-            .and_then(|u| Url::parse(&u).ok())
             .filter(|u| sendable(u, allow_http))
             .map(String::from)
-            .ok_or_else(|| bad("verification_uri"))?,
+            .ok_or_else(|| answer(BadAnswer::NotSendable("verification_uri")))?,
         complete: str_field(body, "verification_uri_complete")
             .and_then(|u| Url::parse(&u).ok())
             .filter(|u| sendable(u, allow_http)),
@@ -136,9 +137,11 @@ fn poll(p: &OAuth2, token: Url, a: &Authorization, asked: &Asked) -> Result<(Req
         description: Some(description.to_string()),
     };
     loop {
+        // Never past the code's expiry, whatever interval the server asks for.
+        let pause = interval.min(deadline.saturating_duration_since(Instant::now()));
         let cancelled = runtime.block_on(async {
             tokio::select! {
-                () = tokio::time::sleep(interval) => false,
+                () = tokio::time::sleep(pause) => false,
                 () = &mut cancel => true,
             }
         });

@@ -1,6 +1,7 @@
 //! The OpenID Connect ID token of an answer, checked in one place when it is received
 //! (OpenID Connect Core §3.1.3.7): `iss` is the configured issuer, `aud` holds the
-//! client ID, `exp` has not passed, and `nonce` is the one the sign-in sent where it
+//! client ID (and `azp`, when present, is the client), `alg` is not `none`, `exp` has
+//! not passed, and `nonce` is the one the sign-in sent where it
 //! sent one (a refreshed ID token may repeat it or leave it out; a device sign-in sends
 //! none). The signature is not verified: the token came straight from the token
 //! endpoint over the connection authctl checked (§3.1.3.7 item 6 allows that).
@@ -32,6 +33,9 @@ pub fn validate(id_token: &str, expected: &Expected) -> Result<(), IdTokenError>
     };
     let claims = &decoded.claims;
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
+    if decoded.header.get("alg").and_then(Value::as_str).is_none_or(|a| a.eq_ignore_ascii_case("none")) {
+        return fail("alg", "says the token is unsigned".into());
+    }
     if let Some(issuer) = expected.issuer
         && text("iss") != Some(issuer)
     {
@@ -44,6 +48,12 @@ pub fn validate(id_token: &str, expected: &Expected) -> Result<(), IdTokenError>
     };
     if !audience_holds {
         return fail("aud", format!("does not name this client ({:?})", expected.client_id));
+    }
+    // §3.1.3.7 item 5: a token for several audiences names the one it was issued to.
+    if let Some(azp) = claims.get("azp")
+        && azp.as_str() != Some(expected.client_id)
+    {
+        return fail("azp", format!("names another client, not {:?}", expected.client_id));
     }
     match decoded.exp() {
         Some(exp) if exp > expected.now => {}
@@ -95,7 +105,29 @@ mod tests {
         bad["exp"] = json!(999);
         assert_eq!(check(bad, Some("n")).unwrap_err().claim, "exp");
         assert_eq!(check(good.clone(), Some("m")).unwrap_err().claim, "nonce");
+        let mut bad = good.clone();
+        bad["azp"] = json!("x");
+        assert_eq!(check(bad, Some("n")).unwrap_err().claim, "azp");
+        let mut fine = good.clone();
+        fine["azp"] = json!("cid");
+        assert_eq!(check(fine, Some("n")), Ok(()));
         // A refresh sent no nonce: any or none will do.
-        assert_eq!(check(good, None), Ok(()));
+        assert_eq!(check(good.clone(), None), Ok(()));
+    }
+
+    #[test]
+    fn an_unsigned_id_token_is_refused() {
+        let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        let claims = json!({"iss": "https://id.test", "aud": "cid", "exp": 2000});
+        let expected = Expected {
+            issuer: Some("https://id.test"),
+            client_id: "cid",
+            nonce: None,
+            now: UnixTime::from_secs(1000.0).unwrap(),
+        };
+        for header in [json!({"alg": "none"}), json!({"alg": "NONE"}), json!({})] {
+            let token = format!("{}.{}.", part(header), part(claims.clone()));
+            assert_eq!(validate(&token, &expected).unwrap_err().claim, "alg");
+        }
     }
 }

@@ -198,7 +198,10 @@ impl OAuth2 {
             None => false,
         };
         let issuer = self.issuer.as_ref().map(|i| i.text.clone());
-        let pending = std::sync::Arc::new(signin::Pending::new(self.wants_id_token(), issuer, iss_required));
+        let mut pending = signin::Pending::new(self.wants_id_token(), issuer, iss_required);
+        pending.endpoint_origins = [&authorize, &token].map(|u| u.origin().ascii_serialization()).to_vec();
+        pending.endpoint_origins.dedup();
+        let pending = std::sync::Arc::new(pending);
         let (code, redirect_uri) = signin::sign_in(self, &authorize, pending.clone(), needs)?;
         if let Some(nonce) = &pending.nonce {
             needs.keep_nonce(nonce.as_str());
@@ -268,6 +271,8 @@ impl Provider for OAuth2 {
         for (key, url) in [
             ("authorization_url", &self.authorization_url),
             ("device_authorization_url", &self.device_authorization_url),
+            // A refresh token is revoked only where it was kept for.
+            ("revocation_url", &self.revocation_url),
         ] {
             id.extend(url.as_ref().map(|u| (key, u.get_ref().to_string())));
         }

@@ -90,6 +90,9 @@ pub struct Pending {
     pub issuer: Option<String>,
     /// The server said it always sends `iss` (`authorization_response_iss_parameter_supported`).
     pub iss_required: bool,
+    /// Without a configured issuer: the origins of the endpoints signed in at. An `iss`
+    /// sent anyway must be one of them, or the code came from another server (a mix-up).
+    pub endpoint_origins: Vec<String>,
     /// The one callback was taken: any later one is refused.
     taken: AtomicBool,
 }
@@ -103,6 +106,7 @@ impl Pending {
             verifier: PkceCodeVerifier(Secret::new(random(32))),
             issuer,
             iss_required,
+            endpoint_origins: Vec::new(),
             taken: AtomicBool::new(false),
         }
     }
@@ -160,6 +164,11 @@ impl Pending {
         if method != "GET" {
             return refuse(405, NOT_THE_CALLBACK, "refused a callback that is not a GET");
         }
+        // A browser marks what a page fetches (an image, a script's fetch) as such: the
+        // server's redirect is a navigation. A script playing the browser marks nothing.
+        if browser::header(head, "sec-fetch-site").is_some() && browser::fetched_by_a_page(head) {
+            return refuse(403, NOT_THE_CALLBACK, "refused a callback a web page fetched");
+        }
         // Unlike MidwayPlus' redirect, `state` ties this one to the sign-in: no page can
         // forge it, so a script playing the browser (`$BROWSER`) may fetch it.
         let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
@@ -185,7 +194,9 @@ impl Pending {
 
     /// The `iss` parameter's verdict (RFC 9207): `None` when it is fine.
     fn check_iss(&self, iss: Option<String>) -> Option<Result<String, BrowserError>> {
-        let expected = self.issuer.as_ref()?;
+        let Some(expected) = self.issuer.as_ref() else {
+            return self.check_iss_origin(iss?);
+        };
         match iss {
             Some(found) if found == *expected => None,
             Some(found) => Some(Err(BrowserError::WrongIssuer {
@@ -198,6 +209,19 @@ impl Pending {
             })),
             None => None,
         }
+    }
+
+    /// With no issuer configured, an `iss` the server sends anyway must be at the origin
+    /// of an endpoint this sign-in uses.
+    fn check_iss_origin(&self, found: String) -> Option<Result<String, BrowserError>> {
+        let origin = Url::parse(&found).ok().map(|u| u.origin().ascii_serialization());
+        if self.endpoint_origins.is_empty() || origin.is_some_and(|o| self.endpoint_origins.contains(&o)) {
+            return None;
+        }
+        Some(Err(BrowserError::WrongIssuer {
+            expected: self.endpoint_origins.join(" or "),
+            found: crate::log::one_line(&found, 200),
+        }))
     }
 
     /// The first callback with this sign-in's state ends the wait; a second is refused.
@@ -257,7 +281,7 @@ pub fn sign_in(p: &OAuth2, endpoint: &Url, pending: Arc<Pending>, needs: &dyn Ne
     };
     let judge = pending.clone();
     let code = listening.wait_for(invite, WAIT, Arc::new(move |head| judge.judge(head)), || {
-        BrowserError::TimedOut {
+        BrowserError::SignInTimedOut {
             return_url: redirect_uri.clone(),
             wait: WAIT,
         }
