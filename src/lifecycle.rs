@@ -14,6 +14,9 @@
 //!      a new developer token and ask once more.
 //! 4. Check the new token, work out its expiry, keep any new long-lived credential, cache
 //!    the record.
+//!
+//! With a shared cache, step 3 asks the fleet first (`fleet`): its token, its failure, or
+//! one renewal for every machine.
 
 use std::time::Duration;
 
@@ -31,10 +34,12 @@ use crate::time::{Clock, UnixTime};
 use crate::token::{self, AccessToken, TokenType};
 use crate::{debug, jwt, warn};
 
+mod fleet;
 mod needs;
 mod revoke;
 mod shared;
 
+pub use fleet::FAILURE_WINDOW;
 pub use needs::METADATA_LIFETIME;
 pub use revoke::revoke;
 
@@ -83,6 +88,8 @@ impl Ask {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenSource {
     Cache,
+    /// The fleet's shared cache (README "Many machines").
+    Shared,
     Network,
 }
 
@@ -102,6 +109,8 @@ pub struct Seams<'a> {
     pub cache: &'a dyn TokenCache,
     pub credentials: &'a dyn CredentialStore,
     pub secret: &'a dyn SecretSource,
+    /// The fleet's shared cache, asked only after the local cache has missed.
+    pub shared: &'a dyn crate::shared_cache::Store,
     /// Whether the config as a whole may be used to renew a token (`Config::vouch`):
     /// asked before anything is sent, never on the cached path.
     pub vouch: &'a dyn Fn() -> Result<()>,
@@ -228,15 +237,7 @@ impl Run<'_> {
         if let Some(failure) = self.shared_failure(&lock, waiting_since) {
             return Err(failure);
         }
-        let (renewed, secret_from) = self.renew(&slot);
-        let failure = self.failure_for_waiters(&renewed, secret_from.as_ref());
-        self.seams.cache.set_failure(&slot, failure.as_ref());
-        let record = renewed?;
-        self.write(&slot, &record);
-        Ok(Obtained {
-            record,
-            source: TokenSource::Network,
-        })
+        self.renew_with_fleet(&slot)
     }
 
     /// The profile's lock, waited for as long as a renewal may take (see
@@ -267,6 +268,7 @@ impl Run<'_> {
         }
         let failure = self.seams.cache.failure(&self.slot())?;
         (failure.at >= waiting_since).then(|| Error::Shared {
+            by: "another authctl process",
             profile: self.profile.name.clone(),
             exit: Exit::from_code(failure.exit),
             message: failure.message,
@@ -819,6 +821,7 @@ mod tests {
                 cache: &self.cache,
                 credentials: &self.vault,
                 secret: &self.secret,
+                shared: &crate::shared_cache::Unshared,
                 vouch: &|| match self.broken.get() {
                     false => Ok(()),
                     true => Err(ConfigError::Profile {

@@ -160,6 +160,7 @@ impl Demo {
             cache: &self.cache,
             credentials: &credentials,
             secret: &secret,
+            shared: &crate::shared_cache::Unshared,
             vouch: &|| Ok(self.config.vouch()?),
         })
     }
@@ -403,6 +404,7 @@ fn describe(profile: &Profile, obtained: &Obtained, secret_used: bool) -> String
     };
     let source = match (obtained.source, secret_used) {
         (TokenSource::Cache, _) => "from the cache",
+        (TokenSource::Shared, _) => "from the shared cache",
         (TokenSource::Network, true) => "fetched with the secret",
         (TokenSource::Network, false) => renewed,
     };
