@@ -24,8 +24,8 @@ use crate::credentials::{CredentialKind, CredentialSlot, CredentialStore};
 use crate::error::{Error, Exit, Result};
 use crate::secret::{Origin, Secret, SecretError, SecretSource};
 use crate::shared_cache::Store;
-use crate::time::UnixTime;
 use crate::shared_cache::seal::{Sealer, random_owner};
+use crate::time::UnixTime;
 use crate::{debug, token};
 
 /// How long a fleet's failure is reported instead of trying again.
@@ -113,8 +113,7 @@ impl Run<'_> {
         if !self.profile.provider().shareable() {
             debug!(
                 1,
-                "{}: a sign-in's or a public client's tokens are not shared with the fleet",
-                self.profile.name
+                "{}: a sign-in's or a public client's tokens are not shared with the fleet", self.profile.name
             );
             return Ok(None);
         }
@@ -155,7 +154,10 @@ impl Run<'_> {
                 },
                 Some(false) if Instant::now() + pause < deadline => {}
                 Some(false) => {
-                    debug!(1, "{}: the fleet's renewal took too long; renewing here", self.profile.name);
+                    debug!(
+                        1,
+                        "{}: the fleet's renewal took too long; renewing here", self.profile.name
+                    );
                     return Turn::Renew;
                 }
                 None => return Turn::Renew,
@@ -169,7 +171,10 @@ impl Run<'_> {
     fn shared_token(&self, fleet: &Fleet, slot: &Slot) -> Option<Record> {
         let plain = fleet.read(&fleet.tokens, "token")?;
         let record: Record = serde_json::from_slice(&plain).ok().or_else(|| {
-            debug!(1, "warning: {}: a shared token that opened is no record; ignored", slot.profile);
+            debug!(
+                1,
+                "warning: {}: a shared token that opened is no record; ignored", slot.profile
+            );
             None
         })?;
         let now = self.seams.clock.now();
@@ -289,12 +294,19 @@ impl CredentialStore for Credentials<'_> {
 
     fn store(&self, slot: &CredentialSlot, value: &Secret) -> Result<bool, crate::cache::CacheError> {
         let kind = kind_name(slot.kind);
-        (self.fleet).write(&self.fleet.credentials, kind, value.expose().as_bytes(), CREDENTIAL_LIFETIME);
+        (self.fleet).write(
+            &self.fleet.credentials,
+            kind,
+            value.expose().as_bytes(),
+            CREDENTIAL_LIFETIME,
+        );
         self.local.store(slot, value)
     }
 
     fn forget(&self, slot: &CredentialSlot) {
-        self.fleet.store.delete(&self.fleet.credentials.name(kind_name(slot.kind)));
+        self.fleet
+            .store
+            .delete(&self.fleet.credentials.name(kind_name(slot.kind)));
         self.local.forget(slot);
     }
 

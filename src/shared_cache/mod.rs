@@ -81,9 +81,7 @@ pub fn check_url(text: &str) -> Result<url::Url, String> {
     }
     let db = url.path().trim_start_matches('/');
     if !db.is_empty() && db.parse::<u16>().is_err() {
-        return Err(format!(
-            "`{db}` is no database number (expected redis://HOST:PORT/DB)"
-        ));
+        return Err(format!("`{db}` is no database number (expected redis://HOST:PORT/DB)"));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err("the URL may not carry a query or a fragment (expected redis://HOST:PORT/DB)".into());
@@ -99,6 +97,13 @@ pub fn target(configured: Option<&str>) -> Result<Option<url::Url>, String> {
         Ok(v) if !v.is_empty() => check_url(&v).map(Some),
         _ => configured.map(check_url).transpose(),
     }
+}
+
+/// Whether the shared cache a profile would use answers, for `status` and `doctor`:
+/// `None` when there is none; else where it is, and why it cannot be used, if it cannot.
+pub fn probe(configured: Option<&str>) -> Result<Option<(String, Option<String>)>, ConfigError> {
+    let redis = Redis::new(configured.map(str::to_string));
+    Ok(redis.shown()?.map(|url| (url, redis.problem())))
 }
 
 /// The URL as messages show it: scheme, host, port and database, nothing else.
@@ -120,11 +125,18 @@ mod tests {
     fn a_shared_cache_url_is_redis_with_no_password_in_it() {
         assert!(check_url("redis://127.0.0.1:6379/0").is_ok());
         assert!(check_url("rediss://cache.internal:6380").is_ok());
-        assert!(check_url("redis://fleet@cache.internal/2").is_ok(), "a user name is no secret");
+        assert!(
+            check_url("redis://fleet@cache.internal/2").is_ok(),
+            "a user name is no secret"
+        );
         let pw = check_url("redis://:hunter2@cache.internal/0").unwrap_err();
         assert!(pw.contains(PASSWORD_VAR) && !pw.contains("hunter2"), "{pw}");
         assert!(check_url("https://cache.internal").unwrap_err().contains("redis://"));
-        assert!(check_url("redis://cache.internal/zero").unwrap_err().contains("database"));
+        assert!(
+            check_url("redis://cache.internal/zero")
+                .unwrap_err()
+                .contains("database")
+        );
         assert!(check_url("redis://cache.internal/0?protocol=resp3").is_err());
     }
 

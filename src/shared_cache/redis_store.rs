@@ -46,9 +46,7 @@ impl Redis {
     }
 
     fn url(&self) -> Option<&url::Url> {
-        let url = self
-            .url
-            .get_or_init(|| super::target(self.configured.as_deref()));
+        let url = self.url.get_or_init(|| super::target(self.configured.as_deref()));
         url.as_ref().ok()?.as_ref()
     }
 
@@ -62,7 +60,10 @@ impl Redis {
     /// `None` when reachable and answering; otherwise why not, for `status` and `doctor`.
     pub fn problem(&self) -> Option<String> {
         let url = self.url()?;
-        match self.connect(url).and_then(|mut c| redis::cmd("PING").query::<String>(&mut c)) {
+        match self
+            .connect(url)
+            .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c))
+        {
             Ok(_) => None,
             Err(e) => Some(describe(&e)),
         }
@@ -124,11 +125,7 @@ fn password() -> Option<Zeroizing<String>> {
     match crate::keyring::get(KEYRING_USER) {
         Ok(found) => found,
         Err(e) => {
-            debug!(
-                2,
-                "no shared cache password in the keyring: {}",
-                crate::log::chain(&e)
-            );
+            debug!(2, "no shared cache password in the keyring: {}", crate::log::chain(&e));
             None
         }
     }
@@ -151,7 +148,9 @@ impl Store for Redis {
     }
 
     fn get(&self, key: &str) -> Option<Vec<u8>> {
-        self.run("cannot read", |c| redis::cmd("GET").arg(key).query::<Option<Vec<u8>>>(c))?
+        self.run("cannot read", |c| {
+            redis::cmd("GET").arg(key).query::<Option<Vec<u8>>>(c)
+        })?
     }
 
     fn set(&self, key: &str, value: &[u8], ttl: Duration) -> bool {

@@ -114,7 +114,10 @@ mod tests {
     fn a_sealed_value_opens_only_with_the_same_secret_settings_and_kind() {
         let s = sealer("s3cret", "cid");
         let sealed = s.seal("token", b"the-token");
-        assert_eq!(s.open("token", &sealed).as_deref().map(Vec::as_slice), Some(&b"the-token"[..]));
+        assert_eq!(
+            s.open("token", &sealed).as_deref().map(Vec::as_slice),
+            Some(&b"the-token"[..])
+        );
         assert!(sealer("other", "cid").open("token", &sealed).is_none());
         assert!(sealer("s3cret", "cid2").open("token", &sealed).is_none());
         assert!(s.open("refresh_token", &sealed).is_none(), "moved to another entry");
