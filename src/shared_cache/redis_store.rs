@@ -16,7 +16,7 @@ use crate::debug;
 /// Connecting, TLS and `AUTH` included.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 /// Each command, once connected.
-pub const COMMAND_TIMEOUT: Duration = Duration::from_millis(300);
+pub const COMMAND_TIMEOUT: Duration = Duration::from_millis(400);
 
 /// Deletes the key only while it holds the owner's value: a lease released by whoever
 /// took it, never by a process whose lease has run out and passed to another.
