@@ -99,7 +99,9 @@ fn a_fleet_asking_at_once_renews_once() {
     let Some(redis) = RedisServer::start() else { return };
     let server = MockServer::start();
     let granted = server.mock(|when, then| {
-        when.method(POST).path("/token").form_urlencoded_tuple("client_secret", SECRET);
+        when.method(POST)
+            .path("/token")
+            .form_urlencoded_tuple("client_secret", SECRET);
         then.status(200)
             .delay(Duration::from_millis(500))
             .json_body(json!({"access_token": TOKEN, "expires_in": 3600}));
@@ -108,7 +110,13 @@ fn a_fleet_asking_at_once_renews_once() {
     let children: Vec<_> = machines
         .iter()
         .flat_map(|m| (0..4).map(|_| token_cmd(m, &redis, SECRET)))
-        .map(|mut cmd| cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap())
+        .map(|mut cmd| {
+            cmd.stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
         .collect();
     for child in children {
         assert_served(&child.wait_with_output().unwrap(), TOKEN);
@@ -132,9 +140,20 @@ fn redis_holds_no_token_secret_profile_or_client_in_any_name_or_value() {
     granted.assert_calls(1);
     let entries = redis.entries();
     assert!(entries.len() >= 2, "the token and the refresh token: {entries:?}");
-    let needles = [TOKEN, "fleet-refresh-3e", SECRET, PROFILE, CLIENT, "oauth2", "127.0.0.1"];
+    let needles = [
+        TOKEN,
+        "fleet-refresh-3e",
+        SECRET,
+        PROFILE,
+        CLIENT,
+        "oauth2",
+        "127.0.0.1",
+    ];
     for (key, value) in &entries {
-        assert!(key.starts_with("authctl:") && key.len() == "authctl:".len() + 32, "{key}");
+        assert!(
+            key.starts_with("authctl:") && key.len() == "authctl:".len() + 32,
+            "{key}"
+        );
         for needle in needles {
             assert!(!key.contains(needle), "{key} holds {needle}");
             let found = value.windows(needle.len()).any(|w| w == needle.as_bytes());
@@ -167,7 +186,12 @@ fn an_altered_entry_is_ignored_and_the_token_renewed() {
 fn an_entry_moved_to_another_name_does_not_open() {
     let Some(redis) = RedisServer::start() else { return };
     let server = MockServer::start();
-    let failing = token_endpoint(&server, &[("client_secret", SECRET)], 400, json!({"error": "invalid_client"}));
+    let failing = token_endpoint(
+        &server,
+        &[("client_secret", SECRET)],
+        400,
+        json!({"error": "invalid_client"}),
+    );
     let (a, b) = (machine(&server, &redis), machine(&server, &redis));
     let out = token(&a, &redis);
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
@@ -175,7 +199,11 @@ fn an_entry_moved_to_another_name_does_not_open() {
     // The fleet's failure, copied over the name of its token.
     let mut conn = redis.conn();
     let (failure_key, failure) = redis.entries().into_iter().next().expect("the failure is shared");
-    let _: () = redis::cmd("SET").arg(token_key(&a)).arg(&failure).query(&mut conn).unwrap();
+    let _: () = redis::cmd("SET")
+        .arg(token_key(&a))
+        .arg(&failure)
+        .query(&mut conn)
+        .unwrap();
     let _: () = redis::cmd("DEL").arg(&failure_key).query(&mut conn).unwrap();
     let mut failing = failing;
     failing.delete();
@@ -197,7 +225,11 @@ fn a_machine_with_another_secret_neither_reads_nor_breaks_the_fleets_token() {
         200,
         json!({"access_token": "another-token", "expires_in": 3600}),
     );
-    let (a, b, c) = (machine(&server, &redis), machine(&server, &redis), machine(&server, &redis));
+    let (a, b, c) = (
+        machine(&server, &redis),
+        machine(&server, &redis),
+        machine(&server, &redis),
+    );
     assert_served(&token(&a, &redis), TOKEN);
     assert_served(&run(token_cmd(&c, &redis, "another-secret")), "another-token");
     other.assert_calls(1);
@@ -215,7 +247,11 @@ fn tokens_are_served_when_redis_dies_mid_run() {
     redis.kill();
     let out = token_v(&b, &redis);
     assert_served(&out, TOKEN);
-    assert!(stderr(&out).contains("the shared cache redis://127.0.0.1:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the shared cache redis://127.0.0.1:"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("going on without it"), "{}", stderr(&out));
     granted.assert_calls(2);
     // Without -v, not a word.
@@ -232,12 +268,16 @@ fn a_wrong_redis_password_means_each_machine_renews_alone() {
     for _ in 0..2 {
         let env = machine(&server, &redis);
         let mut cmd = token_cmd(&env, &redis, SECRET);
-        cmd.arg("-vvv").env("AUTHCTL_SHARED_CACHE_PASSWORD", "not-the-password-81");
+        cmd.arg("-vvv")
+            .env("AUTHCTL_SHARED_CACHE_PASSWORD", "not-the-password-81");
         let out = run(cmd);
         assert_served(&out, TOKEN);
         let said = stderr(&out);
         assert!(said.contains("cannot use the shared cache"), "{said}");
-        assert!(!said.contains("not-the-password-81") && !said.contains(&redis.password), "{said}");
+        assert!(
+            !said.contains("not-the-password-81") && !said.contains(&redis.password),
+            "{said}"
+        );
     }
     granted.assert_calls(2);
     assert!(redis.entries().is_empty());
@@ -277,7 +317,10 @@ fn a_password_in_the_shared_cache_url_is_refused() {
     });
     assert_eq!(out.status.code(), Some(3));
     let said = stderr(&out);
-    assert!(said.contains("shared_cache") && said.contains("AUTHCTL_SHARED_CACHE_PASSWORD"), "{said}");
+    assert!(
+        said.contains("shared_cache") && said.contains("AUTHCTL_SHARED_CACHE_PASSWORD"),
+        "{said}"
+    );
     assert!(!said.contains("hunter2-pw"), "{said}");
 }
 
@@ -293,7 +336,10 @@ fn a_password_in_the_shared_cache_variable_is_refused_before_any_request() {
     let out = run(cmd);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let said = stderr(&out);
-    assert!(said.contains("$AUTHCTL_SHARED_CACHE") && said.contains("AUTHCTL_SHARED_CACHE_PASSWORD"), "{said}");
+    assert!(
+        said.contains("$AUTHCTL_SHARED_CACHE") && said.contains("AUTHCTL_SHARED_CACHE_PASSWORD"),
+        "{said}"
+    );
     assert!(!said.contains("hunter2-pw"), "{said}");
     granted.assert_calls(0);
 }
@@ -302,7 +348,12 @@ fn a_password_in_the_shared_cache_variable_is_refused_before_any_request() {
 fn a_servers_failure_is_the_fleets_for_a_while() {
     let Some(redis) = RedisServer::start() else { return };
     let server = MockServer::start();
-    let failing = token_endpoint(&server, &[("client_secret", SECRET)], 503, json!({"error": "down for maintenance"}));
+    let failing = token_endpoint(
+        &server,
+        &[("client_secret", SECRET)],
+        503,
+        json!({"error": "down for maintenance"}),
+    );
     let (a, b) = (machine(&server, &redis), machine(&server, &redis));
     let out = token(&a, &redis);
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
@@ -310,7 +361,10 @@ fn a_servers_failure_is_the_fleets_for_a_while() {
     let out = token(&b, &redis);
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let said = stderr(&out);
-    assert!(said.contains("HTTP 503") && said.contains("met by another machine of the fleet"), "{said}");
+    assert!(
+        said.contains("HTTP 503") && said.contains("met by another machine of the fleet"),
+        "{said}"
+    );
     assert_eq!(failing.calls(), calls, "the second machine sent nothing");
 }
 
@@ -336,7 +390,11 @@ fn a_rotated_refresh_token_is_the_fleets() {
         200,
         json!({"access_token": "t-3", "expires_in": 600, "refresh_token": "rt-3"}),
     );
-    let (a, b, c) = (machine(&server, &redis), machine(&server, &redis), machine(&server, &redis));
+    let (a, b, c) = (
+        machine(&server, &redis),
+        machine(&server, &redis),
+        machine(&server, &redis),
+    );
     assert_served(&token(&a, &redis), "t-1");
     // Each asks for more life than the shared token has: a renewal, with the fleet's
     // refresh token of the moment.
@@ -364,7 +422,8 @@ fn a_profile_without_a_secret_is_never_shared() {
     });
     let granted = server.mock(|when, then| {
         when.method(POST).path("/token");
-        then.status(200).json_body(json!({"access_token": "device-token", "expires_in": 600}));
+        then.status(200)
+            .json_body(json!({"access_token": "device-token", "expires_in": 600}));
     });
     let env = TestEnv::new(&format!(
         "[defaults]\nshared_cache = \"{}\"\n\n[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"{}\"\n\
@@ -408,10 +467,18 @@ fn status_and_doctor_say_whether_the_shared_cache_answers() {
     assert_eq!(up["shared_cache"], json!(url));
     assert_eq!(up["shared_cache_reachable"], json!(true));
     let out = doctor(&env);
-    assert!(stdout(&out).contains(&format!("{url} answers; shared: {PROFILE}")), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!("{url} answers; shared: {PROFILE}")),
+        "{}",
+        stdout(&out)
+    );
     redis.kill();
     assert_eq!(status(&env)["shared_cache_reachable"], json!(false));
     let out = doctor(&env);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("tokens are renewed on each machine"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("tokens are renewed on each machine"),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -105,7 +105,14 @@ fn free_port() -> u16 {
 
 fn spawn(port: u16, password: &str, dir: &Path) -> Child {
     Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--requirepass", password])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--requirepass",
+            password,
+        ])
         .args(["--save", "", "--appendonly", "no", "--protected-mode", "yes"])
         .arg("--dir")
         .arg(dir)
