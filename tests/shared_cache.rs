@@ -482,3 +482,36 @@ fn status_and_doctor_say_whether_the_shared_cache_answers() {
         stdout(&out)
     );
 }
+
+#[test]
+fn rediss_shares_over_tls_and_checks_the_servers_certificate() {
+    if !require("openssl") {
+        return;
+    }
+    let Some(redis) = RedisServer::start_tls() else { return };
+    let server = MockServer::start();
+    let granted = grants(&server);
+    let (a, b) = (machine(&server, &redis), machine(&server, &redis));
+    let root = redis.root.clone().unwrap();
+    for env in [&a, &b] {
+        let mut cmd = token_cmd(env, &redis, SECRET);
+        cmd.arg("-v").env("SSL_CERT_FILE", &root);
+        let out = run(cmd);
+        assert_served(&out, TOKEN);
+        assert!(!stderr(&out).contains("going on without it"), "{}", stderr(&out));
+    }
+    granted.assert_calls(1);
+    assert!(!redis.entries().is_empty());
+    // Without the private root, the server is not trusted: the machine renews alone.
+    let c = machine(&server, &redis);
+    let mut cmd = token_cmd(&c, &redis, SECRET);
+    cmd.arg("-v").env("SSL_CERT_FILE", c.dir.path().join("no-roots.pem"));
+    let out = run(cmd);
+    assert_served(&out, TOKEN);
+    assert!(
+        stderr(&out).contains("cannot use the shared cache rediss://localhost:"),
+        "{}",
+        stderr(&out)
+    );
+    granted.assert_calls(2);
+}

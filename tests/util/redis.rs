@@ -10,6 +10,8 @@ pub struct RedisServer {
     child: Option<Child>,
     pub port: u16,
     pub password: String,
+    /// With TLS only (`start_tls`): the root that signed its certificate.
+    pub root: Option<std::path::PathBuf>,
     _dir: tempfile::TempDir,
 }
 
@@ -17,6 +19,16 @@ impl RedisServer {
     /// A server with a password of its own; `None` (the test skips) when `redis-server`
     /// is not installed and this is not CI.
     pub fn start() -> Option<RedisServer> {
+        RedisServer::start_with(false)
+    }
+
+    /// A server that speaks only TLS, for `localhost`, with a certificate signed by a
+    /// private root made with the openssl CLI (`root`).
+    pub fn start_tls() -> Option<RedisServer> {
+        RedisServer::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Option<RedisServer> {
         let installed = Command::new("redis-server")
             .arg("--version")
             .stdout(Stdio::null())
@@ -30,10 +42,12 @@ impl RedisServer {
         for _ in 0..5 {
             let dir = tempfile::tempdir().unwrap();
             let port = free_port();
+            let root = tls.then(|| certificates(dir.path()));
             let mut server = RedisServer {
-                child: Some(spawn(port, &password, dir.path())),
+                child: Some(spawn(port, &password, dir.path(), tls)),
                 port,
                 password: password.clone(),
+                root,
                 _dir: dir,
             };
             if server.ready() {
@@ -44,13 +58,28 @@ impl RedisServer {
     }
 
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
+        match self.root {
+            None => format!("redis://127.0.0.1:{}/0", self.port),
+            Some(_) => format!("rediss://localhost:{}/0", self.port),
+        }
+    }
+
+    fn client(&self) -> redis::RedisResult<redis::Client> {
+        match &self.root {
+            None => redis::Client::open(format!("redis://:{}@127.0.0.1:{}/0", self.password, self.port)),
+            Some(root) => redis::Client::build_with_tls(
+                format!("rediss://:{}@localhost:{}/0", self.password, self.port),
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(std::fs::read(root).unwrap()),
+                },
+            ),
+        }
     }
 
     /// A connection of the test's own, authenticated.
     pub fn conn(&self) -> redis::Connection {
-        let url = format!("redis://:{}@127.0.0.1:{}/0", self.password, self.port);
-        redis::Client::open(url).unwrap().get_connection().unwrap()
+        self.client().unwrap().get_connection().unwrap()
     }
 
     /// Every key, and its value.
@@ -80,7 +109,8 @@ impl RedisServer {
                 self.child = None;
                 return false;
             }
-            let pong = redis::Client::open(format!("redis://:{}@127.0.0.1:{}/0", self.password, self.port))
+            let pong = self
+                .client()
                 .and_then(|c| c.get_connection_with_timeout(Duration::from_millis(200)))
                 .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c));
             if pong.is_ok() {
@@ -103,16 +133,27 @@ fn free_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-fn spawn(port: u16, password: &str, dir: &Path) -> Child {
-    Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--requirepass",
-            password,
-        ])
+fn spawn(port: u16, password: &str, dir: &Path, tls: bool) -> Child {
+    let mut cmd = Command::new("redis-server");
+    match tls {
+        false => cmd.args(["--port", &port.to_string()]),
+        true => cmd
+            .args([
+                "--port",
+                "0",
+                "--tls-port",
+                &port.to_string(),
+                "--tls-auth-clients",
+                "no",
+            ])
+            .arg("--tls-cert-file")
+            .arg(dir.join("leaf.pem"))
+            .arg("--tls-key-file")
+            .arg(dir.join("leaf.key"))
+            .arg("--tls-ca-cert-file")
+            .arg(dir.join("root.pem")),
+    };
+    cmd.args(["--bind", "127.0.0.1 -::1", "--requirepass", password])
         .args(["--save", "", "--appendonly", "no", "--protected-mode", "yes"])
         .arg("--dir")
         .arg(dir)
@@ -120,4 +161,34 @@ fn spawn(port: u16, password: &str, dir: &Path) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("redis-server starts")
+}
+
+/// A private root and a leaf for `localhost` it signs, in `dir`; returns the root's path.
+fn certificates(dir: &Path) -> std::path::PathBuf {
+    let openssl = |args: &str| {
+        let out = Command::new("openssl")
+            .current_dir(dir)
+            .args(args.split(' '))
+            .output()
+            .expect("the openssl CLI is installed");
+        assert!(
+            out.status.success(),
+            "openssl {args}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let key = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+    openssl(&format!(
+        "req -x509 {key} -keyout root.key -out root.pem -days 2 -subj /CN=authctl-test-root"
+    ));
+    openssl(&format!("req {key} -keyout leaf.key -out leaf.csr -subj /CN=localhost"));
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        "x509 -req -in leaf.csr -CA root.pem -CAkey root.key -CAcreateserial -out leaf.pem -days 1 -extfile ext.cnf",
+    );
+    dir.join("root.pem")
 }
