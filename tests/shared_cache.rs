@@ -515,3 +515,32 @@ fn rediss_shares_over_tls_and_checks_the_servers_certificate() {
     );
     granted.assert_calls(2);
 }
+
+#[test]
+fn a_lock_held_forever_delays_the_fleet_but_never_refuses_a_token() {
+    let Some(redis) = RedisServer::start() else { return };
+    let server = MockServer::start();
+    let granted = grants(&server);
+    // timeout 1s: a renewal's lease, and so the wait, is 7 × 1 s + 3 s.
+    let env = TestEnv::new(&format!(
+        "[defaults]\nshared_cache = \"{}\"\ntimeout = \"1s\"\n\n[profiles.{PROFILE}]\nprovider = \"oauth2\"\ntoken_url = \"{}\"\nclient_id = \"{CLIENT}\"\n",
+        redis.url(),
+        server.url("/token")
+    ));
+    let slot = authctl::cache::Slot::of(&env.profile(PROFILE), None);
+    let secret = authctl::secret::Secret::new(SECRET.into());
+    let lock = authctl::shared_cache::seal::Sealer::new(&secret, &slot.bound_to).name("lock");
+    let _: () = redis::cmd("SET")
+        .arg(&lock)
+        .arg("an operator's")
+        .query(&mut redis.conn())
+        .unwrap();
+    let out = token_v(&env, &redis);
+    assert_served(&out, TOKEN);
+    assert!(
+        stderr(&out).contains("the fleet's renewal took too long; renewing here"),
+        "{}",
+        stderr(&out)
+    );
+    granted.assert_calls(1);
+}
