@@ -607,6 +607,7 @@ mod tests {
     use crate::http::{Response, TransportError};
     use crate::providers::{Body, Fingerprint};
     use crate::secret::{Origin, SecretError};
+    use crate::shared_cache::seal::Sealer;
 
     const NOW: f64 = 1_700_000_000.0;
 
@@ -773,6 +774,44 @@ mod tests {
         }
     }
 
+    /// A shared cache in memory (configured only when a test says so); expiries are not
+    /// kept, a lock is a key like any other.
+    #[derive(Default)]
+    struct Shelf {
+        on: Cell<bool>,
+        entries: RefCell<HashMap<String, Vec<u8>>>,
+    }
+
+    impl crate::shared_cache::Store for Shelf {
+        fn configured(&self) -> Result<bool, ConfigError> {
+            Ok(self.on.get())
+        }
+        fn get(&self, key: &str) -> Option<Vec<u8>> {
+            self.entries.borrow().get(key).cloned()
+        }
+        fn set(&self, key: &str, value: &[u8], _: Duration) -> bool {
+            self.entries.borrow_mut().insert(key.into(), value.into());
+            true
+        }
+        fn set_absent(&self, key: &str, value: &[u8], _: Duration) -> Option<bool> {
+            let mut entries = self.entries.borrow_mut();
+            let absent = !entries.contains_key(key);
+            if absent {
+                entries.insert(key.into(), value.into());
+            }
+            Some(absent)
+        }
+        fn delete(&self, key: &str) {
+            self.entries.borrow_mut().remove(key);
+        }
+        fn delete_if(&self, key: &str, value: &[u8]) {
+            let mut entries = self.entries.borrow_mut();
+            if entries.get(key).is_some_and(|v| v == value) {
+                entries.remove(key);
+            }
+        }
+    }
+
     struct World {
         profile: Profile,
         script: Script,
@@ -780,6 +819,7 @@ mod tests {
         cache: Memory,
         vault: Vault,
         secret: Asked,
+        shelf: Shelf,
         /// The rest of the config has an error: `vouch` refuses.
         broken: Cell<bool>,
     }
@@ -795,6 +835,7 @@ mod tests {
                 cache: Memory::default(),
                 vault: Vault::default(),
                 secret: Asked::default(),
+                shelf: Shelf::default(),
                 broken: Cell::new(false),
             }
         }
@@ -821,7 +862,7 @@ mod tests {
                 cache: &self.cache,
                 credentials: &self.vault,
                 secret: &self.secret,
-                shared: &crate::shared_cache::Unshared,
+                shared: &self.shelf,
                 vouch: &|| match self.broken.get() {
                     false => Ok(()),
                     true => Err(ConfigError::Profile {
@@ -871,6 +912,33 @@ mod tests {
         fn token(&self) -> String {
             self.cache.read(&self.slot()).unwrap().access_token.as_str().to_string()
         }
+
+        /// The fleet's keys for this profile: the token's, the credentials'.
+        fn sealers(&self) -> (Sealer, Sealer) {
+            let secret = Secret::new("unit-lifecycle-pw".into());
+            let credential = CredentialSlot::of(&self.profile, RT).bound_to;
+            (
+                Sealer::new(&secret, &self.slot().bound_to),
+                Sealer::new(&secret, &credential),
+            )
+        }
+
+        /// Puts `plain` in the shared cache as the fleet's entry of `kind`.
+        fn share(&self, kind: &str, plain: &[u8]) {
+            self.shelf.on.set(true);
+            let (tokens, credentials) = self.sealers();
+            let sealer = if kind == "refresh_token" { credentials } else { tokens };
+            let sealed = sealer.seal(kind, plain);
+            self.shelf.entries.borrow_mut().insert(sealer.name(kind), sealed);
+        }
+
+        /// The fleet's entry of `kind`, opened.
+        fn shared(&self, kind: &str) -> Option<Vec<u8>> {
+            let (tokens, credentials) = self.sealers();
+            let sealer = if kind == "refresh_token" { credentials } else { tokens };
+            let sealed = self.shelf.entries.borrow().get(&sealer.name(kind)).cloned()?;
+            sealer.open(kind, &sealed).map(|p| p.to_vec())
+        }
     }
 
     fn granted(token: &str, refresh_token: Option<&str>) -> Value {
@@ -882,6 +950,121 @@ mod tests {
 
     const RT: CredentialKind = CredentialKind::RefreshToken;
     const DEV: CredentialKind = CredentialKind::DeveloperToken;
+
+    #[test]
+    fn the_fleets_token_is_served_and_kept_here_without_a_request() {
+        let w = World::oauth2();
+        let theirs = w.record("fleet-1", 3000.0, false);
+        w.share("token", &serde_json::to_vec(&theirs).unwrap());
+        let got = w.obtain(Mode::Auto).unwrap();
+        assert_eq!(
+            (got.record.access_token.as_str(), got.source),
+            ("fleet-1", TokenSource::Shared)
+        );
+        assert_eq!(w.token(), "fleet-1");
+        assert!(w.script.paths().is_empty());
+        assert_eq!(w.secret.0.get(), 1, "its key comes from the secret");
+    }
+
+    #[test]
+    fn a_fleets_token_that_is_due_or_of_other_settings_is_not_served() {
+        for record in [
+            World::oauth2().record("due-1", 10.0, false),
+            Record {
+                bound_to: Fingerprint::of(crate::providers::Kind::Oauth2, &[], None, None),
+                ..World::oauth2().record("other-1", 3000.0, false)
+            },
+        ] {
+            let w = World::oauth2();
+            w.share("token", &serde_json::to_vec(&record).unwrap());
+            w.script.then(200, granted("new-1", None));
+            assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "new-1");
+        }
+    }
+
+    #[test]
+    fn a_renewal_goes_to_the_fleet_sealed_and_releases_its_lock() {
+        let w = World::oauth2();
+        w.shelf.on.set(true);
+        w.script.then(200, granted("new-1", Some("rt-2")));
+        w.obtain(Mode::Auto).unwrap();
+        let shared: Record = serde_json::from_slice(&w.shared("token").unwrap()).unwrap();
+        assert_eq!(shared.access_token.as_str(), "new-1");
+        assert_eq!(w.shared("refresh_token").as_deref(), Some(&b"rt-2"[..]));
+        assert_eq!(w.shelf.entries.borrow().len(), 2, "no lock or failure left");
+        assert_eq!(w.secret.0.get(), 1, "the secret asked once for the keys and the login");
+    }
+
+    #[test]
+    fn the_fleets_refresh_token_goes_before_this_machines() {
+        let w = World::oauth2();
+        w.cached("stale-1", 10.0, true);
+        w.stored(RT, "rt-here");
+        w.share("refresh_token", b"rt-fleet");
+        w.script.then(200, granted("new-1", Some("rt-next")));
+        w.obtain(Mode::Auto).unwrap();
+        assert_eq!(w.script.field(0, "refresh_token").as_deref(), Some("rt-fleet"));
+        assert_eq!(w.shared("refresh_token").as_deref(), Some(&b"rt-next"[..]));
+        assert_eq!(w.vault.holds(RT).as_deref(), Some("rt-next"));
+    }
+
+    #[test]
+    fn a_fleets_failure_is_reported_while_recent_and_a_servers_answer_is_shared() {
+        let w = World::oauth2();
+        let failure = |at: f64| {
+            serde_json::to_vec(&Failure {
+                at: UnixTime::from_secs(at).unwrap(),
+                exit: 6,
+                message: "oauth2 (https://o.test/token) answered HTTP 503".into(),
+            })
+            .unwrap()
+        };
+        w.share("failure", &failure(NOW - 5.0));
+        let err = w.obtain(Mode::Auto).unwrap_err();
+        assert_eq!(err.exit(), Exit::Upstream);
+        assert!(
+            err.report().contains("met by another machine of the fleet"),
+            "{}",
+            err.report()
+        );
+        assert!(w.script.paths().is_empty());
+        // Older than the window: this machine tries, and shares what it met.
+        w.share("failure", &failure(NOW - 60.0));
+        w.script.then(500, json!({"error": "down"}));
+        assert!(w.obtain(Mode::Auto).is_err());
+        let shared: Failure = serde_json::from_slice(&w.shared("failure").unwrap()).unwrap();
+        assert_eq!(shared.at.secs(), NOW);
+    }
+
+    #[test]
+    fn only_an_automatic_renewal_asks_the_fleet() {
+        for mode in [Mode::ForceRefresh, Mode::Login] {
+            let w = World::oauth2();
+            w.share(
+                "token",
+                &serde_json::to_vec(&w.record("fleet-1", 3000.0, false)).unwrap(),
+            );
+            w.script.then(200, granted("new-1", None));
+            assert_eq!(w.obtain(mode).unwrap().record.access_token.as_str(), "new-1");
+            assert_eq!(w.shelf.entries.borrow().len(), 1, "nothing written");
+        }
+    }
+
+    #[test]
+    fn an_entry_that_does_not_open_is_ignored() {
+        let w = World::oauth2();
+        w.share(
+            "token",
+            &serde_json::to_vec(&w.record("fleet-1", 3000.0, false)).unwrap(),
+        );
+        for sealed in w.shelf.entries.borrow_mut().values_mut() {
+            sealed[5] ^= 0x40;
+        }
+        w.script.then(200, granted("new-1", None));
+        assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "new-1");
+        let shared: Record = serde_json::from_slice(&w.shared("token").unwrap()).unwrap();
+        assert_eq!(shared.access_token.as_str(), "new-1", "replaced by the fleet's own");
+    }
 
     #[test]
     fn a_fresh_cached_token_is_served_without_a_request_or_the_secret() {
