@@ -92,7 +92,11 @@ fn status_json_is_an_array_with_stable_keys() {
         ]
     );
     assert_eq!(row["cached"], true);
-    assert_eq!(row["shared_cache"], serde_json::Value::Null, "no shared cache configured");
+    assert_eq!(
+        row["shared_cache"],
+        serde_json::Value::Null,
+        "no shared cache configured"
+    );
     assert_eq!(
         row["grant"],
         serde_json::Value::Null,
