@@ -282,7 +282,11 @@ impl CredentialStore for Credentials<'_> {
             .fleet
             .read(&self.fleet.credentials, kind_name(slot.kind))
             .and_then(|plain| String::from_utf8(plain.to_vec()).ok())
-            .filter(|value| token::check_refresh_token(value).is_ok());
+            .filter(|value| match slot.kind {
+                // Held to the rules a fresh one must pass: it goes where they go.
+                CredentialKind::RefreshToken => token::check_refresh_token(value).is_ok(),
+                CredentialKind::DeveloperToken => token::check_bearer(value).is_ok(),
+            });
         match shared {
             Some(value) => {
                 debug!(1, "{}: the fleet's {}", slot.profile, slot.kind);
