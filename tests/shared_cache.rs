@@ -544,3 +544,47 @@ fn a_lock_held_forever_delays_the_fleet_but_never_refuses_a_token() {
     );
     granted.assert_calls(1);
 }
+
+#[test]
+fn a_midway_fleet_shares_installation_tokens_and_the_developer_token() {
+    let Some(redis) = RedisServer::start() else { return };
+    let server = MockServer::start();
+    let login = midway_auth(&server, "dev-fleet-1");
+    let installation = midway_installation_token(
+        &server,
+        "dev-fleet-1",
+        "inst-1",
+        200,
+        json!({"token": "inst-token-1", "expiresIn": 3600}),
+    );
+    let mw = |extra: &str| {
+        TestEnv::new(&format!(
+            "[defaults]\nshared_cache = \"{}\"\n\n{}",
+            redis.url(),
+            midway_config(&server.base_url(), extra)
+        ))
+    };
+    let (a, b, c) = (
+        mw("installation = \"inst-1\"\n"),
+        mw("installation = \"inst-1\"\n"),
+        mw(""),
+    );
+    let token = |env: &TestEnv, args: &[&str]| {
+        let mut cmd = std_cmd(env);
+        cmd.args(args)
+            .env("AUTHCTL_SECRET_MW", "pw")
+            .env("AUTHCTL_SHARED_CACHE_PASSWORD", &redis.password);
+        run(cmd)
+    };
+    assert_served(&token(&a, &["token", "mw"]), "inst-token-1");
+    assert_served(&token(&b, &["token", "mw"]), "inst-token-1");
+    installation.assert_calls(1);
+    // Another installation on a third machine: the fleet's developer token buys it, no login.
+    let other = midway_installation_token(&server, "dev-fleet-1", "inst-2", 200, json!({"token": "inst-token-2"}));
+    assert_served(
+        &token(&c, &["midway", "token", "--installation", "inst-2"]),
+        "inst-token-2",
+    );
+    other.assert_calls(1);
+    login.assert_calls(1);
+}
