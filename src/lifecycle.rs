@@ -1037,6 +1037,17 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_not_found_skips_the_fleet_and_is_reported_once() {
+        let w = World::oauth2();
+        w.shelf.on.set(true);
+        w.secret.1.set(Gives::Nothing);
+        let err = w.obtain(Mode::Auto).unwrap_err();
+        assert_eq!(err.exit(), Exit::Secret);
+        assert_eq!(w.secret.0.get(), 1, "looked up once for the fleet and the login");
+        assert!(w.shelf.entries.borrow().is_empty());
+    }
+
+    #[test]
     fn only_an_automatic_renewal_asks_the_fleet() {
         for mode in [Mode::ForceRefresh, Mode::Login] {
             let w = World::oauth2();
