@@ -521,7 +521,7 @@ fn a_lock_held_forever_delays_the_fleet_but_never_refuses_a_token() {
     let Some(redis) = RedisServer::start() else { return };
     let server = MockServer::start();
     let granted = grants(&server);
-    // timeout 1s: a renewal's lease, and so the wait, is 7 × 1 s + 3 s.
+    // timeout 1s: a renewal's lease is 7 × 1 s + 3 s, and the wait half of it.
     let env = TestEnv::new(&format!(
         "[defaults]\nshared_cache = \"{}\"\ntimeout = \"1s\"\n\n[profiles.{PROFILE}]\nprovider = \"oauth2\"\ntoken_url = \"{}\"\nclient_id = \"{CLIENT}\"\n",
         redis.url(),

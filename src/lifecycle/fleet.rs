@@ -9,7 +9,7 @@
 //!    a renewal may take) and renews, with the fleet's refresh token; its token, or its
 //!    failure when waiters would share it (`shared`), goes to the shared cache, and it
 //!    releases the lock (only its own: a compare-and-delete). The others poll for that
-//!    token or failure, and renew on their own if neither comes within the same time.
+//!    token or failure, and renew on their own if neither comes within half that time.
 //!
 //! Only an automatic renewal of a profile whose tokens are its secret's alone
 //! (`Provider::shareable`) joins, and only once the secret is found: its key opens the
@@ -132,9 +132,10 @@ impl Run<'_> {
     }
 
     /// Asks the fleet until it has a token or a failure, or this machine holds its lock,
-    /// or Redis stops answering, or a renewal's time has passed.
+    /// or Redis stops answering, or half a renewal's time has passed: the other half is
+    /// left for renewing here, within what this machine's own waiters wait.
     fn turn(&self, fleet: &Fleet, slot: &Slot) -> Turn {
-        let deadline = Instant::now() + self.seams.patience;
+        let deadline = Instant::now() + self.seams.patience / 2;
         let mut pause = FIRST_POLL;
         loop {
             if let Some(record) = self.shared_token(fleet, slot) {
