@@ -24,7 +24,7 @@ use crate::credentials::{CredentialKind, CredentialSlot, CredentialStore};
 use crate::error::{Error, Exit, Result};
 use crate::secret::{Origin, Secret, SecretError, SecretSource};
 use crate::shared_cache::Store;
-use crate::shared_cache::seal::{Sealer, random_owner};
+use crate::shared_cache::seal::Sealer;
 use crate::time::UnixTime;
 use crate::{debug, token};
 
@@ -43,8 +43,16 @@ pub(super) struct Fleet<'a> {
     store: &'a dyn Store,
     tokens: Sealer,
     credentials: Sealer,
-    owner: String,
+    /// The lock's value while this machine holds it: sealed, so none but a member of the
+    /// fleet can make one, and unique (its nonce), so it names its owner.
+    owner: RefCell<Vec<u8>>,
     locked: Cell<bool>,
+}
+
+/// What the fleet's lock holds, sealed: when its lease ends.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Lease {
+    until: f64,
 }
 
 /// What the fleet had to say.
@@ -126,7 +134,7 @@ impl Run<'_> {
             store: self.seams.shared,
             tokens: Sealer::new(&secret, &slot.bound_to),
             credentials: Sealer::new(&secret, &credential.bound_to),
-            owner: random_owner(),
+            owner: RefCell::new(Vec::new()),
             locked: Cell::new(false),
         }))
     }
@@ -137,6 +145,7 @@ impl Run<'_> {
     fn turn(&self, fleet: &Fleet, slot: &Slot) -> Turn {
         let deadline = Instant::now() + self.seams.patience / 2;
         let mut pause = FIRST_POLL;
+        let mut judged = false;
         loop {
             if let Some(record) = self.shared_token(fleet, slot) {
                 return Turn::Served(record);
@@ -144,7 +153,8 @@ impl Run<'_> {
             if let Some(failure) = self.shared_fleet_failure(fleet) {
                 return Turn::Failed(failure);
             }
-            match fleet.lock(self.seams.patience) {
+            let now = self.seams.clock.now();
+            match fleet.lock(self.seams.patience, now) {
                 // Another machine may have written the token between the look and the lock.
                 Some(true) => match self.shared_token(fleet, slot) {
                     Some(record) => {
@@ -153,6 +163,15 @@ impl Run<'_> {
                     }
                     None => return Turn::Renew,
                 },
+                // A lock no member made, or one whose lease has ended, holds no one back.
+                Some(false) if !std::mem::replace(&mut judged, true) && fleet.foreign_lock(now) => {
+                    debug!(
+                        1,
+                        "warning: {}: the fleet's lock does not open or its lease has ended; renewing here",
+                        self.profile.name
+                    );
+                    return Turn::Renew;
+                }
                 Some(false) if Instant::now() + pause < deadline => {}
                 Some(false) => {
                     debug!(
@@ -223,18 +242,34 @@ impl Fleet<'_> {
         self.store.set(&sealer.name(kind), &sealer.seal(kind, plain), ttl);
     }
 
-    /// `Some(true)` when this machine now holds the fleet's lock.
-    fn lock(&self, lease: Duration) -> Option<bool> {
-        let taken = self
-            .store
-            .set_absent(&self.tokens.name("lock"), self.owner.as_bytes(), lease)?;
+    /// `Some(true)` when this machine now holds the fleet's lock, until `now` + `lease`.
+    fn lock(&self, lease: Duration, now: UnixTime) -> Option<bool> {
+        let until = Lease {
+            until: now.secs() + lease.as_secs_f64(),
+        };
+        let value = self.tokens.seal("lock", &serde_json::to_vec(&until).ok()?);
+        let taken = self.store.set_absent(&self.tokens.name("lock"), &value, lease)?;
+        if taken {
+            self.owner.replace(value);
+        }
         self.locked.set(taken);
         Some(taken)
     }
 
+    /// True when the lock in the way is none of the fleet's: it does not open, or the
+    /// lease it states has ended (an old lock put back).
+    fn foreign_lock(&self, now: UnixTime) -> bool {
+        let Some(sealed) = self.store.get(&self.tokens.name("lock")) else {
+            return false;
+        };
+        let lease = self.tokens.open("lock", &sealed);
+        let lease = lease.and_then(|plain| serde_json::from_slice::<Lease>(&plain).ok());
+        lease.is_none_or(|lease| lease.until + CLOCK_SKEW < now.secs())
+    }
+
     fn unlock(&self) {
         if self.locked.replace(false) {
-            self.store.delete_if(&self.tokens.name("lock"), self.owner.as_bytes());
+            self.store.delete_if(&self.tokens.name("lock"), &self.owner.borrow());
         }
     }
 
@@ -362,5 +397,102 @@ impl SecretSource for Remembered<'_> {
 
     fn secret_envs(&self) -> Vec<String> {
         self.source.secret_envs()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::config::ConfigError;
+    use crate::providers::{Fingerprint, Kind};
+
+    /// Keys and values in memory; expiries are not kept.
+    #[derive(Default)]
+    struct Keys(RefCell<HashMap<String, Vec<u8>>>);
+
+    impl Store for Keys {
+        fn configured(&self) -> std::result::Result<bool, ConfigError> {
+            Ok(true)
+        }
+        fn get(&self, key: &str) -> Option<Vec<u8>> {
+            self.0.borrow().get(key).cloned()
+        }
+        fn set(&self, key: &str, value: &[u8], _: Duration) -> bool {
+            self.0.borrow_mut().insert(key.into(), value.into());
+            true
+        }
+        fn set_absent(&self, key: &str, value: &[u8], ttl: Duration) -> Option<bool> {
+            let absent = !self.0.borrow().contains_key(key);
+            Some(absent && self.set(key, value, ttl))
+        }
+        fn delete(&self, key: &str) {
+            self.0.borrow_mut().remove(key);
+        }
+        fn delete_if(&self, key: &str, value: &[u8]) {
+            if self.get(key).as_deref() == Some(value) {
+                self.delete(key);
+            }
+        }
+    }
+
+    fn fleet(store: &Keys) -> Fleet<'_> {
+        let fp = Fingerprint::of(Kind::Oauth2, &[("client_id", "cid".into())], None, None);
+        let secret = Secret::new("unit-fleet-secret".into());
+        Fleet {
+            store,
+            tokens: Sealer::new(&secret, &fp),
+            credentials: Sealer::new(&secret, &fp),
+            owner: RefCell::new(Vec::new()),
+            locked: Cell::new(false),
+        }
+    }
+
+    fn at(secs: f64) -> UnixTime {
+        UnixTime::from_secs(secs).unwrap()
+    }
+
+    const LEASE: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn a_members_lock_holds_the_others_back_until_its_lease_ends() {
+        let store = Keys::default();
+        let (holder, other) = (fleet(&store), fleet(&store));
+        assert_eq!(holder.lock(LEASE, at(1000.0)), Some(true));
+        assert_eq!(other.lock(LEASE, at(1001.0)), Some(false));
+        assert!(!other.foreign_lock(at(1001.0)));
+        // Put back after its lease: an old lock holds no one back.
+        assert!(other.foreign_lock(at(1000.0 + 60.0 + CLOCK_SKEW + 1.0)));
+    }
+
+    #[test]
+    fn a_lock_no_member_made_holds_no_one_back() {
+        let store = Keys::default();
+        let other = fleet(&store);
+        store.set(&other.tokens.name("lock"), b"an operator's", LEASE);
+        assert!(other.foreign_lock(at(1000.0)));
+        // Nor one sealed by another secret, put under this fleet's name.
+        let stranger = Sealer::new(
+            &Secret::new("another-secret".into()),
+            &Fingerprint::of(Kind::Oauth2, &[("client_id", "cid".into())], None, None),
+        );
+        let sealed = stranger.seal("lock", br#"{"until": 99999999999.0}"#);
+        store.set(&other.tokens.name("lock"), &sealed, LEASE);
+        assert!(other.foreign_lock(at(1000.0)));
+    }
+
+    #[test]
+    fn only_the_holder_releases_the_lock() {
+        let store = Keys::default();
+        let (first, second) = (fleet(&store), fleet(&store));
+        assert_eq!(first.lock(LEASE, at(1000.0)), Some(true));
+        // Its lease ran out and another took the lock: the first's release leaves it.
+        store.delete(&first.tokens.name("lock"));
+        assert_eq!(second.lock(LEASE, at(1070.0)), Some(true));
+        first.unlock();
+        assert_eq!(store.0.borrow().len(), 1, "the second's lock stays");
+        second.unlock();
+        assert!(store.0.borrow().is_empty());
     }
 }

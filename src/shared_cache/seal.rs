@@ -88,15 +88,6 @@ impl Sealer {
     }
 }
 
-/// A random value no other process will pick: a lock's owner.
-pub fn random_owner() -> String {
-    let mut bytes = [0u8; 16];
-    SystemRandom::new()
-        .fill(&mut bytes)
-        .expect("the system's random source works");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
