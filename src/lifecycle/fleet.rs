@@ -6,7 +6,7 @@
 //! 2. A failure of a fleet's renewal less than `FAILURE_WINDOW` old is reported without a
 //!    request, so the fleet backs off together.
 //! 3. Otherwise one machine takes the fleet's lock (set if absent, with a lease as long as
-//!    a renewal may take) and renews, with the fleet's refresh token; its token, or its
+//!    a renewal may take; sealed, so a lock no member made is ignored) and renews, with the fleet's refresh token; its token, or its
 //!    failure when waiters would share it (`shared`), goes to the shared cache, and it
 //!    releases the lock (only its own: a compare-and-delete). The others poll for that
 //!    token or failure, and renew on their own if neither comes within half that time.
