@@ -5,7 +5,7 @@
 //! 1. Serve the cached token while it is fresh (`Record::servable`): no lock, no network.
 //! 2. Otherwise take the profile's lock, and look again: another process may have renewed
 //!    it meanwhile (single flight).
-//! 3. Renew by the provider's flow:
+//! 3. Renew by the provider's flow (with a shared cache, after asking the fleet: `fleet`):
 //!    - direct: a stored refresh token first; if the provider refuses it (400/401), log in
 //!      with the secret. A refresh that fails otherwise (5xx, network) stops, and keeps
 //!      the refresh token. A new refresh token replaces the old (rotation).
@@ -14,9 +14,6 @@
 //!      a new developer token and ask once more.
 //! 4. Check the new token, work out its expiry, keep any new long-lived credential, cache
 //!    the record.
-//!
-//! With a shared cache, step 3 asks the fleet first (`fleet`): its token, its failure, or
-//! one renewal for every machine.
 
 use std::time::Duration;
 
@@ -39,7 +36,6 @@ mod needs;
 mod revoke;
 mod shared;
 
-pub use fleet::FAILURE_WINDOW;
 pub use needs::METADATA_LIFETIME;
 pub use revoke::revoke;
 
@@ -121,6 +117,20 @@ pub struct Seams<'a> {
 /// a `secret_command` of up to `timeout`.
 pub fn lock_patience(timeout: Duration) -> Duration {
     timeout.saturating_mul(7).saturating_add(Duration::from_secs(3))
+}
+
+/// How long a person may take over a browser or device sign-in that another process
+/// waits for: the browser's 5 minutes, and the 15 minutes a device code commonly lives.
+pub const SIGN_IN_PATIENCE: Duration = Duration::from_secs(15 * 60);
+
+/// `lock_patience` for `profile`: a profile whose renewal may be a person signing in
+/// waits that long besides, so a second `authctl token` outlasts the first one's sign-in.
+pub fn profile_patience(profile: &Profile, timeout: Duration) -> Duration {
+    let patience = lock_patience(timeout);
+    match profile.signs_a_person_in() {
+        true => patience.saturating_add(SIGN_IN_PATIENCE),
+        false => patience,
+    }
 }
 
 /// A token for the profile: cached, refreshed, or from a new login.
@@ -366,7 +376,7 @@ impl Run<'_> {
             slot.profile,
             slot.kind,
             refusal.status().unwrap_or(0),
-            self.profile.kind().secret_name()
+            self.profile.secret_name()
         );
         self.seams.credentials.forget(slot);
     }
@@ -403,7 +413,7 @@ impl Run<'_> {
                             "{}: the stored refresh token was refused (HTTP {}); logging in with the {}",
                             self.profile.name,
                             refusal.status().unwrap_or(0),
-                            self.profile.kind().secret_name()
+                            self.profile.secret_name()
                         );
                         refused = true;
                     }
@@ -508,10 +518,10 @@ impl Run<'_> {
             1,
             "{}: logging in with the {} from {origin}",
             self.profile.name,
-            self.profile.kind().secret_name()
+            self.profile.secret_name()
         );
         let request = request(&secret);
-        let what = self.profile.kind().secret_name();
+        let what = self.profile.secret_name();
         let body = (self.exchange().call(&request))
             .map_err(|e| e.with_secret_from(|| origin.how_to_change(what, &self.profile.name)))?;
         Ok((self.exchange().read(&request, read(&body))?, request.url))
@@ -1075,6 +1085,33 @@ mod tests {
         assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "new-1");
         let shared: Record = serde_json::from_slice(&w.shared("token").unwrap()).unwrap();
         assert_eq!(shared.access_token.as_str(), "new-1", "replaced by the fleet's own");
+    }
+
+    #[test]
+    fn a_waiter_for_a_sign_in_outlasts_the_browsers_wait_and_others_wait_as_before() {
+        let timeout = Duration::from_secs(30);
+        let signs_in = |grant: &str| {
+            let toml = format!(
+                "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"https://o.test/token\"\nclient_id = \"cid\"\n\
+                 authorization_url = \"https://o.test/a\"\ndevice_authorization_url = \"https://o.test/d\"\n\
+                 client_auth = \"none\"\ngrant = \"{grant}\"\n"
+            );
+            profile_patience(&World::new(&toml, "o").profile, timeout)
+        };
+        for grant in ["authorization_code", "device_code"] {
+            assert!(
+                signs_in(grant) > crate::providers::oauth2::signin::WAIT + lock_patience(timeout),
+                "{grant}"
+            );
+        }
+        assert_eq!(
+            profile_patience(&World::oauth2().profile, timeout),
+            lock_patience(timeout)
+        );
+        assert_eq!(
+            profile_patience(&World::midway().profile, timeout),
+            lock_patience(timeout)
+        );
     }
 
     #[test]

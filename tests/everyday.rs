@@ -171,6 +171,10 @@ fn status_shows_each_oauth2_profiles_grant() {
         (json!("oauth2"), json!("authorization_code"), json!("none"))
     );
     assert_eq!(row("tv"), (json!("oauth2"), json!("device_code"), json!("none")));
+    // A public client has no secret to find: not "none" (missing), and no keyring asked.
+    let web = rows.iter().find(|r| r["profile"] == "web").unwrap();
+    assert_eq!(web["secret_source"], "not-needed", "{web}");
+    assert!(line("web ").contains("not needed"), "{table}");
 }
 
 /// Profiles whose secrets come from each place of the chain, `nb` the default.
@@ -794,10 +798,10 @@ fn demo_serve_prints_a_valid_config_of_sandbox_profiles_and_exports_on_stderr() 
     assert!(!text.contains("export "), "stdout is only a config:\n{text}");
     assert!(text.contains("/orders") && text.contains("/echo"), "{text}");
     let names: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("[profiles.")).collect();
-    assert_eq!(names.len(), 6, "{text}");
+    assert_eq!(names.len(), 7, "{text}");
     assert!(
-        names.contains(&"sandbox-web]"),
-        "the browser sign-in's profile: {names:?}"
+        names.contains(&"sandbox-web]") && names.contains(&"sandbox-device]"),
+        "the browser and device sign-ins' profiles: {names:?}"
     );
     assert!(names.iter().all(|n| n.starts_with("sandbox-")), "{names:?}");
     let check = env
@@ -822,6 +826,35 @@ fn demo_serve_prints_a_valid_config_of_sandbox_profiles_and_exports_on_stderr() 
         .stdout(predicate::str::starts_with("Authorization: Bearer ey"));
     assert!(cache.is_dir(), "the token was cached in the sandbox's own directory");
     assert!(!env.cache_dir().exists(), "the user's cache was not touched");
+    // The device sign-in: the person opens the complete verification URI authctl shows.
+    let mut device = std_cmd(&env);
+    device
+        .args(["token", "sandbox-device"])
+        .env("AUTHCTL_CONFIG", &config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in &exports {
+        device.env(name, value);
+    }
+    let mut device = device.spawn().unwrap();
+    // Kept open until authctl ends: what it says after the URI must not meet a closed pipe.
+    let mut said = BufReader::new(device.stderr.take().unwrap());
+    let complete = (&mut said)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("(or open ")
+                .map(|u| u.trim_end_matches(')').to_string())
+        })
+        .expect("the complete verification URI on stderr");
+    let url = url::Url::parse(&complete).unwrap();
+    let (status, _) = browser_get(url.port().unwrap(), &format!("{}?{}", url.path(), url.query().unwrap()));
+    assert_eq!(status, 200);
+    let out = device.wait_with_output().unwrap();
+    drop(said);
+    assert!(out.status.success());
+    assert!(stdout(&out).starts_with("ey"), "a JWT: {}", stdout(&out));
     assert!(value("AUTHCTL_SECRET_SANDBOX_NG").is_some(), "{exports:?}");
     assert!(child.stop().success());
     assert!(!cache.exists(), "its cache goes with the sandbox");

@@ -20,12 +20,16 @@ fn oidc_dir() -> PathBuf {
 /// The server, kept alive while the test binary runs: its stdin closing ends it.
 struct Oidc {
     issuer: String,
+    /// The signing clients' private keys, made by the server at its start.
+    keys: tempfile::TempDir,
     _child: Mutex<(Child, ChildStdin, BufReader<ChildStdout>)>,
 }
 
 fn start() -> Option<Oidc> {
+    let keys = tempfile::tempdir().ok()?;
     let mut child = std::process::Command::new("node")
         .arg(oidc_dir().join("server.mjs"))
+        .arg(keys.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -38,12 +42,13 @@ fn start() -> Option<Oidc> {
     let port: u16 = line.trim().parse().ok()?;
     Some(Oidc {
         issuer: format!("http://127.0.0.1:{port}"),
+        keys,
         _child: Mutex::new((child, stdin, stdout)),
     })
 }
 
-/// The issuer of the shared server, or `None` (said) when oidc-provider is not installed.
-fn issuer() -> Option<&'static str> {
+/// The shared server, or `None` (said) when oidc-provider is not installed.
+fn server() -> Option<&'static Oidc> {
     static SERVER: OnceLock<Option<Oidc>> = OnceLock::new();
     let installed = oidc_dir().join("node_modules/oidc-provider").is_dir();
     if !skip_unless(installed, "oidc-provider (npm ci --prefix tests/oidc)") {
@@ -54,7 +59,17 @@ fn issuer() -> Option<&'static str> {
         server.is_some(),
         "oidc-provider did not start (node tests/oidc/server.mjs)"
     );
-    server.as_ref().map(|s| s.issuer.as_str())
+    server.as_ref()
+}
+
+/// The issuer of the shared server, or `None` (said) when oidc-provider is not installed.
+fn issuer() -> Option<&'static str> {
+    server().map(|s| s.issuer.as_str())
+}
+
+/// The PEM private key the server made for a signing client: `ec`, `rsa` or `ed`.
+fn key(server: &Oidc, name: &str) -> String {
+    std::fs::read_to_string(server.keys.path().join(format!("{name}.pem"))).unwrap()
 }
 
 /// `$BROWSER`: the script that signs in as alice and consents (`deny`: aborts instead).
@@ -244,4 +259,165 @@ fn the_id_token_of_a_browser_sign_in_is_checked_kept_and_printed() {
     assert_eq!(claims["iss"], issuer);
     assert_eq!(claims["aud"], "public");
     assert!(claims["nonce"].is_string());
+}
+
+#[test]
+fn private_key_jwt_with_es256_and_ps256_keys_the_server_knows_by_kid() {
+    let Some(server) = server() else { return };
+    for (client, key_name, extra) in [
+        ("jwt-ec", "ec", "key_id = \"ec1\"\n"),
+        ("jwt-rsa", "rsa", "key_id = \"rsa1\"\nsigning_alg = \"PS256\"\n"),
+    ] {
+        let env = TestEnv::new(&profile(
+            &server.issuer,
+            client,
+            &format!("client_auth = \"private_key_jwt\"\n{extra}"),
+        ));
+        env.cmd()
+            .args(["token", "o", "--format", "json"])
+            .env("O_SECRET", key(server, key_name))
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("\"token_type\":\"Bearer\""));
+        // Another client's key is refused by the server: exit 5, and the key never shown.
+        let other = key(server, "ed");
+        let wrong = TestEnv::new(&profile(
+            &server.issuer,
+            client,
+            "client_auth = \"private_key_jwt\"\nsigning_alg = \"EdDSA\"\n",
+        ));
+        let out = wrong
+            .cmd()
+            .args(["token", "o"])
+            .env("O_SECRET", &other)
+            .assert()
+            .code(5)
+            .stderr(predicate::str::contains("invalid_client"));
+        let err = stderr(out.get_output());
+        assert!(!err.contains("PRIVATE KEY") && !err.contains(other.lines().nth(1).unwrap()));
+    }
+}
+
+#[test]
+fn a_jwt_bearer_grant_signed_with_an_ed25519_key_is_accepted_by_the_server() {
+    let Some(server) = server() else { return };
+    let env = TestEnv::new(&profile(
+        &server.issuer,
+        "bearer",
+        "grant = \"jwt_bearer\"\nkey_id = \"ed1\"\nscope = \"api:read\"\n",
+    ));
+    env.cmd()
+        .args(["token", "o", "--format", "json"])
+        .env("O_SECRET", key(server, "ed"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"source\":\"network\""));
+    // An assertion signed by a key the server does not hold for this client: invalid_grant.
+    let forged = TestEnv::new(&profile(
+        &server.issuer,
+        "bearer",
+        "grant = \"jwt_bearer\"\nsigning_alg = \"ES256\"\n",
+    ));
+    forged
+        .cmd()
+        .args(["token", "o"])
+        .env("O_SECRET", key(server, "ec"))
+        .assert()
+        .code(5)
+        .stderr(
+            predicate::str::contains("invalid_grant")
+                .and(predicate::str::contains("the private key came from $O_SECRET")),
+        );
+}
+
+#[test]
+fn token_exchange_trades_a_token_of_the_server_for_the_exchanging_clients_own() {
+    let Some(server) = server() else { return };
+    let subject_env = TestEnv::new(&profile(
+        &server.issuer,
+        "cc-basic",
+        "client_auth = \"client_secret_basic\"\n",
+    ));
+    let out = subject_env
+        .cmd()
+        .args(["token", "o"])
+        .env("O_SECRET", "s3cret")
+        .assert()
+        .success();
+    let subject = stdout(out.get_output()).trim().to_string();
+    let env = TestEnv::new("");
+    env.write_private("subject", &subject);
+    let config = profile(
+        &server.issuer,
+        "exchanger",
+        &format!(
+            "grant = \"token_exchange\"\nclient_auth = \"client_secret_basic\"\naudience = \"api\"\n\
+             subject_token_type = \"urn:ietf:params:oauth:token-type:access_token\"\n\
+             subject_token_command = [\"cat\", \"{}\"]\n",
+            env.cache_dir().join("subject").display()
+        ),
+    );
+    std::fs::write(env.config_path(), &config).unwrap();
+    let out = env
+        .cmd()
+        .args(["token", "o", "--format", "json"])
+        .env("O_SECRET", "s3cret")
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&stdout(out.get_output())).unwrap();
+    let exchanged = json["access_token"].as_str().unwrap();
+    assert!(
+        !exchanged.is_empty() && exchanged != subject,
+        "a new token, not the subject"
+    );
+    // A subject token the server never issued: its invalid_grant, exit 5.
+    env.write_private("subject", "not-a-token-of-this-server");
+    env.cmd()
+        .args(["token", "o", "--force-refresh"])
+        .env("O_SECRET", "s3cret")
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("subject_token is not a token of this server"));
+}
+
+#[test]
+fn logout_revokes_the_refresh_token_so_the_server_no_longer_honours_it() {
+    let Some(issuer) = issuer() else { return };
+    if !require("curl") {
+        return;
+    }
+    let env = TestEnv::new(&profile(
+        issuer,
+        "public",
+        "grant = \"authorization_code\"\nclient_auth = \"none\"\nscope = \"openid offline_access\"\n",
+    ));
+    env.cmd()
+        .args(["token", "o"])
+        .env("BROWSER", person(false))
+        .assert()
+        .success();
+    let rt = env.stored_credential("o").expect("a refresh token is kept");
+    env.cmd()
+        .args(["logout", "o"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "o: refresh token revoked at {issuer}/token/revocation"
+        )));
+    assert!(env.stored_credential("o").is_none());
+    // The server itself now refuses the old refresh token.
+    let mut curl = std::process::Command::new("curl")
+        .args(["-s", "--data-binary", "@-", &format!("{issuer}/token")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    write!(
+        curl.stdin.take().unwrap(),
+        "grant_type=refresh_token&client_id=public&refresh_token={rt}"
+    )
+    .unwrap();
+    let answer = curl.wait_with_output().unwrap();
+    assert!(stdout(&answer).contains("invalid_grant"), "{}", stdout(&answer));
 }

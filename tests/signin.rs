@@ -260,4 +260,15 @@ fn id_token_format_without_an_id_token_is_exit_3() {
         .assert()
         .code(3)
         .stderr(predicates::str::contains("no ID token came with this token"));
+    // Nor is an empty file kept fresh.
+    let file = env.cache_dir().parent().unwrap().join("id-token");
+    env.cmd()
+        .args(["watch", "o", "--format", "id-token", "--file"])
+        .arg(&file)
+        .env("AUTHCTL_SECRET_O", "s")
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("no ID token came with this token"));
+    assert!(!file.exists());
 }

@@ -64,12 +64,15 @@ fn config_text(url: &str, return_url: &str, prefix: &str) -> String {
          [profiles.{prefix}partner]\nprovider = \"oauth2\"\ntoken_url = \"{url}/api/oauth/token\"\nclient_id = \"{}\"\nbody = \"json\"\n\n\
          [profiles.{prefix}web]\nprovider = \"oauth2\"\ngrant = \"authorization_code\"\nclient_auth = \"none\"\n\
          authorization_url = \"{url}/oauth2/authorize\"\ntoken_url = \"{url}/api/oauth/token\"\nclient_id = \"{}\"\n\n\
+         [profiles.{prefix}device]\nprovider = \"oauth2\"\ngrant = \"device_code\"\nclient_auth = \"none\"\n\
+         device_authorization_url = \"{url}/oauth2/device_authorization\"\ntoken_url = \"{url}/api/oauth/token\"\nclient_id = \"{}\"\n\n\
          [profiles.{prefix}mw]\nprovider = \"midway\"\nbase_url = \"{url}\"\napp_url = \"{url}\"\nclient_id = \"{}\"\n\
          installation = \"{}\"\napp_id = \"{}\"\nreturn_url = \"{return_url}\"\n\n\
          [profiles.{prefix}mr]\nprovider = \"mediroutes\"\nbase_url = \"{url}\"\nusername = \"{}\"\n\n\
          [profiles.{prefix}ng]\nprovider = \"nugios\"\nlogin_url = \"{url}/nugios/login\"\nrefresh_url = \"{url}/nugios/refresh\"\n\
          login = \"{}\"\ntimezone_offset = 240\n",
         demo::OAUTH2_CLIENT_ID,
+        demo::OAUTH2_PUBLIC_CLIENT_ID,
         demo::OAUTH2_PUBLIC_CLIENT_ID,
         demo::MIDWAY_CLIENT_ID,
         demo::MIDWAY_INSTALLATION,
@@ -134,6 +137,7 @@ impl Demo {
         self.midigator()?;
         self.oauth2()?;
         self.web_sign_in()?;
+        self.device_sign_in()?;
         self.midway(listening)?;
         self.mediroutes()?;
         self.nugios()?;
@@ -254,6 +258,32 @@ impl Demo {
             ),
         );
         self.token_step("authctl token web   (again)", "web", Ask::new(Mode::Auto))?;
+        Ok(())
+    }
+
+    /// The OAuth2 device sign-in (RFC 8628), the demo playing the person: it opens the
+    /// complete verification URI authctl shows, which confirms the code at the sandbox,
+    /// while authctl polls the token endpoint until the sign-in is approved.
+    fn device_sign_in(&mut self) -> Result<()> {
+        let before = self.sandbox.hits();
+        let profile = self.profile("device")?;
+        let player = Player(std::sync::Arc::new(|visit: &Url| {
+            let (origin, path) = split(visit);
+            std::thread::spawn(move || follow(&origin, &path, ""));
+        }));
+        let ask = Ask {
+            player: Some(player),
+            ..Ask::new(Mode::Auto)
+        };
+        let obtained = self.obtain(&profile, &ask)?;
+        self.step(
+            "authctl token device   (the demo enters the code)",
+            before,
+            format!(
+                "device sign-in: code shown, approved on the verification page, polled until then, {}",
+                left(&obtained)
+            ),
+        );
         Ok(())
     }
 

@@ -172,7 +172,7 @@ impl<'a> Live<'a> {
             None => (&Nowhere, &Nowhere),
         };
         let result = f(&Seams {
-            patience: crate::lifecycle::lock_patience(self.timeout),
+            patience: crate::lifecycle::profile_patience(self.profile, self.timeout),
             transport: &self.transport,
             clock: &SystemClock,
             cache,

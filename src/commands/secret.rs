@@ -28,7 +28,7 @@ fn needed(profile: &Profile) -> impl FnOnce(KeyringError) -> Error + '_ {
 }
 
 fn set(profile: &Profile, stdin: bool) -> Result<()> {
-    let what = profile.kind().secret_name();
+    let what = profile.secret_name();
     let value = if stdin {
         only_line(&profile.name)?
     } else if std::io::stdin().is_terminal() {
@@ -80,7 +80,7 @@ fn shadowed_by(profile: &Profile) -> Option<(String, &'static str)> {
 }
 
 fn delete(profile: &Profile) -> Result<()> {
-    let what = profile.kind().secret_name();
+    let what = profile.secret_name();
     if keyring::delete(&profile.name).map_err(needed(profile))? {
         crate::note!("deleted the {what} of {} from the OS keyring", profile.name);
     } else {
@@ -152,7 +152,7 @@ pub fn places(profile: &Profile) -> (Vec<(String, String)>, Option<String>) {
 
 /// Every place in lookup order and what is there; exit 4 when none holds the secret.
 fn status(profile: &Profile) -> Result<()> {
-    let what = profile.kind().secret_name();
+    let what = profile.secret_name();
     let (lines, found) = places(profile);
     // A missing secret is said once, by the error on stderr; stdout lists the places.
     let head = match &found {

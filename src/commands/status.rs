@@ -33,6 +33,8 @@ pub enum Place {
     Keyring,
     None,
     KeyringUnreachable,
+    /// A public OAuth 2.0 client (`client_auth = "none"`): it has no secret to find.
+    NotNeeded,
 }
 
 impl Place {
@@ -45,6 +47,7 @@ impl Place {
             Place::Keyring => "keyring",
             Place::None => "none",
             Place::KeyringUnreachable => "keyring-unreachable",
+            Place::NotNeeded => "not-needed",
         }
     }
 }
@@ -87,6 +90,14 @@ impl KeyringProbe {
 /// `secret_command` or reading the secret's value anywhere but in the keyring's answer.
 /// `shadowed`: also look below the place found, for secrets that are never used.
 pub fn locate(profile: &Profile, keyring: &mut KeyringProbe, shadowed: bool) -> Source {
+    if oauth2(profile).is_some_and(|o| o.secret_needed().is_none()) {
+        return Source {
+            place: Place::NotNeeded,
+            short: "not needed".into(),
+            detail: "a public client: it signs in with no secret".into(),
+            shadowed: Vec::new(),
+        };
+    }
     let var = &profile.secret.env;
     let in_env = std::env::var_os(var).is_some_and(|v| !v.is_empty());
     let entry = format!("the OS keyring (service {}, user {})", keyring::SERVICE, profile.name);

@@ -78,6 +78,13 @@ pub fn renew_command(ctx: &Context, kind: Kind, cmd: &RenewCommand) -> Result<()
 }
 
 pub fn print_token(profile: &Profile, obtained: &Obtained, format: Format) -> Result<()> {
+    has_what_format_shows(profile, obtained, format)?;
+    super::print(&render(profile, obtained, format, UnixTime::now()))
+}
+
+/// `--format id-token` of a token that came without an ID token is the profile's
+/// mistake, not an empty line to print or write.
+pub fn has_what_format_shows(profile: &Profile, obtained: &Obtained, format: Format) -> Result<()> {
     if format == Format::IdToken && obtained.record.id_token.is_none() {
         return Err(ConfigError::Profile {
             profile: profile.name.clone(),
@@ -88,7 +95,7 @@ pub fn print_token(profile: &Profile, obtained: &Obtained, format: Format) -> Re
         }
         .into());
     }
-    super::print(&render(profile, obtained, format, UnixTime::now()))
+    Ok(())
 }
 
 /// The token in `format`, with the profile's other headers.

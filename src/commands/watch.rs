@@ -119,6 +119,7 @@ struct Sink<'a> {
 impl Sink<'_> {
     /// Writes the token atomically: a private temp file beside the file, renamed over it.
     fn write(&self, profile: &Profile, obtained: &Obtained, format: Format) -> Result<()> {
+        super::token::has_what_format_shows(profile, obtained, format)?;
         let text = zeroize::Zeroizing::new(super::token::render(profile, obtained, format, UnixTime::now()));
         let dir = match self.file.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,

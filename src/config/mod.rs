@@ -60,6 +60,25 @@ impl Profile {
     pub fn provider(&self) -> &dyn Provider {
         self.settings.provider()
     }
+
+    /// Whether a renewal may be a person signing in (a browser or device sign-in), which
+    /// takes minutes rather than seconds.
+    pub fn signs_a_person_in(&self) -> bool {
+        match &self.settings {
+            Settings::Oauth2(o) => o.grant().signs_a_person_in(),
+            _ => false,
+        }
+    }
+
+    /// What the profile's one secret is called in messages: the provider's word for it,
+    /// or for an `oauth2` profile what its grant and client authentication make it (a
+    /// private key, a client secret).
+    pub fn secret_name(&self) -> &'static str {
+        match &self.settings {
+            Settings::Oauth2(o) => o.secret_needed().unwrap_or(Kind::Oauth2.secret_name()),
+            _ => self.kind().secret_name(),
+        }
+    }
 }
 
 /// The config of this run: one snapshot of the file, and what was learnt from it.

@@ -29,7 +29,7 @@ use crate::time::UnixTime;
 use crate::{debug, token};
 
 /// How long a fleet's failure is reported instead of trying again.
-pub const FAILURE_WINDOW: Duration = Duration::from_secs(15);
+pub(super) const FAILURE_WINDOW: Duration = Duration::from_secs(15);
 /// A shared refresh token is dropped when no renewal has written it for this long.
 const CREDENTIAL_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 const FIRST_POLL: Duration = Duration::from_millis(20);

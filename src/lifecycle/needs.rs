@@ -67,7 +67,7 @@ impl Supply<'_> {
     pub(super) fn say_where_the_secret_came_from(&self, e: Error) -> Error {
         match &*self.origin.borrow() {
             Some(origin) => {
-                let what = self.run.profile.kind().secret_name();
+                let what = self.run.profile.secret_name();
                 e.with_secret_from(|| origin.how_to_change(what, &self.run.profile.name))
             }
             None => e,
@@ -87,7 +87,7 @@ impl Needs for Supply<'_> {
             "{}: {} with the {} from {origin}",
             self.run.profile.name,
             self.purpose,
-            self.run.profile.kind().secret_name()
+            self.run.profile.secret_name()
         );
         self.origin.replace(Some(origin.clone()));
         Ok((secret, origin))

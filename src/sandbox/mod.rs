@@ -21,6 +21,7 @@ use std::time::Duration;
 use serde::Serialize;
 use url::Url;
 
+mod device;
 mod mediroutes;
 mod midigator;
 mod midway;
@@ -229,6 +230,8 @@ struct Shared {
     refresh_tokens: Mutex<RefreshTokens>,
     /// Authorization codes given and not yet exchanged.
     codes: Mutex<Vec<oauth2::Code>>,
+    /// Device codes given and not yet redeemed.
+    devices: Mutex<Vec<device::Pending>>,
     hits: Mutex<Hits>,
     access_lifetime: Mutex<Option<Duration>>,
     stopping: AtomicBool,
@@ -243,6 +246,7 @@ impl Shared {
             minter: Minter::new(),
             refresh_tokens: Mutex::new(RefreshTokens::default()),
             codes: Mutex::new(Vec::new()),
+            devices: Mutex::new(Vec::new()),
             hits: Mutex::new(Hits::default()),
             access_lifetime: Mutex::new(None),
             stopping: AtomicBool::new(false),

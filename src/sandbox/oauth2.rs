@@ -9,7 +9,8 @@
 //! `GET /oauth2/authorize` redirects to the client's loopback `/callback` with a
 //! one-time code, the `state` sent and `iss` (RFC 9207); the code is exchanged at the same
 //! token endpoint (`grant_type=authorization_code`) with the PKCE verifier, checked
-//! against the S256 challenge, and the same `redirect_uri`.
+//! against the S256 challenge, and the same `redirect_uri`. The same client's device
+//! sign-in is in `device.rs`.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -126,6 +127,11 @@ fn exchange(shared: &Shared, field: impl Fn(&str) -> Option<String>) -> Response
             "The PKCE code_verifier does not match the code_challenge.",
         );
     }
+    issued(shared)
+}
+
+/// The answer that issues an access token (no refresh token: the seed's have none).
+pub fn issued(shared: &Shared) -> Response {
     let lifetime = shared.access_lifetime(Provider::Oauth2);
     Response::json(
         200,
@@ -153,27 +159,20 @@ pub fn token(shared: &Shared, request: &Request) -> Response {
     match field("grant_type") {
         Some("client_credentials") => {}
         Some("authorization_code") => return exchange(shared, |key| field(key).map(str::to_string)),
+        Some(super::device::GRANT) => return super::device::exchange(shared, |key| field(key).map(str::to_string)),
         None => return error(400, "invalid_request", "The grant_type parameter is missing."),
         Some(_) => {
             return error(
                 400,
                 "unsupported_grant_type",
-                "Only client_credentials and authorization_code are supported.",
+                "Only client_credentials, authorization_code and device_code are supported.",
             );
         }
     }
     if field("client_id") != Some(OAUTH2_CLIENT_ID) || field("client_secret") != Some(OAUTH2_CLIENT_SECRET) {
         return error(401, "invalid_client", "Client authentication failed.");
     }
-    let lifetime = shared.access_lifetime(Provider::Oauth2);
-    Response::json(
-        200,
-        &json!({
-            "token_type": "Bearer",
-            "expires_in": lifetime.as_secs(),
-            "access_token": access_token(shared, lifetime),
-        }),
-    )
+    issued(shared)
 }
 
 /// The body's string fields: JSON when the `Content-Type` says so (or, without one that
@@ -218,6 +217,6 @@ fn access_token(shared: &Shared, lifetime: Duration) -> String {
 }
 
 /// An RFC 6749 §5.2 error.
-fn error(status: u16, error: &str, description: &str) -> Response {
+pub fn error(status: u16, error: &str, description: &str) -> Response {
     Response::json(status, &json!({"error": error, "error_description": description}))
 }

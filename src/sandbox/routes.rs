@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::server::{Request, Response};
 use super::tokens::now;
-use super::{Provider, Shared, lock, mediroutes, midigator, midway, nugios, oauth2};
+use super::{Provider, Shared, device, lock, mediroutes, midigator, midway, nugios, oauth2};
 
 /// What answers a request: the shared state, the request, and its path without a
 /// trailing `/`.
@@ -44,6 +44,15 @@ const ROUTES: &[Route] = &[
     }),
     route("GET", oauth2::AUTHORIZE, Some(Provider::Oauth2), |s, r, _| {
         oauth2::authorize(s, r)
+    }),
+    route(
+        "POST",
+        "/oauth2/device_authorization",
+        Some(Provider::Oauth2),
+        |s, r, _| device::authorize(s, r),
+    ),
+    route("GET", device::VERIFY, Some(Provider::Oauth2), |s, r, _| {
+        device::verify(s, r)
     }),
     route("POST", "/v1/Auth", Some(Provider::Midway), |s, r, _| {
         midway::developer_login(s, r)

@@ -271,6 +271,55 @@ fn authorize(sandbox: &Sandbox, challenge: &str) -> Url {
 }
 
 #[test]
+fn oauth2_device_sign_in_is_pending_until_the_code_is_confirmed_then_answers_once() {
+    let sandbox = start();
+    let wrong = post_form(
+        &sandbox,
+        "/oauth2/device_authorization",
+        &[("client_id", "someone-else")],
+    );
+    assert_eq!(
+        (wrong.status, wrong.json()["error"].clone()),
+        (401, json!("invalid_client"))
+    );
+    let given = post_form(
+        &sandbox,
+        "/oauth2/device_authorization",
+        &[("client_id", OAUTH2_PUBLIC_CLIENT_ID)],
+    )
+    .json();
+    let (device_code, user_code) = (
+        given["device_code"].as_str().unwrap(),
+        given["user_code"].as_str().unwrap(),
+    );
+    assert_eq!(given["verification_uri"], format!("{}/oauth2/device", sandbox.url()));
+    assert_eq!(user_code.len(), 9, "ABCD-EFGH: {user_code}");
+    let poll = |code: &str| {
+        let fields = [
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", OAUTH2_PUBLIC_CLIENT_ID),
+            ("device_code", code),
+        ];
+        post_form(&sandbox, "/api/oauth/token", &fields)
+    };
+    assert_eq!(poll(device_code).json()["error"], "authorization_pending");
+    assert_eq!(get(&sandbox, "/oauth2/device?user_code=NOPE-NOPE", &[]).status, 404);
+    assert_eq!(poll(device_code).json()["error"], "authorization_pending");
+    // The code as a person types it: lower case, spaces around.
+    let typed = format!("/oauth2/device?user_code=+{}+", user_code.to_ascii_lowercase());
+    assert_eq!(get(&sandbox, &typed, &[]).status, 200);
+    let reply = poll(device_code);
+    assert_eq!(reply.status, 200, "{:?}", String::from_utf8_lossy(&reply.body));
+    assert_in(&claims(&reply.json()["access_token"]), "exp", 3600.0);
+    assert_eq!(
+        poll(device_code).json()["error"],
+        "expired_token",
+        "a device code is good once"
+    );
+    assert_eq!(poll("made-up").json()["error"], "expired_token");
+}
+
+#[test]
 fn oauth2_browser_sign_in_redirects_with_code_state_and_iss_and_checks_pkce() {
     let sandbox = start();
     // RFC 7636 appendix B.

@@ -95,15 +95,18 @@ pub fn sign_in(p: &OAuth2, needs: &dyn Needs) -> Result<(Request, Value), Error>
 }
 
 /// Tells the person where to go and what to enter, and opens the complete URI when a
-/// browser can be.
+/// browser can be. A player (the offline demo) is handed the complete URI instead.
 fn invite(a: &Authorization, needs: &dyn Needs) {
+    let browsing = needs.browsing();
+    if let (Some(player), Some(complete)) = (&browsing.player, &a.complete) {
+        return (player.0)(complete);
+    }
     crate::log::emit(&format!(
         "To sign in, visit {} and enter the code {}",
         a.verification_uri, a.user_code
     ));
     if let Some(complete) = &a.complete {
         crate::log::emit(&format!("  (or open {complete})"));
-        let browsing = needs.browsing();
         if browsing.open && browser::can_open() {
             browser::open_browser(complete, &browsing.secret_envs);
         }

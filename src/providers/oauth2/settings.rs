@@ -76,6 +76,11 @@ impl GrantType {
             GrantType::TokenExchange => "token exchange",
         }
     }
+
+    /// Whether the grant has a person sign in (in a browser, or with a device code).
+    pub fn signs_a_person_in(self) -> bool {
+        matches!(self, GrantType::AuthorizationCode | GrantType::DeviceCode)
+    }
 }
 
 impl ClientAuth {
