@@ -26,6 +26,8 @@ Environment:
   AUTHCTL_PROFILE           the profile used when a command names none
   AUTHCTL_SECRET_<PROFILE>  a profile's secret (AUTHCTL_SECRET_MIDIGATOR_PROD for midigator-prod)
   AUTHCTL_CACHE_DIR         token cache directory; must be yours and writable by no one else
+  AUTHCTL_SHARED_CACHE      the fleet's Redis (redis://HOST:PORT/DB), over shared_cache
+  AUTHCTL_SHARED_CACHE_PASSWORD  its password (else the keyring: authctl / shared-cache)
   HTTPS_PROXY, NO_PROXY     proxies, never used for loopback endpoints
   NO_COLOR                  no colour, even on a terminal
 

@@ -44,9 +44,11 @@ pub enum Error {
     Cache(Box<CacheError>),
     #[error(transparent)]
     OAuth(Box<OAuthError>),
-    /// The renewal this process waited for failed in another process: its report.
-    #[error("{message} (met by another authctl process renewing {profile} just now)")]
+    /// The renewal this process waited for failed in another process (`by`: "another
+    /// authctl process", or a machine of the fleet): its report.
+    #[error("{message} (met by {by} renewing {profile} just now)")]
     Shared {
+        by: &'static str,
         profile: String,
         exit: Exit,
         message: String,

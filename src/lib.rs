@@ -9,6 +9,7 @@
 //! - `config`: the config file and the resolved `Profile`;
 //! - `http`, `exchange`: the HTTP client and what a provider's answer means;
 //! - `cache`, `credentials`: token records and long-lived credentials at rest;
+//! - `shared_cache`: the fleet's Redis, and the sealing of what it holds;
 //! - `lifecycle`: how a token is served, refreshed or fetched;
 //! - `output`, `browser`, `commands`, `cli`: what the user sees and types.
 
@@ -33,6 +34,7 @@ pub mod redact;
 pub mod sandbox;
 pub mod secret;
 pub mod settings;
+pub mod shared_cache;
 pub mod time;
 pub mod token;
 

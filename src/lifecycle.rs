@@ -5,7 +5,7 @@
 //! 1. Serve the cached token while it is fresh (`Record::servable`): no lock, no network.
 //! 2. Otherwise take the profile's lock, and look again: another process may have renewed
 //!    it meanwhile (single flight).
-//! 3. Renew by the provider's flow:
+//! 3. Renew by the provider's flow (with a shared cache, after asking the fleet: `fleet`):
 //!    - direct: a stored refresh token first; if the provider refuses it (400/401), log in
 //!      with the secret. A refresh that fails otherwise (5xx, network) stops, and keeps
 //!      the refresh token. A new refresh token replaces the old (rotation).
@@ -31,6 +31,7 @@ use crate::time::{Clock, UnixTime};
 use crate::token::{self, AccessToken, TokenType};
 use crate::{debug, jwt, warn};
 
+mod fleet;
 mod needs;
 mod revoke;
 mod shared;
@@ -83,6 +84,8 @@ impl Ask {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenSource {
     Cache,
+    /// The fleet's shared cache (README "Many machines").
+    Shared,
     Network,
 }
 
@@ -102,6 +105,8 @@ pub struct Seams<'a> {
     pub cache: &'a dyn TokenCache,
     pub credentials: &'a dyn CredentialStore,
     pub secret: &'a dyn SecretSource,
+    /// The fleet's shared cache, asked only after the local cache has missed.
+    pub shared: &'a dyn crate::shared_cache::Store,
     /// Whether the config as a whole may be used to renew a token (`Config::vouch`):
     /// asked before anything is sent, never on the cached path.
     pub vouch: &'a dyn Fn() -> Result<()>,
@@ -242,15 +247,7 @@ impl Run<'_> {
         if let Some(failure) = self.shared_failure(&lock, waiting_since) {
             return Err(failure);
         }
-        let (renewed, secret_from) = self.renew(&slot);
-        let failure = self.failure_for_waiters(&renewed, secret_from.as_ref());
-        self.seams.cache.set_failure(&slot, failure.as_ref());
-        let record = renewed?;
-        self.write(&slot, &record);
-        Ok(Obtained {
-            record,
-            source: TokenSource::Network,
-        })
+        self.renew_with_fleet(&slot)
     }
 
     /// The profile's lock, waited for as long as a renewal may take (see
@@ -281,6 +278,7 @@ impl Run<'_> {
         }
         let failure = self.seams.cache.failure(&self.slot())?;
         (failure.at >= waiting_since).then(|| Error::Shared {
+            by: "another authctl process",
             profile: self.profile.name.clone(),
             exit: Exit::from_code(failure.exit),
             message: failure.message,
@@ -627,6 +625,7 @@ mod tests {
     use crate::http::{Response, TransportError};
     use crate::providers::{Body, Fingerprint};
     use crate::secret::{Origin, SecretError};
+    use crate::shared_cache::seal::Sealer;
 
     const NOW: f64 = 1_700_000_000.0;
 
@@ -793,6 +792,44 @@ mod tests {
         }
     }
 
+    /// A shared cache in memory (configured only when a test says so); expiries are not
+    /// kept, a lock is a key like any other.
+    #[derive(Default)]
+    struct Shelf {
+        on: Cell<bool>,
+        entries: RefCell<HashMap<String, Vec<u8>>>,
+    }
+
+    impl crate::shared_cache::Store for Shelf {
+        fn configured(&self) -> Result<bool, ConfigError> {
+            Ok(self.on.get())
+        }
+        fn get(&self, key: &str) -> Option<Vec<u8>> {
+            self.entries.borrow().get(key).cloned()
+        }
+        fn set(&self, key: &str, value: &[u8], _: Duration) -> bool {
+            self.entries.borrow_mut().insert(key.into(), value.into());
+            true
+        }
+        fn set_absent(&self, key: &str, value: &[u8], _: Duration) -> Option<bool> {
+            let mut entries = self.entries.borrow_mut();
+            let absent = !entries.contains_key(key);
+            if absent {
+                entries.insert(key.into(), value.into());
+            }
+            Some(absent)
+        }
+        fn delete(&self, key: &str) {
+            self.entries.borrow_mut().remove(key);
+        }
+        fn delete_if(&self, key: &str, value: &[u8]) {
+            let mut entries = self.entries.borrow_mut();
+            if entries.get(key).is_some_and(|v| v == value) {
+                entries.remove(key);
+            }
+        }
+    }
+
     struct World {
         profile: Profile,
         script: Script,
@@ -800,6 +837,7 @@ mod tests {
         cache: Memory,
         vault: Vault,
         secret: Asked,
+        shelf: Shelf,
         /// The rest of the config has an error: `vouch` refuses.
         broken: Cell<bool>,
     }
@@ -815,6 +853,7 @@ mod tests {
                 cache: Memory::default(),
                 vault: Vault::default(),
                 secret: Asked::default(),
+                shelf: Shelf::default(),
                 broken: Cell::new(false),
             }
         }
@@ -841,6 +880,7 @@ mod tests {
                 cache: &self.cache,
                 credentials: &self.vault,
                 secret: &self.secret,
+                shared: &self.shelf,
                 vouch: &|| match self.broken.get() {
                     false => Ok(()),
                     true => Err(ConfigError::Profile {
@@ -890,6 +930,33 @@ mod tests {
         fn token(&self) -> String {
             self.cache.read(&self.slot()).unwrap().access_token.as_str().to_string()
         }
+
+        /// The fleet's keys for this profile: the token's, the credentials'.
+        fn sealers(&self) -> (Sealer, Sealer) {
+            let secret = Secret::new("unit-lifecycle-pw".into());
+            let credential = CredentialSlot::of(&self.profile, RT).bound_to;
+            (
+                Sealer::new(&secret, &self.slot().bound_to),
+                Sealer::new(&secret, &credential),
+            )
+        }
+
+        /// Puts `plain` in the shared cache as the fleet's entry of `kind`.
+        fn share(&self, kind: &str, plain: &[u8]) {
+            self.shelf.on.set(true);
+            let (tokens, credentials) = self.sealers();
+            let sealer = if kind == "refresh_token" { credentials } else { tokens };
+            let sealed = sealer.seal(kind, plain);
+            self.shelf.entries.borrow_mut().insert(sealer.name(kind), sealed);
+        }
+
+        /// The fleet's entry of `kind`, opened.
+        fn shared(&self, kind: &str) -> Option<Vec<u8>> {
+            let (tokens, credentials) = self.sealers();
+            let sealer = if kind == "refresh_token" { credentials } else { tokens };
+            let sealed = self.shelf.entries.borrow().get(&sealer.name(kind)).cloned()?;
+            sealer.open(kind, &sealed).map(|p| p.to_vec())
+        }
     }
 
     fn granted(token: &str, refresh_token: Option<&str>) -> Value {
@@ -901,6 +968,132 @@ mod tests {
 
     const RT: CredentialKind = CredentialKind::RefreshToken;
     const DEV: CredentialKind = CredentialKind::DeveloperToken;
+
+    #[test]
+    fn the_fleets_token_is_served_and_kept_here_without_a_request() {
+        let w = World::oauth2();
+        let theirs = w.record("fleet-1", 3000.0, false);
+        w.share("token", &serde_json::to_vec(&theirs).unwrap());
+        let got = w.obtain(Mode::Auto).unwrap();
+        assert_eq!(
+            (got.record.access_token.as_str(), got.source),
+            ("fleet-1", TokenSource::Shared)
+        );
+        assert_eq!(w.token(), "fleet-1");
+        assert!(w.script.paths().is_empty());
+        assert_eq!(w.secret.0.get(), 1, "its key comes from the secret");
+    }
+
+    #[test]
+    fn a_fleets_token_that_is_due_or_of_other_settings_is_not_served() {
+        for record in [
+            World::oauth2().record("due-1", 10.0, false),
+            Record {
+                bound_to: Fingerprint::of(crate::providers::Kind::Oauth2, &[], None, None),
+                ..World::oauth2().record("other-1", 3000.0, false)
+            },
+        ] {
+            let w = World::oauth2();
+            w.share("token", &serde_json::to_vec(&record).unwrap());
+            w.script.then(200, granted("new-1", None));
+            assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "new-1");
+        }
+    }
+
+    #[test]
+    fn a_renewal_goes_to_the_fleet_sealed_and_releases_its_lock() {
+        let w = World::oauth2();
+        w.shelf.on.set(true);
+        w.script.then(200, granted("new-1", Some("rt-2")));
+        w.obtain(Mode::Auto).unwrap();
+        let shared: Record = serde_json::from_slice(&w.shared("token").unwrap()).unwrap();
+        assert_eq!(shared.access_token.as_str(), "new-1");
+        assert_eq!(w.shared("refresh_token").as_deref(), Some(&b"rt-2"[..]));
+        assert_eq!(w.shelf.entries.borrow().len(), 2, "no lock or failure left");
+        assert_eq!(w.secret.0.get(), 1, "the secret asked once for the keys and the login");
+    }
+
+    #[test]
+    fn the_fleets_refresh_token_goes_before_this_machines() {
+        let w = World::oauth2();
+        w.cached("stale-1", 10.0, true);
+        w.stored(RT, "rt-here");
+        w.share("refresh_token", b"rt-fleet");
+        w.script.then(200, granted("new-1", Some("rt-next")));
+        w.obtain(Mode::Auto).unwrap();
+        assert_eq!(w.script.field(0, "refresh_token").as_deref(), Some("rt-fleet"));
+        assert_eq!(w.shared("refresh_token").as_deref(), Some(&b"rt-next"[..]));
+        assert_eq!(w.vault.holds(RT).as_deref(), Some("rt-next"));
+    }
+
+    #[test]
+    fn a_fleets_failure_is_reported_while_recent_and_a_servers_answer_is_shared() {
+        let w = World::oauth2();
+        let failure = |at: f64| {
+            serde_json::to_vec(&Failure {
+                at: UnixTime::from_secs(at).unwrap(),
+                exit: 6,
+                message: "oauth2 (https://o.test/token) answered HTTP 503".into(),
+            })
+            .unwrap()
+        };
+        w.share("failure", &failure(NOW - 5.0));
+        let err = w.obtain(Mode::Auto).unwrap_err();
+        assert_eq!(err.exit(), Exit::Upstream);
+        assert!(
+            err.report().contains("met by another machine of the fleet"),
+            "{}",
+            err.report()
+        );
+        assert!(w.script.paths().is_empty());
+        // Older than the window: this machine tries, and shares what it met.
+        w.share("failure", &failure(NOW - 60.0));
+        w.script.then(500, json!({"error": "down"}));
+        assert!(w.obtain(Mode::Auto).is_err());
+        let shared: Failure = serde_json::from_slice(&w.shared("failure").unwrap()).unwrap();
+        assert_eq!(shared.at.secs(), NOW);
+    }
+
+    #[test]
+    fn a_secret_not_found_skips_the_fleet_and_is_reported_once() {
+        let w = World::oauth2();
+        w.shelf.on.set(true);
+        w.secret.1.set(Gives::Nothing);
+        let err = w.obtain(Mode::Auto).unwrap_err();
+        assert_eq!(err.exit(), Exit::Secret);
+        assert_eq!(w.secret.0.get(), 1, "looked up once for the fleet and the login");
+        assert!(w.shelf.entries.borrow().is_empty());
+    }
+
+    #[test]
+    fn only_an_automatic_renewal_asks_the_fleet() {
+        for mode in [Mode::ForceRefresh, Mode::Login] {
+            let w = World::oauth2();
+            w.share(
+                "token",
+                &serde_json::to_vec(&w.record("fleet-1", 3000.0, false)).unwrap(),
+            );
+            w.script.then(200, granted("new-1", None));
+            assert_eq!(w.obtain(mode).unwrap().record.access_token.as_str(), "new-1");
+            assert_eq!(w.shelf.entries.borrow().len(), 1, "nothing written");
+        }
+    }
+
+    #[test]
+    fn an_entry_that_does_not_open_is_ignored() {
+        let w = World::oauth2();
+        w.share(
+            "token",
+            &serde_json::to_vec(&w.record("fleet-1", 3000.0, false)).unwrap(),
+        );
+        for sealed in w.shelf.entries.borrow_mut().values_mut() {
+            sealed[5] ^= 0x40;
+        }
+        w.script.then(200, granted("new-1", None));
+        assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "new-1");
+        let shared: Record = serde_json::from_slice(&w.shared("token").unwrap()).unwrap();
+        assert_eq!(shared.access_token.as_str(), "new-1", "replaced by the fleet's own");
+    }
 
     #[test]
     fn a_waiter_for_a_sign_in_outlasts_the_browsers_wait_and_others_wait_as_before() {

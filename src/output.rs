@@ -123,7 +123,11 @@ pub fn render(format: Format, view: &View<'_>, now: UnixTime) -> String {
                 "expires_at": view.expires_at.and_then(rfc3339),
                 "expires_in": view.expires_at.map(|e| seconds_left(e, now)),
                 "refreshable": view.refreshable,
-                "source": match view.source { TokenSource::Cache => "cache", TokenSource::Network => "network" },
+                "source": match view.source {
+                    TokenSource::Cache => "cache",
+                    TokenSource::Shared => "shared",
+                    TokenSource::Network => "network",
+                },
                 "headers": headers,
             });
             if view.password_expired {

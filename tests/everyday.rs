@@ -86,10 +86,17 @@ fn status_json_is_an_array_with_stable_keys() {
             "expires_in",
             "refreshable",
             "secret_source",
-            "secret_detail"
+            "secret_detail",
+            "shared_cache",
+            "shared_cache_reachable"
         ]
     );
     assert_eq!(row["cached"], true);
+    assert_eq!(
+        row["shared_cache"],
+        serde_json::Value::Null,
+        "no shared cache configured"
+    );
     assert_eq!(
         row["grant"],
         serde_json::Value::Null,

@@ -24,6 +24,7 @@ mod output;
 mod properties;
 mod redaction;
 mod secrets;
+mod shared_cache;
 mod signin;
 mod single_flight;
 mod tls;

@@ -164,6 +164,7 @@ impl Demo {
             cache: &self.cache,
             credentials: &credentials,
             secret: &secret,
+            shared: &crate::shared_cache::Unshared,
             vouch: &|| Ok(self.config.vouch()?),
         })
     }
@@ -433,6 +434,7 @@ fn describe(profile: &Profile, obtained: &Obtained, secret_used: bool) -> String
     };
     let source = match (obtained.source, secret_used) {
         (TokenSource::Cache, _) => "from the cache",
+        (TokenSource::Shared, _) => "from the shared cache",
         (TokenSource::Network, true) => "fetched with the secret",
         (TokenSource::Network, false) => renewed,
     };

@@ -1,7 +1,8 @@
 //! `authctl doctor`: what works and what to fix, one check per line — the config (found,
 //! trusted, valid), the cache directory (private), the keyring (reachable within its
-//! bound), each profile's secret source and grant, and the clock against the last server
-//! `Date` seen. No network, no `secret_command` run, no secret shown. Exit 0 only when no
+//! bound), the shared cache (a `PING`, when one is configured), each profile's secret
+//! source and grant, and the clock against the last server `Date` seen. No other network,
+//! no `secret_command` run, no secret shown. Exit 0 only when no
 //! check fails; a note (a shadowed secret, no keyring where nothing needs it) is no
 //! failure.
 
@@ -81,6 +82,7 @@ fn checks(ctx: &Context) -> Vec<Check> {
     let reachable = keyring.holds(first).is_ok();
     let sources: Vec<_> = profiles.iter().map(|p| locate(p, &mut keyring, true)).collect();
     checks.push(keyring_check(&keyring, reachable, &profiles, &sources));
+    checks.extend(shared_cache_checks(&profiles));
     for (profile, source) in profiles.iter().zip(&sources) {
         checks.push(profile_check(profile, source));
     }
@@ -205,6 +207,51 @@ fn keyring_check(keyring: &KeyringProbe, reachable: bool, profiles: &[Profile], 
         format!("{why}; needed by {}", stranded.join(", ")),
         Some(fix),
     )
+}
+
+/// Each shared cache the profiles use (README "Many machines"): reachable with the
+/// password given, or a failure to fix (tokens are then renewed on each machine).
+fn shared_cache_checks(profiles: &[Profile]) -> Vec<Check> {
+    let mut seen: Vec<Option<&str>> = Vec::new();
+    let mut checks = Vec::new();
+    for profile in profiles {
+        let configured = profile.shared_cache.as_deref();
+        if seen.contains(&configured) {
+            continue;
+        }
+        seen.push(configured);
+        let users: Vec<&str> = profiles
+            .iter()
+            .filter(|p| p.shared_cache.as_deref() == configured && p.provider().shareable())
+            .map(|p| p.name.as_str())
+            .collect();
+        let shared = if users.is_empty() {
+            "no profile's tokens are shareable".to_string()
+        } else {
+            format!("shared: {}", users.join(", "))
+        };
+        checks.push(match crate::shared_cache::probe(configured) {
+            Ok(None) => continue,
+            Ok(Some((url, None))) => check("shared cache", Status::Ok, format!("{url} answers; {shared}"), None),
+            Ok(Some((url, Some(why)))) => check(
+                "shared cache",
+                Status::Fail,
+                format!("{url}: {why}; tokens are renewed on each machine"),
+                Some(format!(
+                    "start Redis there, or give its password in ${} or the keyring (service authctl, user {})",
+                    crate::shared_cache::PASSWORD_VAR,
+                    crate::shared_cache::KEYRING_USER
+                )),
+            ),
+            Err(e) => check(
+                "shared cache",
+                Status::Fail,
+                e.to_string(),
+                Some("correct what the message says".into()),
+            ),
+        });
+    }
+    checks
 }
 
 /// One profile: its provider and grant, and where its secret would come from.

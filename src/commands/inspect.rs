@@ -36,6 +36,7 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
         let got = live.with(|seams| lifecycle::obtain(&profile, &Ask::new(Mode::Auto), seams))?;
         let source = match got.source {
             TokenSource::Cache => "from the cache",
+            TokenSource::Shared => "from the shared cache",
             TokenSource::Network => "just obtained",
         };
         let record = got.record;

@@ -77,6 +77,17 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "The token cache directory; it must be yours and writable by no one else.",
     ),
     (
+        "AUTHCTL_SHARED_CACHE",
+        "The shared cache of a fleet, redis://HOST:PORT/DB or rediss://…, over the config's \
+         shared_cache: machines holding a profile's secret share its tokens and renewals \
+         through it (sealed with a key derived from the secret).",
+    ),
+    (
+        "AUTHCTL_SHARED_CACHE_PASSWORD",
+        "The shared cache's Redis password; else the keyring's (service authctl, user \
+         shared-cache). Never in the config or the URL.",
+    ),
+    (
         "AUTHCTL_TOKEN, AUTHCTL_TOKEN_EXPIRES_AT, AUTHCTL_HEADER_<NAME>",
         "Given by exec to its command: the token (or the variable --env names), its expiry \
          (RFC 3339), and each header the provider needs besides Authorization \

@@ -122,6 +122,8 @@ pub struct Live<'a> {
     ctx: &'a Context,
     profile: &'a Profile,
     cache: Option<(Cache, Credentials)>,
+    /// The fleet's Redis, connected only if a renewal asks it.
+    shared: Option<crate::shared_cache::Redis>,
     transport: LazyClient,
     timeout: Duration,
     secret_stdin: bool,
@@ -135,6 +137,7 @@ impl<'a> Live<'a> {
             ctx,
             profile,
             cache: Some((cache.clone(), Credentials::new(cache))),
+            shared: Some(crate::shared_cache::Redis::new(profile.shared_cache.clone())),
             transport: LazyClient::new(timeout, profile.ca_file.clone()).for_provider(profile.kind().name()),
             timeout,
             secret_stdin,
@@ -148,6 +151,7 @@ impl<'a> Live<'a> {
             ctx,
             profile,
             cache: None,
+            shared: None,
             transport: LazyClient::new(timeout, profile.ca_file.clone()).for_provider(profile.kind().name()),
             timeout,
             secret_stdin,
@@ -174,6 +178,10 @@ impl<'a> Live<'a> {
             cache,
             credentials,
             secret: &lookup,
+            shared: match &self.shared {
+                Some(redis) => redis,
+                None => &crate::shared_cache::Unshared,
+            },
             vouch: &|| Ok(self.ctx.config()?.vouch()?),
         });
         self.keep_server_clock();

@@ -1,5 +1,6 @@
 //! `authctl status`: every profile at a glance, like `gh auth status`. Reads the cache,
-//! the credential store and the environment; no network, and no `secret_command` run.
+//! the credential store and the environment; no network but a `PING` of the shared cache
+//! when one is configured, and no `secret_command` run.
 //! Also where each profile's secret would come from (`locate`), which `doctor` shares.
 
 use std::io::IsTerminal;
@@ -170,6 +171,8 @@ struct Row {
     expires_at: Option<UnixTime>,
     refreshable: bool,
     secret: Source,
+    /// The shared cache the profile would use, and why it cannot, if it cannot.
+    shared: Option<(String, Option<String>)>,
 }
 
 pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
@@ -188,9 +191,18 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
         None => Credentials::new(cache.clone()),
     };
     let mut rows = Vec::new();
+    let mut probed = std::collections::HashMap::new();
     for (profile, secret) in profiles.iter().zip(sources) {
         let is_default = default.as_deref() == Some(profile.name.as_str());
-        rows.extend(rows_of(profile, is_default, secret, &cache, &credentials));
+        let configured = profile.shared_cache.clone();
+        let shared = match probed.get(&configured) {
+            Some(known) => Clone::clone(known),
+            None => {
+                let found = crate::shared_cache::probe(configured.as_deref())?;
+                probed.entry(configured).or_insert(found).clone()
+            }
+        };
+        rows.extend(rows_of(profile, is_default, secret, shared, &cache, &credentials));
     }
     let now = UnixTime::now();
     if args.json {
@@ -204,12 +216,30 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
         ));
         return Ok(());
     }
-    super::print(&table(&rows, now, colour()))
+    let mut text = table(&rows, now, colour());
+    let mut shown = Vec::new();
+    for (url, problem) in rows.iter().filter_map(|r| r.shared.as_ref()) {
+        if !shown.contains(&url) {
+            shown.push(url);
+            text += &match problem {
+                None => format!("shared cache {url}: reachable\n"),
+                Some(why) => format!("shared cache {url}: not reachable ({why}); tokens are renewed on each machine\n"),
+            };
+        }
+    }
+    super::print(&text)
 }
 
 /// The profile's row, and for MidwayPlus one more for each installation token cached
 /// besides the profile's own.
-fn rows_of(profile: &Profile, default: bool, secret: Source, cache: &Cache, credentials: &Credentials) -> Vec<Row> {
+fn rows_of(
+    profile: &Profile,
+    default: bool,
+    secret: Source,
+    shared: Option<(String, Option<String>)>,
+    cache: &Cache,
+    credentials: &Credentials,
+) -> Vec<Row> {
     let record = lifecycle::cached_record(profile, cache);
     let refreshable =
         record.as_ref().is_some_and(|r| r.refreshable) || lifecycle::credential_kept(profile, credentials);
@@ -227,6 +257,7 @@ fn rows_of(profile: &Profile, default: bool, secret: Source, cache: &Cache, cred
         expires_at: record.as_ref().map(|r| r.expires_at),
         refreshable,
         secret: secret.clone(),
+        shared: shared.clone(),
     };
     let mut rows = vec![row(own.clone(), record, false)];
     if profile.kind() == Kind::Midway {
@@ -280,6 +311,8 @@ fn to_json(row: &Row, now: UnixTime) -> Value {
         "refreshable": row.refreshable,
         "secret_source": row.secret.place.name(),
         "secret_detail": row.secret.detail,
+        "shared_cache": row.shared.as_ref().map(|(url, _)| url),
+        "shared_cache_reachable": row.shared.as_ref().map(|(_, problem)| problem.is_none()),
     })
 }
 
@@ -388,6 +421,7 @@ mod tests {
                 detail: String::new(),
                 shadowed: Vec::new(),
             },
+            shared: None,
         }];
         let plain = table(&rows, at(1.0), false);
         assert!(!plain.contains('\x1b'));

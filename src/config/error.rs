@@ -107,6 +107,8 @@ pub enum ConfigError {
         key: String,
         hint: &'static str,
     },
+    #[error("config error in ${var}: {problem}")]
+    Environment { var: &'static str, problem: String },
     #[error("config error at {at}: {problem}")]
     Shape { at: Location, problem: String },
     /// The profile asked for is fine, but the file is not: nothing is renewed and no

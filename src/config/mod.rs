@@ -47,6 +47,8 @@ pub struct Profile {
     pub ca_file: Option<PathBuf>,
     /// Plain http to hosts other than loopback is allowed (URLs a server gives too).
     pub allow_http: bool,
+    /// `shared_cache`: the fleet's Redis URL, checked (`$AUTHCTL_SHARED_CACHE` overrides it).
+    pub shared_cache: Option<String>,
     pub secret: SecretSpec,
 }
 

@@ -52,6 +52,8 @@ pub struct Shared {
     default_ttl: Option<Spanned<Period>>,
     allow_http: Option<bool>,
     ca_file: Option<Text>,
+    /// The fleet's Redis (README "Many machines").
+    shared_cache: Option<Spanned<Text>>,
 }
 
 /// Keys of `[defaults]` alone.
@@ -261,6 +263,9 @@ impl ProfileReader<'_, '_> {
                 .or(self.defaults.ca_file.clone())
                 .map(|t| PathBuf::from(t.0)),
             allow_http: shared.allow_http.or(self.defaults.allow_http).unwrap_or(false),
+            shared_cache: (shared.shared_cache)
+                .or(self.defaults.shared_cache.clone())
+                .map(|t| t.into_inner().0),
             secret: SecretSpec {
                 profile: name.to_string(),
                 what: kind.secret_name(),
@@ -400,8 +405,13 @@ impl<'t> Section<'_, 't> {
         read(ValueDeserializer::from(value)).map_err(|e| self.serde_error(&e, hint))
     }
 
-    /// A zero `timeout` or `default_ttl` would make every request fail or every token stale.
+    /// A zero `timeout` or `default_ttl` would make every request fail or every token
+    /// stale; a shared cache must be a Redis URL without a password.
     fn check_lifetimes(&self, shared: &Shared) -> Result<()> {
+        if let Some(url) = &shared.shared_cache {
+            crate::shared_cache::check_url(url.get_ref())
+                .map_err(|problem| self.key_error("shared_cache", url.span(), problem))?;
+        }
         for (key, value) in [("timeout", &shared.timeout), ("default_ttl", &shared.default_ttl)] {
             if let Some(v) = value.as_ref().filter(|v| v.get_ref().0.is_zero()) {
                 return Err(self.key_error(key, v.span(), "must be longer than zero"));

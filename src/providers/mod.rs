@@ -237,6 +237,13 @@ pub trait Provider: fmt::Debug {
     fn status_meaning(&self, _status: u16) -> Option<&'static str> {
         None
     }
+
+    /// True when every holder of the profile's secret, with these settings, gets the
+    /// same tokens: those may be shared by a fleet (README "Many machines"). Not so for
+    /// a sign-in by a person, a client without a secret, or a token for another subject.
+    fn shareable(&self) -> bool {
+        true
+    }
 }
 
 pub enum Flow<'a> {

@@ -12,8 +12,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tempfile::TempDir;
 
 mod providers;
+mod redis;
 mod terminal;
 pub use providers::*;
+pub use redis::RedisServer;
 pub use terminal::OnTerminal;
 
 pub struct TestEnv {

@@ -294,6 +294,12 @@ impl Provider for OAuth2 {
     fn check(&self) -> Result<(), Invalid> {
         check::check(self)
     }
+
+    /// Client credentials and JWT bearer, with a secret: the token is the client's. A
+    /// browser or device sign-in is a person's, a token exchange its subject token's.
+    fn shareable(&self) -> bool {
+        matches!(self.grant(), GrantType::ClientCredentials | GrantType::JwtBearer) && self.secret_needed().is_some()
+    }
 }
 
 impl Direct for OAuth2 {
