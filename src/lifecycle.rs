@@ -33,10 +33,12 @@ use crate::{debug, jwt, warn};
 
 mod fleet;
 mod needs;
+mod patience;
 mod revoke;
 mod shared;
 
 pub use needs::METADATA_LIFETIME;
+pub use patience::{SIGN_IN_PATIENCE, lock_patience, profile_patience};
 pub use revoke::revoke;
 
 /// Statuses that mean "that refresh token is no good" (RFC 6749 `invalid_grant` is 400).
@@ -110,27 +112,6 @@ pub struct Seams<'a> {
     /// Whether the config as a whole may be used to renew a token (`Config::vouch`):
     /// asked before anything is sent, never on the cached path.
     pub vouch: &'a dyn Fn() -> Result<()>,
-}
-
-/// How long a renewal may take, and so how long to wait for another process's: a
-/// refresh and a login, each up to three attempts of `timeout`, the pauses between, and
-/// a `secret_command` of up to `timeout`.
-pub fn lock_patience(timeout: Duration) -> Duration {
-    timeout.saturating_mul(7).saturating_add(Duration::from_secs(3))
-}
-
-/// How long a person may take over a browser or device sign-in that another process
-/// waits for: the browser's 5 minutes, and the 15 minutes a device code commonly lives.
-pub const SIGN_IN_PATIENCE: Duration = Duration::from_secs(15 * 60);
-
-/// `lock_patience` for `profile`: a profile whose renewal may be a person signing in
-/// waits that long besides, so a second `authctl token` outlasts the first one's sign-in.
-pub fn profile_patience(profile: &Profile, timeout: Duration) -> Duration {
-    let patience = lock_patience(timeout);
-    match profile.signs_a_person_in() {
-        true => patience.saturating_add(SIGN_IN_PATIENCE),
-        false => patience,
-    }
 }
 
 /// A token for the profile: cached, refreshed, or from a new login.
