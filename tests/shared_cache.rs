@@ -325,6 +325,17 @@ fn a_password_in_the_shared_cache_url_is_refused() {
 }
 
 #[test]
+fn a_profile_cannot_take_the_name_the_shared_cache_password_is_kept_under() {
+    let env = TestEnv::new(&oauth2_config("shared-cache", "https://id.test/token", ""));
+    env.cmd()
+        .args(["secret", "set", "shared-cache", "--stdin"])
+        .write_stdin("not-the-redis-password")
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("profile name `shared-cache` is taken"));
+}
+
+#[test]
 fn a_password_in_the_shared_cache_variable_is_refused_before_any_request() {
     let server = MockServer::start();
     let granted = grants(&server);

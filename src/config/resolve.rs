@@ -216,6 +216,11 @@ pub fn read_profile<'t>(
             "profile name `{name_str}` may use only letters, digits, `-`, `_` and `.`"
         )));
     }
+    if name_str == crate::shared_cache::KEYRING_USER {
+        return Err(shape(format!(
+            "profile name `{name_str}` is taken: the OS keyring keeps the shared cache's password under it; rename the profile"
+        )));
+    }
     let DeValue::Table(table) = value.get_ref() else {
         return Err(shape(format!(
             "profiles.{name_str} must be a table ([profiles.{name_str}])"
