@@ -142,6 +142,17 @@ impl Record {
         UnixTime::from_secs(self.expires_at.secs() - margin).unwrap_or(self.obtained_at)
     }
 
+    /// Whether the record's times are ones a fresh answer could have given: a lifetime
+    /// between nothing and ten years, ending no later than its JWT's `exp`. For records
+    /// that come from elsewhere (the fleet's shared cache).
+    pub fn plausible(&self) -> bool {
+        let lifetime = self.obtained_at.until(self.expires_at);
+        let within_exp = jwt::decode(self.access_token.as_str())
+            .and_then(|d| d.exp())
+            .is_none_or(|exp| self.expires_at.secs() <= exp.secs() + 1.0);
+        lifetime.is_some_and(|l| !l.is_zero() && l <= MAX_LIFETIME) && within_exp
+    }
+
     fn margin(&self, refresh_before: Duration) -> Duration {
         let lifetime = self.obtained_at.until(self.expires_at).unwrap_or_default();
         refresh_before.min(lifetime / 2)

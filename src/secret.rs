@@ -301,12 +301,18 @@ const MAX_COMMAND_OUTPUT: usize = 64 * 1024;
 /// Enough of a failing `secret_command`'s stderr to say why.
 const MAX_COMMAND_STDERR: usize = 16 * 1024;
 
-/// Keeps secrets out of a child's environment: every `AUTHCTL_SECRET_*`, and the
-/// variables the profiles' `secret_env` keys name.
+/// The shared cache's Redis password (see `shared_cache`): a secret no child gets.
+pub const SHARED_CACHE_PASSWORD_VAR: &str = "AUTHCTL_SHARED_CACHE_PASSWORD";
+
+/// Keeps secrets out of a child's environment: every `AUTHCTL_SECRET_*`, the shared
+/// cache's password, and the variables the profiles' `secret_env` keys name.
 pub fn scrub_child_env(cmd: &mut Command, secret_envs: &[String]) {
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
-        if name.starts_with("AUTHCTL_SECRET_") || secret_envs.iter().any(|s| *s == name) {
+        if name.starts_with("AUTHCTL_SECRET_")
+            || name == SHARED_CACHE_PASSWORD_VAR
+            || secret_envs.iter().any(|s| *s == name)
+        {
             cmd.env_remove(name.as_ref());
         }
     }

@@ -634,3 +634,149 @@ fn a_midway_fleet_shares_installation_tokens_and_the_developer_token() {
     other.assert_calls(1);
     login.assert_calls(1);
 }
+
+/// A machine whose shared cache is `url` (a stand-in for Redis, played by the test).
+fn machine_at(server: &MockServer, url: &str) -> TestEnv {
+    TestEnv::new(&format!(
+        "[defaults]\nshared_cache = \"{url}\"\n\n[profiles.{PROFILE}]\nprovider = \"oauth2\"\ntoken_url = \"{}\"\nclient_id = \"{CLIENT}\"\n",
+        server.url("/token")
+    ))
+}
+
+/// `authctl token orders-api` on `env` with the fleet's secret and Redis password `password`.
+fn token_cmd_with(env: &TestEnv, password: &str) -> Command {
+    let mut cmd = std_cmd(env);
+    cmd.args(["token", PROFILE])
+        .env("AUTHCTL_SECRET_ORDERS_API", SECRET)
+        .env("AUTHCTL_SHARED_CACHE_PASSWORD", password);
+    cmd
+}
+
+/// A stand-in for Redis on loopback: the first command (`AUTH`) is answered `+OK`, every
+/// other with `reply`, written a byte at a time with `pause` between bytes and then, when
+/// `endless`, followed by more bytes at that pace for ever; its URL.
+fn fake_redis(reply: &'static [u8], pause: Duration, endless: bool) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("redis://127.0.0.1:{}/0", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for conn in listener.incoming().map_while(Result::ok) {
+            std::thread::spawn(move || {
+                let mut conn = conn;
+                let mut buf = [0u8; 4096];
+                let mut answer: &[u8] = b"+OK\r\n";
+                while conn.read(&mut buf).is_ok_and(|n| n > 0) {
+                    for byte in answer
+                        .iter()
+                        .chain(std::iter::repeat_n(&b'a', if endless { usize::MAX } else { 0 }))
+                    {
+                        if conn.write_all(&[*byte]).is_err() {
+                            return;
+                        }
+                        std::thread::sleep(pause);
+                    }
+                    answer = reply;
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn a_redis_that_answers_a_byte_at_a_time_costs_one_timeout_not_the_whole_answer() {
+    let server = MockServer::start();
+    let granted = grants(&server);
+    // Each byte comes well within the read timeout; the whole answer would take hours.
+    let url = fake_redis(b"$100000\r\n", Duration::from_millis(150), true);
+    let env = machine_at(&server, &url);
+    let mut cmd = token_cmd_with(&env, "pw");
+    cmd.arg("-v");
+    let out = assert_cmd::Command::from_std(cmd)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_served(&out, TOKEN);
+    assert!(stderr(&out).contains("going on without it"), "{}", stderr(&out));
+    granted.assert_calls(1);
+}
+
+#[test]
+fn a_redis_that_repeats_the_password_in_an_error_never_gets_it_shown() {
+    let server = MockServer::start();
+    grants(&server);
+    let url = fake_redis(b"-ERR your password is redis-pw-0d6f1c\r\n", Duration::ZERO, false);
+    let env = machine_at(&server, &url);
+    let mut cmd = token_cmd_with(&env, "redis-pw-0d6f1c");
+    cmd.arg("-vvv");
+    let out = run(cmd);
+    assert_served(&out, TOKEN);
+    assert!(stderr(&out).contains("going on without it"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("redis-pw-0d6f1c"), "{}", stderr(&out));
+    let mut status = std_cmd(&env);
+    status
+        .args(["doctor", "--json"])
+        .env("AUTHCTL_SHARED_CACHE_PASSWORD", "redis-pw-0d6f1c");
+    let out = run(status);
+    assert!(!stdout(&out).contains("redis-pw-0d6f1c") && !stderr(&out).contains("redis-pw-0d6f1c"));
+}
+
+#[test]
+fn no_child_gets_the_redis_password() {
+    let server = MockServer::start();
+    grants(&server);
+    let env = machine_at(&server, "redis://127.0.0.1:9/0");
+    let mut cmd = std_cmd(&env);
+    cmd.args(["exec", PROFILE, "--", "env"])
+        .env("AUTHCTL_SECRET_ORDERS_API", SECRET)
+        .env("AUTHCTL_SHARED_CACHE_PASSWORD", "redis-pw-77");
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("AUTHCTL_TOKEN={TOKEN}")),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("redis-pw-77"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_sealed_record_no_answer_could_have_given_is_not_served() {
+    let Some(redis) = RedisServer::start() else { return };
+    let server = MockServer::start();
+    let granted = grants(&server);
+    let env = machine(&server, &redis);
+    // Sealed with the fleet's own secret: a record that ends in the year 2100.
+    let now = now();
+    let record = json!({"provider": "oauth2", "bound_to": env.fingerprint(PROFILE), "access_token": "planted",
+                        "token_type": "Bearer", "obtained_at": now - 1.0, "expires_at": 4_102_444_800.0});
+    let slot = authctl::cache::Slot::of(&env.profile(PROFILE), None);
+    let sealer = authctl::shared_cache::seal::Sealer::new(&authctl::secret::Secret::new(SECRET.into()), &slot.bound_to);
+    let _: () = redis::cmd("SET")
+        .arg(sealer.name("token"))
+        .arg(sealer.seal("token", record.to_string().as_bytes()))
+        .query(&mut redis.conn())
+        .unwrap();
+    assert_served(&token(&env, &redis), TOKEN);
+    granted.assert_calls(1);
+}
+
+#[test]
+fn a_value_too_large_to_be_an_entry_is_not_fetched() {
+    let Some(redis) = RedisServer::start() else { return };
+    let server = MockServer::start();
+    let granted = grants(&server);
+    let (a, b) = (machine(&server, &redis), machine(&server, &redis));
+    assert_served(&token(&a, &redis), TOKEN);
+    let big = vec![1u8; 1024 * 1024];
+    let _: () = redis::cmd("SET")
+        .arg(token_key(&a))
+        .arg(&big)
+        .query(&mut redis.conn())
+        .unwrap();
+    let out = token_v(&b, &redis);
+    assert_served(&out, TOKEN);
+    // Not fetched, so nothing to open: taken as absent, the fleet renews.
+    assert!(!stderr(&out).contains("does not open"), "{}", stderr(&out));
+    granted.assert_calls(2);
+}

@@ -199,6 +199,7 @@ impl Run<'_> {
         })?;
         let now = self.seams.clock.now();
         let servable = slot.admits(&record)
+            && record.plausible()
             && record.obtained_at.secs() <= now.secs() + CLOCK_SKEW
             && record.servable(now, self.ask.min_ttl, self.profile.refresh_before);
         if servable {
@@ -238,8 +239,9 @@ impl Fleet<'_> {
         plain
     }
 
-    fn write(&self, sealer: &Sealer, kind: &str, plain: &[u8], ttl: Duration) {
-        self.store.set(&sealer.name(kind), &sealer.seal(kind, plain), ttl);
+    /// Whether the store took it.
+    fn write(&self, sealer: &Sealer, kind: &str, plain: &[u8], ttl: Duration) -> bool {
+        self.store.set(&sealer.name(kind), &sealer.seal(kind, plain), ttl)
     }
 
     /// `Some(true)` when this machine now holds the fleet's lock, until `now` + `lease`.
@@ -278,11 +280,13 @@ impl Fleet<'_> {
     fn publish(&self, slot: &Slot, now: UnixTime, record: Option<&Record>, failure: Option<&Failure>) {
         if let Some(record) = record {
             let ttl = now.until(record.expires_at).unwrap_or_default();
-            if let Ok(plain) = serde_json::to_vec(record).map(zeroize::Zeroizing::new) {
-                self.write(&self.tokens, "token", &plain, ttl);
-            }
+            let written = serde_json::to_vec(record)
+                .map(zeroize::Zeroizing::new)
+                .is_ok_and(|plain| self.write(&self.tokens, "token", &plain, ttl));
             self.store.delete(&self.tokens.name("failure"));
-            debug!(1, "{}: the new token is in the shared cache", slot.profile);
+            if written {
+                debug!(1, "{}: the new token is in the shared cache", slot.profile);
+            }
         } else if let Some(failure) = failure
             && let Ok(plain) = serde_json::to_vec(failure)
         {

@@ -19,7 +19,7 @@ pub use redis_store::Redis;
 /// Where the shared cache is, over the config's `shared_cache`.
 pub const URL_VAR: &str = "AUTHCTL_SHARED_CACHE";
 /// The Redis password; else the keyring's entry (service `authctl`, user `KEYRING_USER`).
-pub const PASSWORD_VAR: &str = "AUTHCTL_SHARED_CACHE_PASSWORD";
+pub use crate::secret::SHARED_CACHE_PASSWORD_VAR as PASSWORD_VAR;
 pub const KEYRING_USER: &str = "shared-cache";
 
 /// What the lifecycle needs of the shared cache: a few commands that never fail loudly.

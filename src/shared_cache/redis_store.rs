@@ -1,12 +1,15 @@
 //! The Redis connection: made at the first command, with the password from
-//! `$AUTHCTL_SHARED_CACHE_PASSWORD` or the keyring, connect and command timeouts well
-//! under a second, and given up for the rest of the run at the first failure (said at
-//! `-v`): a slow or absent Redis costs a run one timeout at most.
+//! `$AUTHCTL_SHARED_CACHE_PASSWORD` or the keyring, and given up for the rest of the run
+//! at the first failure (said at `-v`). The connection lives on a thread of its own and
+//! each command is waited for at most `COMMAND_TIMEOUT` (the first one `CONNECT_TIMEOUT`
+//! more) by the clock, not per read: a Redis that answers a byte at a time costs a run
+//! one timeout at most, like an absent one.
 
 use std::cell::{Cell, OnceCell, RefCell};
+use std::sync::mpsc;
 use std::time::Duration;
 
-use redis::{Connection, IntoConnectionInfo, RedisResult};
+use redis::{Connection, ConnectionInfo, IntoConnectionInfo, RedisResult};
 use zeroize::Zeroizing;
 
 use super::{KEYRING_USER, PASSWORD_VAR, Store, shown};
@@ -17,10 +20,19 @@ use crate::debug;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 /// Each command, once connected.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_millis(400);
+/// The largest entry read: a sealed token, refresh token or failure is a few hundred
+/// bytes; a larger value is no entry of authctl's and is not fetched.
+pub const MAX_VALUE: usize = 64 * 1024;
 
 /// Deletes the key only while it holds the owner's value: a lease released by whoever
 /// took it, never by a process whose lease has run out and passed to another.
 const DELETE_IF: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+/// The value of a key, unless it is larger than `ARGV[1]` bytes (then nil).
+const GET_CAPPED: &str =
+    "if redis.call('STRLEN', KEYS[1]) > tonumber(ARGV[1]) then return false end return redis.call('GET', KEYS[1])";
+
+/// A command for the connection's thread; it sends its own answer back.
+type Job = Box<dyn FnOnce(&mut Option<Connection>) + Send>;
 
 /// The shared cache of a run, if one is configured (see `super::target`).
 pub struct Redis {
@@ -28,7 +40,9 @@ pub struct Redis {
     configured: Option<String>,
     /// Where it is, worked out at the first use: the cached path never comes here.
     url: OnceCell<Result<Option<url::Url>, String>>,
-    conn: RefCell<Option<Connection>>,
+    /// The connection's thread, started at the first command.
+    jobs: RefCell<Option<mpsc::Sender<Job>>>,
+    connected: Cell<bool>,
     /// Set at the first failure: no more commands this run.
     down: Cell<bool>,
     password: OnceCell<Option<Zeroizing<String>>>,
@@ -39,7 +53,8 @@ impl Redis {
         Redis {
             configured,
             url: OnceCell::new(),
-            conn: RefCell::new(None),
+            jobs: RefCell::new(None),
+            connected: Cell::new(false),
             down: Cell::new(false),
             password: OnceCell::new(),
         }
@@ -60,61 +75,109 @@ impl Redis {
     /// `None` when reachable and answering; otherwise why not, for `status` and `doctor`.
     pub fn problem(&self) -> Option<String> {
         let url = self.url()?;
-        match self
-            .connect(url)
-            .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c))
-        {
-            Ok(_) => None,
-            Err(e) => Some(describe(&e)),
-        }
+        self.exec(url, |c| redis::cmd("PING").query::<String>(c)).err()
     }
 
     /// Runs `command` on the connection, connecting first if need be; `None` once
-    /// anything has failed.
-    fn run<T>(&self, what: &str, command: impl FnOnce(&mut Connection) -> RedisResult<T>) -> Option<T> {
+    /// anything has failed or taken too long.
+    fn run<T: Send + 'static>(
+        &self,
+        what: &str,
+        command: impl FnOnce(&mut Connection) -> RedisResult<T> + Send + 'static,
+    ) -> Option<T> {
         let url = self.url()?;
         if self.down.get() {
             return None;
         }
-        let mut conn = self.conn.borrow_mut();
-        if conn.is_none() {
-            match self.connect(url) {
-                Ok(c) => *conn = Some(c),
-                Err(e) => return self.give_up(url, "cannot use", &e),
-            }
-        }
-        match command(conn.as_mut()?) {
+        // The first command connects too: a failure then may be the connection's.
+        let what = if self.connected.get() { what } else { "cannot use" };
+        match self.exec(url, command) {
             Ok(value) => Some(value),
-            Err(e) => {
-                *conn = None;
-                self.give_up(url, what, &e)
+            Err(why) => {
+                self.down.set(true);
+                debug!(
+                    1,
+                    "warning: {what} the shared cache {}: {why}; going on without it",
+                    shown(url)
+                );
+                None
             }
         }
     }
 
-    fn give_up<T>(&self, url: &url::Url, what: &str, e: &redis::RedisError) -> Option<T> {
-        self.down.set(true);
-        debug!(
-            1,
-            "warning: {what} the shared cache {}: {}; going on without it",
-            shown(url),
-            describe(e)
-        );
-        None
+    /// Sends `command` to the connection's thread and waits for it by the clock.
+    fn exec<T: Send + 'static>(
+        &self,
+        url: &url::Url,
+        command: impl FnOnce(&mut Connection) -> RedisResult<T> + Send + 'static,
+    ) -> Result<T, String> {
+        let info = match self.connected.get() {
+            true => None,
+            false => Some(self.info(url).map_err(|e| describe(&e))?),
+        };
+        let (answer, answered) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |conn: &mut Option<Connection>| {
+            let result = connected(conn, info).and_then(command).map_err(|e| {
+                *conn = None;
+                describe(&e)
+            });
+            let _ = answer.send(result);
+        });
+        let wait = match self.connected.get() {
+            true => COMMAND_TIMEOUT,
+            false => CONNECT_TIMEOUT + COMMAND_TIMEOUT,
+        };
+        self.worker()
+            .send(job)
+            .map_err(|_| "its connection ended".to_string())?;
+        let result = answered
+            .recv_timeout(wait)
+            .map_err(|_| format!("no answer within {} ms", wait.as_millis()))?;
+        self.connected.set(result.is_ok());
+        result
     }
 
-    fn connect(&self, url: &url::Url) -> RedisResult<Connection> {
-        let mut info = url.clone().into_connection_info()?;
+    /// The connection's thread: it owns the connection and runs the jobs in order. One
+    /// left waiting on a Redis that stopped answering is abandoned with the run.
+    fn worker(&self) -> mpsc::Sender<Job> {
+        let mut jobs = self.jobs.borrow_mut();
+        jobs.get_or_insert_with(|| {
+            let (send, receive) = mpsc::channel::<Job>();
+            std::thread::spawn(move || {
+                let mut conn = None;
+                for job in receive {
+                    job(&mut conn);
+                }
+            });
+            send
+        })
+        .clone()
+    }
+
+    /// How to connect: the URL with the password, which the redaction now knows.
+    fn info(&self, url: &url::Url) -> RedisResult<ConnectionInfo> {
+        let info = url.clone().into_connection_info()?;
         let mut settings = info.redis_settings().clone().set_skip_set_lib_name();
         if let Some(password) = self.password.get_or_init(password) {
+            crate::redact::register(password);
             settings = settings.set_password(password.as_str());
         }
-        info = info.set_redis_settings(settings);
-        let conn = redis::Client::open(info)?.get_connection_with_timeout(CONNECT_TIMEOUT)?;
-        conn.set_read_timeout(Some(COMMAND_TIMEOUT))?;
-        conn.set_write_timeout(Some(COMMAND_TIMEOUT))?;
-        Ok(conn)
+        Ok(info.set_redis_settings(settings))
     }
+}
+
+/// The thread's connection, made from `info` when there is none yet.
+fn connected(conn: &mut Option<Connection>, info: Option<ConnectionInfo>) -> RedisResult<&mut Connection> {
+    if conn.is_none() {
+        let Some(info) = info else {
+            return Err(std::io::Error::other("the connection was lost").into());
+        };
+        let c = redis::Client::open(info)?.get_connection_with_timeout(CONNECT_TIMEOUT)?;
+        c.set_read_timeout(Some(COMMAND_TIMEOUT))?;
+        c.set_write_timeout(Some(COMMAND_TIMEOUT))?;
+        *conn = Some(c);
+    }
+    Ok(conn.as_mut().expect("connected above"))
 }
 
 /// `$AUTHCTL_SHARED_CACHE_PASSWORD`, else the keyring's, else none.
@@ -131,9 +194,9 @@ fn password() -> Option<Zeroizing<String>> {
     }
 }
 
-/// A Redis error on one line; a server's own words never hold the password.
+/// A Redis error on one line, with the password scrubbed should a server repeat it.
 fn describe(e: &redis::RedisError) -> String {
-    crate::log::one_line(&e.to_string(), 200)
+    crate::log::one_line(&crate::redact::scrub(&e.to_string()), 200)
 }
 
 impl Store for Redis {
@@ -148,13 +211,20 @@ impl Store for Redis {
     }
 
     fn get(&self, key: &str) -> Option<Vec<u8>> {
-        self.run("cannot read", |c| {
-            redis::cmd("GET").arg(key).query::<Option<Vec<u8>>>(c)
+        let key = key.to_string();
+        self.run("cannot read", move |c| {
+            redis::cmd("EVAL")
+                .arg(GET_CAPPED)
+                .arg(1)
+                .arg(key)
+                .arg(MAX_VALUE)
+                .query::<Option<Vec<u8>>>(c)
         })?
     }
 
     fn set(&self, key: &str, value: &[u8], ttl: Duration) -> bool {
-        self.run("cannot write", |c| {
+        let (key, value) = (key.to_string(), value.to_vec());
+        self.run("cannot write", move |c| {
             redis::cmd("SET")
                 .arg(key)
                 .arg(value)
@@ -166,7 +236,8 @@ impl Store for Redis {
     }
 
     fn set_absent(&self, key: &str, value: &[u8], ttl: Duration) -> Option<bool> {
-        self.run("cannot lock", |c| {
+        let (key, value) = (key.to_string(), value.to_vec());
+        self.run("cannot lock", move |c| {
             redis::cmd("SET")
                 .arg(key)
                 .arg(value)
@@ -179,11 +250,13 @@ impl Store for Redis {
     }
 
     fn delete(&self, key: &str) {
-        self.run("cannot delete in", |c| redis::cmd("DEL").arg(key).query::<()>(c));
+        let key = key.to_string();
+        self.run("cannot delete in", move |c| redis::cmd("DEL").arg(key).query::<()>(c));
     }
 
     fn delete_if(&self, key: &str, value: &[u8]) {
-        self.run("cannot unlock", |c| {
+        let (key, value) = (key.to_string(), value.to_vec());
+        self.run("cannot unlock", move |c| {
             redis::cmd("EVAL")
                 .arg(DELETE_IF)
                 .arg(1)
