@@ -10,6 +10,7 @@
 //! - `http`, `exchange`: the HTTP client and what a provider's answer means;
 //! - `cache`, `credentials`: token records and long-lived credentials at rest;
 //! - `lifecycle`: how a token is served, refreshed or fetched;
+//! - `proxy`: the local server that adds the token to an API's requests;
 //! - `output`, `browser`, `commands`, `cli`: what the user sees and types.
 
 pub mod browser;
@@ -29,6 +30,7 @@ pub mod log;
 pub mod output;
 pub mod platform;
 pub mod providers;
+pub mod proxy;
 pub mod redact;
 pub mod sandbox;
 pub mod secret;

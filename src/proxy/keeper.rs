@@ -1,0 +1,167 @@
+//! The token the proxy sends, kept fresh. A `Runner` on a thread of its own (the
+//! lifecycle blocks: it takes the profile's lock, may run `secret_command`, sends
+//! through its own client) renews the token when it reaches its margin, and when the API
+//! refuses it; the proxy's tasks read the current one through a `Keeper` without
+//! waiting. Refusals are handled one after another on that thread, so of many requests
+//! refused with the same token one renews and the others take its token.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use http::HeaderValue;
+
+use crate::error::Result;
+use crate::lifecycle::Obtained;
+use crate::time::UnixTime;
+use crate::token::AccessToken;
+
+/// The pause after a timed renewal failed; it doubles up to `MAX_RETRY`.
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+const MAX_RETRY: Duration = Duration::from_secs(300);
+/// The shortest wait between timed renewals, whatever a short-lived token says.
+const MIN_WAIT: Duration = Duration::from_secs(1);
+
+/// The token in use, and its `Authorization` value.
+pub struct Current {
+    pub token: AccessToken,
+    pub authorization: HeaderValue,
+    renew_at: UnixTime,
+}
+
+impl Current {
+    fn of(obtained: &Obtained, refresh_before: Duration) -> Current {
+        let record = &obtained.record;
+        let scheme = match record.token_type.as_str() {
+            t if t.eq_ignore_ascii_case("bearer") => "Bearer",
+            t => t,
+        };
+        let mut authorization = HeaderValue::from_str(&format!("{scheme} {}", record.access_token.as_str()))
+            .expect("a checked token and token type make a valid header");
+        authorization.set_sensitive(true);
+        Current {
+            token: record.access_token.clone(),
+            authorization,
+            renew_at: record.renew_at(refresh_before),
+        }
+    }
+}
+
+enum Message {
+    Refused(AccessToken, tokio::sync::oneshot::Sender<()>),
+    Stop,
+}
+
+/// What the proxy's tasks hold: the current token, and a way to report it refused.
+pub struct Keeper {
+    current: tokio::sync::watch::Receiver<Arc<Current>>,
+    runner: Sender<Message>,
+}
+
+/// Ends the `Runner` it came from.
+#[derive(Clone)]
+pub struct Stopper(Sender<Message>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        let _ = self.0.send(Message::Stop);
+    }
+}
+
+impl Keeper {
+    pub fn current(&self) -> Arc<Current> {
+        self.current.borrow().clone()
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.runner.clone())
+    }
+
+    /// After the API refused `token`: the token to try once more with, or `None` when no
+    /// other could be had.
+    pub async fn after_refusal(&self, token: &AccessToken) -> Option<Arc<Current>> {
+        let (done, renewed) = tokio::sync::oneshot::channel();
+        self.runner.send(Message::Refused(token.clone(), done)).ok()?;
+        renewed.await.ok()?;
+        Some(self.current()).filter(|now| now.token != *token)
+    }
+}
+
+/// Renews the token on its thread, through `renew` (the lifecycle; its argument is a
+/// token the API refused, which must not come back).
+pub struct Runner<F> {
+    renew: F,
+    refresh_before: Duration,
+    current: tokio::sync::watch::Sender<Arc<Current>>,
+    messages: Receiver<Message>,
+}
+
+/// A keeper starting with `obtained`, and the runner that keeps it fresh.
+pub fn keep<F>(obtained: &Obtained, refresh_before: Duration, renew: F) -> (Keeper, Runner<F>)
+where
+    F: FnMut(Option<&AccessToken>) -> Result<Obtained>,
+{
+    let (tx, rx) = tokio::sync::watch::channel(Arc::new(Current::of(obtained, refresh_before)));
+    let (runner, messages) = std::sync::mpsc::channel();
+    let keeper = Keeper { current: rx, runner };
+    let runner = Runner {
+        renew,
+        refresh_before,
+        current: tx,
+        messages,
+    };
+    (keeper, runner)
+}
+
+impl<F> Runner<F>
+where
+    F: FnMut(Option<&AccessToken>) -> Result<Obtained>,
+{
+    /// Until stopped, or every keeper is gone: renews at the token's margin (retrying a
+    /// failure with backoff while the old token is kept), and at once when the API
+    /// refuses the current token.
+    pub fn run(mut self) {
+        let mut retry = FIRST_RETRY;
+        let mut next = self.current.borrow().renew_at;
+        loop {
+            let wait = UnixTime::now().until(next).unwrap_or_default().max(MIN_WAIT);
+            match self.messages.recv_timeout(wait) {
+                Ok(Message::Refused(token, done)) => {
+                    if token == self.current.borrow().token {
+                        crate::debug!(1, "the API refused the token; renewing it");
+                        if let Ok(at) = self.renew(Some(&token)) {
+                            next = at;
+                        }
+                    }
+                    let _ = done.send(());
+                }
+                Err(RecvTimeoutError::Timeout) => match self.renew(None) {
+                    Ok(at) => (next, retry) = (at, FIRST_RETRY),
+                    Err(()) => {
+                        next = UnixTime::now().after(retry).unwrap_or_else(UnixTime::now);
+                        retry = (retry * 2).min(MAX_RETRY);
+                    }
+                },
+                Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// One renewal; on success the new token is current, and the result is when to renew
+    /// it. A failure is reported, and the old token stays.
+    fn renew(&mut self, refused: Option<&AccessToken>) -> Result<UnixTime, ()> {
+        match (self.renew)(refused) {
+            Ok(obtained) => {
+                let current = Current::of(&obtained, self.refresh_before);
+                let at = current.renew_at;
+                self.current.send_replace(Arc::new(current));
+                crate::debug!(1, "renewed the token");
+                Ok(at)
+            }
+            Err(e) => {
+                crate::warn!("renewing the token failed: {}", e.report());
+                Err(())
+            }
+        }
+    }
+}
