@@ -13,7 +13,7 @@ use base64::Engine;
 use crate::cli::{ExecArgs, ProxyArgs};
 use crate::config::{ConfigError, Profile};
 use crate::error::{Error, Result};
-use crate::lifecycle::{self, Ask, Mode, Obtained};
+use crate::lifecycle::{self, Ask, Mode};
 use crate::platform::{self, LocalListener};
 use crate::proxy::{self, Listener, Proxy};
 use crate::token::AccessToken;
@@ -140,10 +140,7 @@ fn start<'a>(
     profile: &'a Profile,
     upstream: &url::Url,
     live: &'a Live<'a>,
-) -> Result<(
-    Proxy,
-    proxy::Runner<impl FnMut(Option<&AccessToken>) -> Result<Obtained> + 'a>,
-)> {
+) -> Result<(Proxy, proxy::Runner<impl proxy::Renew + 'a>)> {
     let renew = move |rejected: Option<&AccessToken>| {
         let ask = Ask {
             rejected: rejected.cloned(),

@@ -87,8 +87,13 @@ impl Keeper {
     }
 }
 
-/// Renews the token on its thread, through `renew` (the lifecycle; its argument is a
-/// token the API refused, which must not come back).
+/// The lifecycle, as the runner calls it: its argument is a token the API refused, which
+/// must not come back.
+pub trait Renew: FnMut(Option<&AccessToken>) -> Result<Obtained> {}
+
+impl<F: FnMut(Option<&AccessToken>) -> Result<Obtained>> Renew for F {}
+
+/// Renews the token on its thread, through `renew`.
 pub struct Runner<F> {
     renew: F,
     refresh_before: Duration,
@@ -97,10 +102,7 @@ pub struct Runner<F> {
 }
 
 /// A keeper starting with `obtained`, and the runner that keeps it fresh.
-pub fn keep<F>(obtained: &Obtained, refresh_before: Duration, renew: F) -> (Keeper, Runner<F>)
-where
-    F: FnMut(Option<&AccessToken>) -> Result<Obtained>,
-{
+pub fn keep<F: Renew>(obtained: &Obtained, refresh_before: Duration, renew: F) -> (Keeper, Runner<F>) {
     let (tx, rx) = tokio::sync::watch::channel(Arc::new(Current::of(obtained, refresh_before)));
     let (runner, messages) = std::sync::mpsc::channel();
     let keeper = Keeper { current: rx, runner };
@@ -113,10 +115,7 @@ where
     (keeper, runner)
 }
 
-impl<F> Runner<F>
-where
-    F: FnMut(Option<&AccessToken>) -> Result<Obtained>,
-{
+impl<F: Renew> Runner<F> {
     /// Until stopped, or every keeper is gone: renews at the token's margin (retrying a
     /// failure with backoff while the old token is kept), and at once when the API
     /// refuses the current token.

@@ -18,7 +18,7 @@ mod body;
 pub mod keeper;
 mod route;
 
-pub use keeper::{Keeper, Runner, Stopper, keep};
+pub use keeper::{Keeper, Renew, Runner, Stopper, keep};
 
 /// A request body up to this size is kept for the one retry after a 401.
 pub const MAX_KEPT: usize = 1024 * 1024;
@@ -134,7 +134,7 @@ impl Proxy {
     }
 
     /// Sends the request on with the current token; once more with a renewed one when
-    /// the API refuses it and the body was small enough to keep.
+    /// the API refuses it (401) and the body was small enough to keep.
     async fn forward(&self, request: Request<Incoming>, target: String) -> Response<reqwest::Body> {
         let (mut parts, incoming) = request.into_parts();
         route::drop_hop_by_hop(&mut parts.headers);
@@ -163,9 +163,12 @@ impl Proxy {
         };
         let kept = outgoing.kept();
         let mut answer = send(&current.authorization, outgoing.into_body()).await;
-        if let (Ok(first), Some(kept)) = (&answer, kept)
+        // A refused token is renewed even when the body is gone: the client's own retry
+        // then gets the new one.
+        if let Ok(first) = &answer
             && first.status() == StatusCode::UNAUTHORIZED
             && let Some(renewed) = self.keeper.after_refusal(&current.token).await
+            && let Some(kept) = kept
         {
             answer = send(&renewed.authorization, reqwest::Body::from(kept)).await;
         }

@@ -4,8 +4,10 @@
 use http::header::{CONNECTION, HOST, HeaderMap, HeaderName};
 
 /// Headers of one connection (RFC 9110 §7.6.1), never forwarded either way; so are the
-/// ones `Connection` names and every `Proxy-*`.
-const HOP_BY_HOP: [&str; 6] = [
+/// ones `Connection` names and every `Proxy-*`. `Expect: 100-continue` is answered by
+/// the proxy itself.
+const HOP_BY_HOP: [&str; 7] = [
+    "expect",
     "connection",
     "keep-alive",
     "te",
@@ -94,7 +96,8 @@ pub fn local_host(headers: &HeaderMap) -> bool {
 }
 
 /// Removes the headers of one hop: those `Connection` names, then `Connection` itself,
-/// `Keep-Alive`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade` and every `Proxy-*`.
+/// `Keep-Alive`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`, `Expect` and every
+/// `Proxy-*`.
 pub fn drop_hop_by_hop(headers: &mut HeaderMap) {
     let named: Vec<HeaderName> = headers
         .get_all(CONNECTION)
@@ -201,6 +204,7 @@ mod tests {
             ("proxy-authorization", "Basic eA=="),
             ("proxy-connection", "keep-alive"),
             ("transfer-encoding", "chunked"),
+            ("expect", "100-continue"),
             ("x-kept", "yes"),
         ] {
             h.insert(HeaderName::from_static(k), v.parse().unwrap());
