@@ -164,3 +164,88 @@ impl<F: Renew> Runner<F> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::cache::{Record, Slot};
+    use crate::config::Config;
+    use crate::error::Error;
+    use crate::lifecycle::TokenSource;
+    use crate::providers::Kind;
+    use crate::token::TokenType;
+
+    fn obtained(token: &str) -> Obtained {
+        let toml = "[profiles.o]\nprovider = \"oauth2\"\ntoken_url = \"https://o.test/token\"\nclient_id = \"c\"\n";
+        let profile = Config::from_text(std::path::Path::new("/t.toml"), Some(toml.into()))
+            .profile("o")
+            .unwrap();
+        Obtained {
+            record: Record {
+                provider: Kind::Oauth2,
+                bound_to: Slot::of(&profile, None).bound_to,
+                access_token: AccessToken::parse(token.into()).unwrap(),
+                token_type: TokenType::bearer(),
+                obtained_at: UnixTime::now(),
+                expires_at: UnixTime::now().after(Duration::from_secs(3600)).unwrap(),
+                refreshable: false,
+                password_expired: false,
+                id_token: None,
+            },
+            source: TokenSource::Network,
+        }
+    }
+
+    /// Runs `refusals` against a keeper whose renewals give `renewed` (or fail), and
+    /// says how many renewals were made.
+    fn with_keeper(renewed: Option<&str>, refusals: impl AsyncFnOnce(&Keeper)) -> usize {
+        let calls = AtomicUsize::new(0);
+        let renew = |refused: Option<&AccessToken>| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            assert_eq!(refused.map(AccessToken::as_str), Some("t1"));
+            match renewed {
+                Some(token) => Ok(obtained(token)),
+                None => Err(Error::Usage("no".into())),
+            }
+        };
+        let (keeper, runner) = keep(&obtained("t1"), Duration::from_secs(60), renew);
+        std::thread::scope(|threads| {
+            threads.spawn(|| runner.run());
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            runtime.block_on(refusals(&keeper));
+            keeper.stopper().stop();
+        });
+        calls.load(Ordering::SeqCst)
+    }
+
+    #[test]
+    fn refusals_of_one_token_make_one_renewal() {
+        let renewals = with_keeper(Some("t2"), async |keeper| {
+            let t1 = keeper.current().token.clone();
+            let (a, b, c) = tokio::join!(
+                keeper.after_refusal(&t1),
+                keeper.after_refusal(&t1),
+                keeper.after_refusal(&t1)
+            );
+            for next in [a, b, c] {
+                assert_eq!(next.unwrap().token.as_str(), "t2");
+            }
+            assert_eq!(keeper.current().authorization, "Bearer t2");
+            // A refusal of a token already replaced renews nothing.
+            assert_eq!(keeper.after_refusal(&t1).await.unwrap().token.as_str(), "t2");
+        });
+        assert_eq!(renewals, 1);
+    }
+
+    #[test]
+    fn a_renewal_that_fails_leaves_nothing_to_retry_with() {
+        let renewals = with_keeper(None, async |keeper| {
+            let t1 = keeper.current().token.clone();
+            assert!(keeper.after_refusal(&t1).await.is_none());
+            assert_eq!(keeper.current().token.as_str(), "t1");
+        });
+        assert_eq!(renewals, 1);
+    }
+}
