@@ -272,7 +272,10 @@ pub fn streaming_client(
         (true, "http") => Tls::Never,
         _ => Tls::Verified,
     };
-    let builder = reqwest::Client::builder().read_timeout(idle);
+    // No `Accept: */*` of reqwest's own: the request goes on with the client's headers.
+    let builder = reqwest::Client::builder()
+        .read_timeout(idle)
+        .default_headers(HeaderMap::new());
     configured(builder, ca_file, !loopback, tls)?
         .build()
         .map_err(TransportError::Build)
