@@ -38,8 +38,10 @@ pub enum Listener {
 /// Everything a request needs, shared by all of them.
 pub struct Proxy {
     pub client: reqwest::Client,
-    /// The API's base URL, without a trailing `/`, query or fragment.
-    pub upstream: String,
+    /// The API's base URL, without query or fragment.
+    upstream: url::Url,
+    /// Its path without a trailing `/`: what each request's path follows.
+    base_path: String,
     /// The provider's headers besides `Authorization` (Nugios' timezone), added unless
     /// the client sent its own.
     pub extra: Vec<(HeaderName, HeaderValue)>,
@@ -57,6 +59,7 @@ impl Proxy {
         let mut base = upstream.clone();
         base.set_query(None);
         base.set_fragment(None);
+        let base_path = base.path().trim_end_matches('/').to_string();
         let extra = extra
             .iter()
             .filter_map(|(k, v)| {
@@ -68,7 +71,8 @@ impl Proxy {
             .collect();
         Proxy {
             client,
-            upstream: base.as_str().trim_end_matches('/').to_string(),
+            upstream: base,
+            base_path,
             extra,
             keeper,
             key: None,
@@ -108,9 +112,13 @@ impl Proxy {
         let (response, path) = match self.admit(&request) {
             Err(refusal) => (refused(refusal), String::from("-")),
             Ok(target) => {
-                let path = target.split('?').next().unwrap_or_default().to_string();
-                let target = format!("{}{target}", self.upstream);
-                (self.forward(request, target).await, path)
+                let (path, query) = target.split_once('?').map_or((target, None), |(p, q)| (p, Some(q)));
+                let path = path.to_string();
+                // The base URL's host was parsed once; only the path and query are set.
+                let mut url = self.upstream.clone();
+                url.set_path(&format!("{}{path}", self.base_path));
+                url.set_query(query);
+                (self.forward(request, url).await, path)
             }
         };
         crate::debug!(
@@ -135,7 +143,7 @@ impl Proxy {
 
     /// Sends the request on with the current token; once more with a renewed one when
     /// the API refuses it (401) and the body was small enough to keep.
-    async fn forward(&self, request: Request<Incoming>, target: String) -> Response<reqwest::Body> {
+    async fn forward(&self, request: Request<Incoming>, url: url::Url) -> Response<reqwest::Body> {
         let (mut parts, incoming) = request.into_parts();
         route::drop_hop_by_hop(&mut parts.headers);
         parts.headers.remove(HOST);
@@ -143,9 +151,6 @@ impl Proxy {
         for (name, value) in &self.extra {
             parts.headers.entry(name).or_insert_with(|| value.clone());
         }
-        let Ok(url) = reqwest::Url::parse(&target) else {
-            return refused(route::Refusal::BadTarget);
-        };
         let outgoing = match body::Outgoing::take(incoming).await {
             Ok(body) => body,
             Err(e) => {
