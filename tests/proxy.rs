@@ -674,3 +674,106 @@ fn a_burst_of_token_rejected_makes_one_renewal() {
     }
     auth.assert_calls(1);
 }
+
+/// An API named `localhost` goes through the client for names and TLS (reqwest), the
+/// others above through the one for loopback addresses: the same rules hold.
+#[test]
+fn an_api_named_by_host_name_gets_the_same_treatment() {
+    if !require("curl") {
+        return;
+    }
+    let server = MockServer::start();
+    let auth = midigator_auth(&server, "new-token");
+    let refused = server.mock(|when, then| {
+        when.path("/api/orders").header("authorization", "Bearer old-token");
+        then.status(401).body("expired");
+    });
+    let api = server.mock(|when, then| {
+        when.method(POST)
+            .path("/api/orders")
+            .header("authorization", "Bearer new-token")
+            .header_missing("x-hop")
+            .body("again");
+        then.status(200).header("x-api", "yes").body("ok");
+    });
+    server.mock(|when, then| {
+        when.path("/api/moved");
+        then.status(302).header("location", "https://elsewhere.example/");
+    });
+    server.mock(|when, then| {
+        when.path("/api/slow");
+        then.status(200).delay(Duration::from_secs(20)).body("late");
+    });
+    let env = TestEnv::new(&format!(
+        "{}api_url = \"http://localhost:{}/api\"\ntimeout = \"1s\"\n",
+        midigator_config(&server.base_url()),
+        server.port()
+    ));
+    seed_fresh(&env, "old-token");
+    let proxy = Running::start(&env, &["mg", "--listen", "127.0.0.1:0"]);
+    let answer = curl(&[
+        "-H",
+        "Authorization: Bearer mine",
+        "-H",
+        "Connection: X-Hop",
+        "-H",
+        "X-Hop: 1",
+        "--data-binary",
+        "again",
+        &proxy.url("orders"),
+    ]);
+    assert_eq!(status_of(&answer), 200, "{answer}");
+    assert!(answer.contains("x-api: yes"), "{answer}");
+    refused.assert_calls(1);
+    api.assert_calls(1);
+    auth.assert_calls(1);
+    let moved = curl(&[&proxy.url("moved")]);
+    assert_eq!(status_of(&moved), 302, "{moved}");
+    assert!(moved.contains("location: https://elsewhere.example/"), "{moved}");
+    let slow = curl(&[&proxy.url("slow")]);
+    assert_eq!(status_of(&slow), 504, "{slow}");
+    assert!(
+        slow.ends_with("authctl proxy: the API did not answer in time\n"),
+        "{slow}"
+    );
+}
+
+/// An API that sends the head of its answer and then stalls: the body is cut after the
+/// profile's timeout (curl reports a partial transfer, not its own timeout).
+#[test]
+fn an_answer_that_stalls_midway_is_cut_after_the_profiles_timeout() {
+    if !require("curl") {
+        return;
+    }
+    use std::io::Write;
+    let server = MockServer::start();
+    midigator_auth(&server, "tok");
+    let stalling = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = stalling.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in stalling.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match std::io::Read::read(&mut stream, &mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc");
+            std::thread::sleep(Duration::from_secs(40));
+        }
+    });
+    let env = TestEnv::new(&format!(
+        "{}api_url = \"http://127.0.0.1:{port}\"\ntimeout = \"1s\"\n",
+        midigator_config(&server.base_url())
+    ));
+    let proxy = Running::start(&env, &["mg", "--listen", "127.0.0.1:0"]);
+    let out = std::process::Command::new("curl")
+        .args(["-s", "--max-time", "30", &proxy.url("x")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(18), "a partial transfer: {}", stdout(&out));
+    assert_eq!(stdout(&out), "abc");
+}

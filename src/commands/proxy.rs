@@ -150,7 +150,7 @@ fn start<'a>(
     };
     let first = renew(None)?;
     let idle = ctx.timeout.unwrap_or(profile.timeout);
-    let client = crate::http::streaming_client(upstream, idle, profile.ca_file.as_deref()).map_err(|e| match e {
+    let client = proxy::Upstream::new(upstream, idle, profile.ca_file.as_deref()).map_err(|e| match e {
         crate::http::TransportError::CaFile(e) => Error::from(*e),
         other => Error::io("cannot set up the HTTP client", std::io::Error::other(other)),
     })?;

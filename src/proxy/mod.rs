@@ -17,8 +17,11 @@ use crate::platform::{LocalListener, LocalStream};
 mod body;
 pub mod keeper;
 mod route;
+mod upstream;
 
 pub use keeper::{Keeper, Renew, Runner, Stopper, keep};
+use upstream::Failed;
+pub use upstream::Upstream;
 
 /// A request body up to this size is kept for the one retry after a 401.
 pub const MAX_KEPT: usize = 1024 * 1024;
@@ -37,7 +40,7 @@ pub enum Listener {
 
 /// Everything a request needs, shared by all of them.
 pub struct Proxy {
-    pub client: reqwest::Client,
+    client: Upstream,
     /// The API's base URL, without query or fragment.
     upstream: url::Url,
     /// Its path without a trailing `/`: what each request's path follows.
@@ -50,12 +53,7 @@ pub struct Proxy {
 }
 
 impl Proxy {
-    pub fn new(
-        client: reqwest::Client,
-        upstream: &url::Url,
-        extra: &[(&'static str, String)],
-        keeper: Keeper,
-    ) -> Proxy {
+    pub fn new(client: Upstream, upstream: &url::Url, extra: &[(&'static str, String)], keeper: Keeper) -> Proxy {
         let mut base = upstream.clone();
         base.set_query(None);
         base.set_fragment(None);
@@ -160,11 +158,9 @@ impl Proxy {
         };
         let current = self.keeper.current();
         let send = |authorization: &HeaderValue, body: reqwest::Body| {
-            let mut upstream = reqwest::Request::new(parts.method.clone(), url.clone());
-            *upstream.headers_mut() = parts.headers.clone();
-            upstream.headers_mut().insert(AUTHORIZATION, authorization.clone());
-            *upstream.body_mut() = Some(body);
-            self.client.execute(upstream)
+            let mut headers = parts.headers.clone();
+            headers.insert(AUTHORIZATION, authorization.clone());
+            self.client.send(parts.method.clone(), &url, headers, body)
         };
         let kept = outgoing.kept();
         let mut answer = send(&current.authorization, outgoing.into_body()).await;
@@ -178,7 +174,10 @@ impl Proxy {
             answer = send(&renewed.authorization, reqwest::Body::from(kept)).await;
         }
         match answer {
-            Ok(answer) => passed_back(answer),
+            Ok(mut answer) => {
+                route::drop_hop_by_hop(answer.headers_mut());
+                answer
+            }
             Err(e) => unreachable_api(&e),
         }
     }
@@ -215,15 +214,8 @@ where
     });
 }
 
-/// The API's answer as it came, but for the headers of the hop between.
-fn passed_back(answer: reqwest::Response) -> Response<reqwest::Body> {
-    let mut response: Response<reqwest::Body> = answer.into();
-    route::drop_hop_by_hop(response.headers_mut());
-    response
-}
-
 /// 502 (504 for a timeout) with a short text: what went wrong, never the request.
-fn unreachable_api(e: &reqwest::Error) -> Response<reqwest::Body> {
+fn unreachable_api(e: &Failed) -> Response<reqwest::Body> {
     crate::debug!(1, "proxy: the API could not be reached: {}", crate::log::chain(e));
     match e.is_timeout() {
         true => text(StatusCode::GATEWAY_TIMEOUT, "the API did not answer in time"),
