@@ -3,6 +3,7 @@
 //! both ways; a request body of up to 1 MiB is kept, so that a request the API refuses
 //! (401) can be sent once more with a renewed token. Only requests under the per-run key
 //! are served on TCP (see `route`). The token comes from a `Keeper`; nothing here blocks.
+//! The API is reached through `upstream`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
