@@ -94,7 +94,12 @@ impl Upstream {
                 let mut request = reqwest::Request::new(method, url.clone());
                 *request.headers_mut() = headers;
                 *request.body_mut() = Some(body);
-                Ok(client.execute(request).await.map_err(Failed::Reqwest)?.into())
+                // The URL (its query may hold the client's own secrets) stays out of the log.
+                let answer = client
+                    .execute(request)
+                    .await
+                    .map_err(|e| Failed::Reqwest(e.without_url()))?;
+                Ok(answer.into())
             }
         }
     }
