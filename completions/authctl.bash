@@ -61,6 +61,9 @@ _authctl() {
             authctl,oauth2)
                 cmd="authctl__subcmd__oauth2"
                 ;;
+            authctl,proxy)
+                cmd="authctl__subcmd__proxy"
+                ;;
             authctl,secret)
                 cmd="authctl__subcmd__secret"
                 ;;
@@ -147,6 +150,9 @@ _authctl() {
                 ;;
             authctl__subcmd__help,oauth2)
                 cmd="authctl__subcmd__help__subcmd__oauth2"
+                ;;
+            authctl__subcmd__help,proxy)
+                cmd="authctl__subcmd__help__subcmd__proxy"
                 ;;
             authctl__subcmd__help,secret)
                 cmd="authctl__subcmd__help__subcmd__secret"
@@ -332,7 +338,7 @@ _authctl() {
 
     case "${cmd}" in
         authctl)
-            opts="-v -q -h -V --config --verbose --quiet --timeout --help --version token inspect secret logout config status doctor exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help"
+            opts="-v -q -h -V --config --verbose --quiet --timeout --help --version token inspect secret logout config status doctor exec curl watch proxy demo completions man midigator midway mediroutes nugios oauth2 help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,7 +650,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__exec)
-            opts="-v -q -h -V --profile --env --secret-stdin --min-ttl --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --env --secret-stdin --min-ttl --proxy --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -678,7 +684,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__help)
-            opts="token inspect secret logout config status doctor exec curl watch demo completions man midigator midway mediroutes nugios oauth2 help"
+            opts="token inspect secret logout config status doctor exec curl watch proxy demo completions man midigator midway mediroutes nugios oauth2 help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1086,6 +1092,20 @@ _authctl() {
         authctl__subcmd__help__subcmd__oauth2__subcmd__token)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authctl__subcmd__help__subcmd__proxy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1967,6 +1987,44 @@ _authctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        authctl__subcmd__proxy)
+            opts="-v -q -h -V --profile --listen --socket --upstream --config --verbose --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upstream)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         authctl__subcmd__secret)
             opts="-v -q -h -V --config --verbose --quiet --timeout --help --version set delete status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2152,7 +2210,7 @@ _authctl() {
             return 0
             ;;
         authctl__subcmd__token)
-            opts="-v -q -h -V --profile --format --secret-stdin --json --min-ttl --force-refresh --no-cache --no-open --config --verbose --quiet --timeout --help --version"
+            opts="-v -q -h -V --profile --format --secret-stdin --json --min-ttl --force-refresh --no-cache --no-open --rejected --config --verbose --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2168,6 +2226,10 @@ _authctl() {
                     ;;
                 --min-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rejected)
+                    COMPREPLY=($(compgen -W "-" -- "${cur}"))
                     return 0
                     ;;
                 --config)

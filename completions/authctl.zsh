@@ -44,6 +44,7 @@ json\:"A JSON object with the token, its expiry and its headers"
 env\:"\`export AUTHCTL_TOKEN='\''…'\''\`"
 id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \`openid\`)"))' \
 '--min-ttl=[Renew unless the cached token has at least this long to live (e.g. 10m)]:DUR:_default' \
+'(--force-refresh --no-cache --secret-stdin)--rejected=[Read a token the API refused from stdin\: renew it if it is still the cached one, else print the current one]:-:(-)' \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin]' \
@@ -359,6 +360,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
 '--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
 '--secret-stdin[Read the secret from the first line of stdin (when a new token is needed)]' \
+'(--env)--proxy[Give the child no token but AUTHCTL_API_URL\: a proxy on 127.0.0.1 to the profile'\''s api_url that adds the token, for as long as the child runs]' \
 '*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
 '(-v --verbose)-q[Print no warnings, only errors]' \
@@ -407,6 +409,25 @@ id-token\:"The OpenID Connect ID token that came with the token (oauth2, scope \
 '(-v --verbose)--quiet[Print no warnings, only errors]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::profile -- Profile name, or a provider name used by exactly one profile:_authctl_profiles' \
+&& ret=0
+;;
+(proxy)
+_arguments "${_arguments_options[@]}" : \
+'()--profile=[The same as PROFILE, named as the provider subcommands take it]:PROFILE:_authctl_profiles' \
+'(--socket)--listen=[Listen on a loopback TCP address (port 0\: any) instead of a unix socket; the first line of stdout is then the base URL, with a random key in its path]:127.0.0.1:PORT:_default' \
+'--socket=[The unix socket to listen on, in a directory of yours that no one else may write \[default\: authctl/proxy-PROFILE.sock in the runtime directory, else the cache directory\]]:PATH:_files' \
+'--upstream=[The API to forward to \[default\: the profile'\''s api_url\]]:URL:_default' \
+'--config=[Config file \[default\: ~/.config/authctl/config.toml\]]:PATH:_files' \
+'--timeout=[Whole-request timeout, over the profile'\''s (e.g. 10s)]:DUR:_default' \
+'*-v[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'*--verbose[More detail on stderr (-v, -vv, -vvv); secrets and tokens are always redacted]' \
+'(-v --verbose)-q[Print no warnings, only errors]' \
+'(-v --verbose)--quiet[Print no warnings, only errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
 '::profile -- Profile name, or a provider name used by exactly one profile:_authctl_profiles' \
@@ -1048,6 +1069,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(proxy)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (demo)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1206,6 +1231,7 @@ _authctl_commands() {
 'exec:Run a command with the profile'\''s token in its environment (never in any argv)' \
 'curl:Run curl with the profile'\''s headers, handed over a pipe (never in curl'\''s argv)' \
 'watch:Keep a file holding a fresh token, renewed before it expires, until stopped' \
+'proxy:Serve the profile'\''s API locally, adding its token to every request\: the programs that use the API never see a token' \
 'demo:Run every provider'\''s flow against a built-in sandbox, offline' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff)' \
@@ -1323,6 +1349,7 @@ _authctl__subcmd__help_commands() {
 'exec:Run a command with the profile'\''s token in its environment (never in any argv)' \
 'curl:Run curl with the profile'\''s headers, handed over a pipe (never in curl'\''s argv)' \
 'watch:Keep a file holding a fresh token, renewed before it expires, until stopped' \
+'proxy:Serve the profile'\''s API locally, adding its token to every request\: the programs that use the API never see a token' \
 'demo:Run every provider'\''s flow against a built-in sandbox, offline' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff)' \
@@ -1499,6 +1526,11 @@ _authctl__subcmd__help__subcmd__oauth2_commands() {
 _authctl__subcmd__help__subcmd__oauth2__subcmd__token_commands() {
     local commands; commands=()
     _describe -t commands 'authctl help oauth2 token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__help__subcmd__proxy_commands] )) ||
+_authctl__subcmd__help__subcmd__proxy_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl help proxy commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__help__subcmd__secret_commands] )) ||
 _authctl__subcmd__help__subcmd__secret_commands() {
@@ -1768,6 +1800,11 @@ _authctl__subcmd__oauth2__subcmd__help__subcmd__token_commands() {
 _authctl__subcmd__oauth2__subcmd__token_commands() {
     local commands; commands=()
     _describe -t commands 'authctl oauth2 token commands' commands "$@"
+}
+(( $+functions[_authctl__subcmd__proxy_commands] )) ||
+_authctl__subcmd__proxy_commands() {
+    local commands; commands=()
+    _describe -t commands 'authctl proxy commands' commands "$@"
 }
 (( $+functions[_authctl__subcmd__secret_commands] )) ||
 _authctl__subcmd__secret_commands() {

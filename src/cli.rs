@@ -104,6 +104,9 @@ pub enum Command {
     Curl(CurlArgs),
     /// Keep a file holding a fresh token, renewed before it expires, until stopped
     Watch(WatchArgs),
+    /// Serve the profile's API locally, adding its token to every request: the programs
+    /// that use the API never see a token
+    Proxy(ProxyArgs),
     /// Run every provider's flow against a built-in sandbox, offline
     Demo(DemoArgs),
     /// Print a shell completion script
@@ -155,6 +158,10 @@ pub struct TokenArgs {
     /// A browser sign-in opens no browser; it prints the URL to visit
     #[arg(long)]
     pub no_open: bool,
+    /// Read a token the API refused from stdin: renew it if it is still the cached one,
+    /// else print the current one
+    #[arg(long, value_name = "-", value_parser = ["-"], conflicts_with_all = ["force_refresh", "no_cache", "secret_stdin"])]
+    pub rejected: Option<String>,
 }
 
 /// Flags of every command that prints a token it may need the secret for.
@@ -211,6 +218,10 @@ pub struct ExecArgs {
     /// Renew unless the cached token has at least this long to live (e.g. 10m)
     #[arg(long, value_name = "DUR", value_parser = duration)]
     pub min_ttl: Option<Duration>,
+    /// Give the child no token but AUTHCTL_API_URL: a proxy on 127.0.0.1 to the profile's
+    /// api_url that adds the token, for as long as the child runs
+    #[arg(long, conflicts_with = "env")]
+    pub proxy: bool,
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
@@ -258,6 +269,38 @@ pub struct WatchArgs {
     pub file: std::path::PathBuf,
     #[command(flatten)]
     pub format: FormatArg,
+}
+
+#[derive(Debug, PartialEq, Args)]
+pub struct ProxyArgs {
+    /// Profile name, or a provider name used by exactly one profile
+    #[arg(required_unless_present = "profile_flag")]
+    pub profile: Option<String>,
+    /// The same as PROFILE, named as the provider subcommands take it
+    #[arg(long = "profile", value_name = "PROFILE", conflicts_with = "profile")]
+    pub profile_flag: Option<String>,
+    /// Listen on a loopback TCP address (port 0: any) instead of a unix socket; the first
+    /// line of stdout is then the base URL, with a random key in its path
+    #[arg(long, value_name = "127.0.0.1:PORT", value_parser = loopback, conflicts_with = "socket")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// The unix socket to listen on, in a directory of yours that no one else may write
+    /// [default: authctl/proxy-PROFILE.sock in the runtime directory, else the cache directory]
+    #[arg(long, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
+    /// The API to forward to [default: the profile's api_url]
+    #[arg(long, value_name = "URL")]
+    pub upstream: Option<String>,
+}
+
+/// A loopback address to listen on: the proxy adds the token to whatever it serves.
+fn loopback(s: &str) -> Result<std::net::SocketAddr, String> {
+    let refused = "the proxy listens only on loopback (127.0.0.1:PORT or [::1]:PORT): anyone who can reach it \
+                   acts with the token";
+    match s.parse::<std::net::SocketAddr>() {
+        Ok(addr) if addr.ip().is_loopback() => Ok(addr),
+        Ok(_) => Err(refused.into()),
+        Err(_) => Err(format!("not an address and port: {refused}")),
+    }
 }
 
 #[derive(Debug, PartialEq, Args)]
@@ -495,6 +538,7 @@ impl Cli {
                 force_refresh: false,
                 no_cache: false,
                 no_open: false,
+                rejected: None,
             }),
         })
     }
@@ -536,6 +580,7 @@ named_profile!(
     ExecArgs,
     CurlArgs,
     WatchArgs,
+    ProxyArgs,
     InspectArgs,
     LogoutArgs
 );
@@ -591,6 +636,7 @@ mod tests {
         ("force_refresh", Bypass::Defers, &["false"]),
         ("no_cache", Bypass::Defers, &["false"]),
         ("no_open", Bypass::Defers, &["false"]),
+        ("rejected", Bypass::Defers, &[]),
     ];
 
     fn plain_token(words: &[&str]) -> Option<Cli> {

@@ -229,6 +229,58 @@ pub enum Tls {
     Never,
 }
 
+/// What every client of authctl's has: rustls with ring, a connect timeout, loopback
+/// names resolved here, no redirect followed, the environment's proxies only when
+/// `proxied`, and the roots `tls` asks for (with the profile's `ca_file`).
+fn configured(
+    builder: reqwest::ClientBuilder,
+    ca_file: Option<&std::path::Path>,
+    proxied: bool,
+    tls: Tls,
+) -> Result<reqwest::ClientBuilder, TransportError> {
+    // rustls' crypto provider; installing it a second time changes nothing.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut builder = builder
+        .connect_timeout(CONNECT_TIMEOUT)
+        .dns_resolver(Resolver)
+        .redirect(reqwest::redirect::Policy::none());
+    if !proxied {
+        builder = builder.no_proxy();
+    }
+    // A broken ca_file is reported whether or not this client would use it.
+    let extra_roots = ca_file
+        .map(read_ca_file)
+        .transpose()
+        .map_err(|e| TransportError::CaFile(Box::new(e)))?;
+    Ok(match (tls, extra_roots) {
+        (Tls::Never, _) => builder.tls_certs_only([]),
+        (Tls::Verified, Some(roots)) => builder.tls_certs_merge(roots),
+        (Tls::Verified, None) => builder,
+    })
+}
+
+/// The client of `authctl proxy` for the API at `upstream`: set up as every other, but
+/// with no default headers and no whole-request timeout, since bodies stream for as long
+/// as they take; `idle` bounds each wait for the API instead.
+pub fn streaming_client(
+    upstream: &reqwest::Url,
+    idle: Duration,
+    ca_file: Option<&std::path::Path>,
+) -> Result<reqwest::Client, TransportError> {
+    let loopback = upstream.host().is_some_and(|h| is_loopback_host(&h));
+    let tls = match (loopback, upstream.scheme()) {
+        (true, "http") => Tls::Never,
+        _ => Tls::Verified,
+    };
+    // No `Accept: */*` of reqwest's own: the request goes on with the client's headers.
+    let builder = reqwest::Client::builder()
+        .read_timeout(idle)
+        .default_headers(HeaderMap::new());
+    configured(builder, ca_file, !loopback, tls)?
+        .build()
+        .map_err(TransportError::Build)
+}
+
 pub struct Client {
     inner: reqwest::Client,
     /// The `Date` of the last answer that carried one.
@@ -265,28 +317,10 @@ impl Client {
             USER_AGENT,
             HeaderValue::from_static(concat!("authctl/", env!("CARGO_PKG_VERSION"))),
         );
-        // rustls' crypto provider; installing it a second time changes nothing.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(timeout)
-            .default_headers(headers)
-            .dns_resolver(Resolver)
-            .redirect(reqwest::redirect::Policy::none());
-        if !proxied {
-            builder = builder.no_proxy();
-        }
-        // A broken ca_file is reported whether or not this client would use it.
-        let extra_roots = ca_file
-            .map(read_ca_file)
-            .transpose()
-            .map_err(|e| TransportError::CaFile(Box::new(e)))?;
-        builder = match (tls, extra_roots) {
-            (Tls::Never, _) => builder.tls_certs_only([]),
-            (Tls::Verified, Some(roots)) => builder.tls_certs_merge(roots),
-            (Tls::Verified, None) => builder,
-        };
-        let inner = builder.build().map_err(TransportError::Build)?;
+        let builder = reqwest::Client::builder().timeout(timeout).default_headers(headers);
+        let inner = configured(builder, ca_file, proxied, tls)?
+            .build()
+            .map_err(TransportError::Build)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -11,6 +11,7 @@
 //! - `cache`, `credentials`: token records and long-lived credentials at rest;
 //! - `shared_cache`: the fleet's Redis, and the sealing of what it holds;
 //! - `lifecycle`: how a token is served, refreshed or fetched;
+//! - `proxy`: the local server that adds the token to an API's requests;
 //! - `output`, `browser`, `commands`, `cli`: what the user sees and types.
 
 pub mod browser;
@@ -30,6 +31,7 @@ pub mod log;
 pub mod output;
 pub mod platform;
 pub mod providers;
+pub mod proxy;
 pub mod redact;
 pub mod sandbox;
 pub mod secret;

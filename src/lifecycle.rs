@@ -68,6 +68,10 @@ pub struct Ask {
     pub no_open: bool,
     /// Plays the browser of a sign-in in place of one (the offline demo).
     pub player: Option<crate::providers::Player>,
+    /// A token the API refused (`token --rejected -`, the proxy after a 401): never
+    /// served from the cache. Looked for again under the lock, so of many processes
+    /// holding the same refused token one renews and the others take its token.
+    pub rejected: Option<AccessToken>,
 }
 
 impl Ask {
@@ -78,6 +82,7 @@ impl Ask {
             installation: None,
             no_open: false,
             player: None,
+            rejected: None,
         }
     }
 }
@@ -275,6 +280,7 @@ impl Run<'_> {
         let now = self.seams.clock.now();
         self.cached(slot)
             .filter(|r| r.servable(now, self.ask.min_ttl, self.profile.refresh_before))
+            .filter(|r| self.ask.rejected.as_ref() != Some(&r.access_token))
     }
 
     /// The cached record's ID token, unless its `exp` has passed (or it has none).
@@ -854,6 +860,10 @@ mod tests {
         }
 
         fn obtain(&self, mode: Mode) -> Result<Obtained> {
+            self.ask(&Ask::new(mode))
+        }
+
+        fn ask(&self, ask: &Ask) -> Result<Obtained> {
             let seams = Seams {
                 patience: Duration::from_secs(1),
                 transport: &self.script,
@@ -871,7 +881,7 @@ mod tests {
                     .into()),
                 },
             };
-            obtain(&self.profile, &Ask::new(mode), &seams)
+            obtain(&self.profile, ask, &seams)
         }
 
         fn slot(&self) -> Slot {
@@ -1181,6 +1191,40 @@ mod tests {
         w.cache.records.borrow_mut().insert(w.slot(), foreign);
         w.script.then(200, granted("own-1", None));
         assert_eq!(w.obtain(Mode::Auto).unwrap().record.access_token.as_str(), "own-1");
+    }
+
+    fn rejecting(token: &str) -> Ask {
+        Ask {
+            rejected: Some(AccessToken::parse(token.into()).unwrap()),
+            ..Ask::new(Mode::Auto)
+        }
+    }
+
+    #[test]
+    fn a_rejected_token_is_renewed_even_when_fresh() {
+        let w = World::oauth2();
+        w.cached("cached-1", 3000.0, false);
+        w.script.then(200, granted("new-1", None));
+        let got = w.ask(&rejecting("cached-1")).unwrap();
+        assert_eq!(got.record.access_token.as_str(), "new-1");
+        assert_eq!(w.token(), "new-1");
+    }
+
+    #[test]
+    fn a_rejected_token_already_replaced_is_not_renewed_again() {
+        let w = World::oauth2();
+        w.cached("cached-2", 3000.0, false);
+        let got = w.ask(&rejecting("cached-1")).unwrap();
+        assert_eq!(
+            (got.record.access_token.as_str(), got.source),
+            ("cached-2", TokenSource::Cache)
+        );
+        // Replaced by another process while this one waited for the lock.
+        w.cached("cached-1", 3000.0, false);
+        *w.cache.meanwhile.borrow_mut() = Some((w.slot(), w.record("theirs-1", 3000.0, false)));
+        let got = w.ask(&rejecting("cached-1")).unwrap();
+        assert_eq!(got.record.access_token.as_str(), "theirs-1");
+        assert!(w.script.paths().is_empty());
     }
 
     #[test]

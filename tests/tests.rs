@@ -22,6 +22,7 @@ mod oauth;
 mod oidc;
 mod output;
 mod properties;
+mod proxy;
 mod redaction;
 mod secrets;
 mod shared_cache;

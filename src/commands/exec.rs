@@ -79,7 +79,7 @@ pub fn curl(ctx: &Context, args: &CurlArgs) -> Result<i32> {
     )
 }
 
-fn run(
+pub(super) fn run(
     cmd: &mut Command,
     program: &OsString,
     input: Option<(InheritedPipe, &[u8])>,

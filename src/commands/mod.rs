@@ -25,6 +25,7 @@ pub mod inspect;
 pub mod logout;
 pub mod man;
 pub mod midway;
+pub mod proxy;
 pub mod secret;
 pub mod status;
 pub mod token;
@@ -63,6 +64,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         loaded: std::cell::OnceCell::new(),
     };
     match cli.command {
+        Command::Exec(args) if args.proxy => proxy::exec(&ctx, &args),
         Command::Exec(args) => exec::exec(&ctx, &args),
         Command::Curl(args) => exec::curl(&ctx, &args),
         Command::Doctor(args) => doctor::run(&ctx, &args),
@@ -75,6 +77,7 @@ fn run_to_end(ctx: &Context, command: Command) -> Result<()> {
         Command::Exec(_) | Command::Curl(_) | Command::Doctor(_) => unreachable!("run hands these over"),
         Command::Status(args) => status::run(ctx, &args),
         Command::Watch(args) => watch::run(ctx, &args),
+        Command::Proxy(args) => proxy::run(ctx, &args),
         Command::Demo(args) => demo::run(&args),
         Command::Man => {
             let page = man::page().map_err(|e| Error::io("cannot render the man page", e))?;

@@ -2,11 +2,14 @@
 
 use crate::cli::{PrintArgs, ProfileArg, RenewCommand, TokenArgs};
 use crate::config::{ConfigError, Profile};
-use crate::error::Result;
+use std::io::{BufRead, Read};
+
+use crate::error::{Error, Result};
 use crate::lifecycle::{self, Ask, Mode, Obtained};
 use crate::output::{self, Format, View};
 use crate::providers::Kind;
 use crate::time::UnixTime;
+use crate::token::AccessToken;
 
 use super::{Context, Live};
 
@@ -23,6 +26,10 @@ pub fn token(ctx: &Context, args: &TokenArgs) -> Result<()> {
     let ask = Ask {
         min_ttl: args.min_ttl.unwrap_or_default(),
         no_open: args.no_open,
+        rejected: match args.rejected {
+            Some(_) => rejected_from_stdin()?,
+            None => None,
+        },
         ..Ask::new(mode)
     };
     let live = match args.no_cache {
@@ -32,6 +39,27 @@ pub fn token(ctx: &Context, args: &TokenArgs) -> Result<()> {
     let obtained = live.with(|seams| lifecycle::obtain(&profile, &ask, seams))?;
     warn_if_short(&profile, &obtained, args.min_ttl);
     print_token(&profile, &obtained, args.format())
+}
+
+/// `--rejected -`: the token on stdin's first line (a pasted `Authorization: Bearer …`
+/// line too). One that is not a token cannot be the cached one: nothing to avoid.
+fn rejected_from_stdin() -> Result<Option<AccessToken>> {
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .take(64 * 1024 + 2)
+        .read_line(&mut line)
+        .map_err(|e| Error::io("cannot read the rejected token from standard input", e))?;
+    let token = line.trim();
+    let token = token.strip_prefix("Authorization:").map_or(token, str::trim);
+    let token = token
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map_or(token, |(_, t)| t.trim());
+    if token.is_empty() {
+        return Err(Error::Usage("--rejected -: standard input holds no token".into()));
+    }
+    Ok(AccessToken::parse(token.to_string()).ok())
 }
 
 /// A warning when even a new token lives less than `--min-ttl` asks.

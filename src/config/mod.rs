@@ -28,7 +28,7 @@ use resolve::{Defaults, Document, Source};
 
 pub use error::{ConfigError, Location};
 pub use read::{OWNER_VAR, path};
-pub use resolve::check_scheme;
+pub use resolve::{check_no_userinfo, check_scheme};
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_REFRESH_BEFORE: Duration = Duration::from_secs(60);
@@ -49,6 +49,8 @@ pub struct Profile {
     pub allow_http: bool,
     /// `shared_cache`: the fleet's Redis URL, checked (`$AUTHCTL_SHARED_CACHE` overrides it).
     pub shared_cache: Option<String>,
+    /// The API its tokens are for (`api_url`), which `authctl proxy` serves.
+    pub api_url: Option<crate::settings::Endpoint>,
     pub secret: SecretSpec,
 }
 

@@ -71,6 +71,8 @@ struct Own {
     provider: Text,
     secret_env: Option<Text>,
     secret_command: Option<Argv>,
+    /// The API the profile's tokens are for, which `authctl proxy` serves.
+    api_url: Option<Spanned<Endpoint>>,
 }
 
 /// What `[defaults]` says.
@@ -251,7 +253,7 @@ impl ProfileReader<'_, '_> {
         let own = section.read(own_keys, |_| "", Own::deserialize)?;
         let shared = section.read(shared_keys, |_| "", Shared::deserialize)?;
         let settings = section.read(kind.keys(), |k| kind.hint(k), |d| kind.read_settings(d))?;
-        self.check(&shared, &settings)?;
+        self.check(&shared, &settings, own.api_url.as_ref())?;
 
         let timeout = shared.timeout.as_ref().or(self.defaults.timeout.as_ref());
         let default_ttl = shared.default_ttl.as_ref().or(self.defaults.default_ttl.as_ref());
@@ -271,6 +273,7 @@ impl ProfileReader<'_, '_> {
             shared_cache: (shared.shared_cache)
                 .or(self.defaults.shared_cache.clone())
                 .map(|t| t.into_inner().0),
+            api_url: own.api_url.map(Spanned::into_inner),
             secret: SecretSpec {
                 profile: name.to_string(),
                 what: kind.secret_name(),
@@ -308,21 +311,21 @@ impl ProfileReader<'_, '_> {
     }
 
     /// The one validation pass over what the types could not check.
-    fn check(&self, shared: &Shared, settings: &Settings) -> Result<()> {
+    fn check(&self, shared: &Shared, settings: &Settings, api_url: Option<&Spanned<Endpoint>>) -> Result<()> {
         let section = &self.section;
         section.check_lifetimes(shared)?;
         let allow_http = shared.allow_http.or(self.defaults.allow_http).unwrap_or(false);
         let provider = settings.provider();
-        for (key, url) in provider.endpoints() {
+        for (key, url) in provider.endpoints().into_iter().chain(api_url.map(|u| ("api_url", u))) {
             check_scheme(url.get_ref(), allow_http).map_err(|msg| section.key_error(key, url.span(), msg))?;
-            if !url.get_ref().username().is_empty() || url.get_ref().password().is_some() {
-                return Err(section.key_error(
-                    key,
-                    url.span(),
-                    "the URL holds a user name or password (user:password@host); secrets never go in a URL: \
-                     keep them with `authctl secret set`, AUTHCTL_SECRET_<PROFILE> or secret_command",
-                ));
-            }
+            check_no_userinfo(url.get_ref()).map_err(|msg| section.key_error(key, url.span(), msg))?;
+        }
+        if let Some(url) = api_url.filter(|u| u.get_ref().query().is_some() || u.get_ref().fragment().is_some()) {
+            return Err(section.key_error(
+                "api_url",
+                url.span(),
+                "the API's base URL takes no ?query or #fragment: each request brings its own",
+            ));
         }
         provider
             .check()
@@ -349,6 +352,17 @@ pub fn check_scheme(url: &Endpoint, allow_http: bool) -> std::result::Result<(),
             url.host_str().unwrap_or("?")
         )),
         other => Err(format!("unsupported URL scheme {other}:// (use https://)")),
+    }
+}
+
+/// A URL never carries a user name or password.
+pub fn check_no_userinfo(url: &Endpoint) -> std::result::Result<(), &'static str> {
+    match url.username().is_empty() && url.password().is_none() {
+        true => Ok(()),
+        false => Err(
+            "the URL holds a user name or password (user:password@host); secrets never go in a URL: \
+             keep them with `authctl secret set`, AUTHCTL_SECRET_<PROFILE> or secret_command",
+        ),
     }
 }
 

@@ -6,7 +6,9 @@ use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Component, Path};
 
 mod config;
+mod socket;
 pub use config::{Stamp, check_config_file, config_fix, open_config, stamp};
+pub use socket::{LocalListener, LocalStream, stop_signal};
 
 /// What to check when the OS keyring cannot be reached.
 #[cfg(target_os = "macos")]

@@ -12,8 +12,10 @@
 //! lists themselves are read and written in `acl.rs`.
 
 mod acl;
+mod socket;
 
 pub use acl::{Untrusted, check_config_file, check_private_dir, check_private_file, config_fix};
+pub use socket::{LocalListener, LocalStream, stop_signal};
 
 /// Opens the config file to read.
 pub fn open_config(path: &Path) -> io::Result<File> {
