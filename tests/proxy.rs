@@ -777,3 +777,148 @@ fn an_answer_that_stalls_midway_is_cut_after_the_profiles_timeout() {
     assert_eq!(out.status.code(), Some(18), "a partial transfer: {}", stdout(&out));
     assert_eq!(stdout(&out), "abc");
 }
+
+#[test]
+fn another_user_who_learnt_the_key_gets_nothing_through_the_proxy() {
+    let root = std::process::Command::new("id").arg("-u").output().unwrap();
+    if stdout(&root).trim() != "0" || !require("setpriv") || !require("curl") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs the tests as root with setpriv and curl"
+        );
+        eprintln!("skipping: needs root, setpriv and curl to play another user");
+        return;
+    }
+    let server = MockServer::start();
+    midigator_auth(&server, &jwt_expiring_in(3600));
+    let api = server.mock(|when, then| {
+        when.path("/api/orders");
+        then.status(200).body("forwarded");
+    });
+    let env = api_env(&server, "");
+    let mut proxy = Running::start(&env, &["mg", "--listen", "127.0.0.1:0"]);
+    // The key is in a command line, where every account can read it (/proc/PID/cmdline).
+    let theirs = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+        ])
+        .args(["-w", "%{http_code}", &proxy.url("orders")])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&theirs), "000", "the connection is closed unanswered");
+    api.assert_calls(0);
+    let ours = curl(&[&proxy.url("orders")]);
+    assert_eq!(status_of(&ours), 200, "{ours}");
+    api.assert_calls(1);
+    let err = proxy.stop_and_stderr();
+    assert!(
+        err.contains("refused a connection from another user of this machine (uid 65534)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn trace_and_tricks_that_servers_resolve_differently_are_not_forwarded() {
+    if !require("curl") {
+        return;
+    }
+    let server = MockServer::start();
+    midigator_auth(&server, &jwt_expiring_in(3600));
+    let api = server.mock(|when, then| {
+        when.path_includes("/");
+        then.status(200).body("forwarded");
+    });
+    let env = api_env(&server, "");
+    let proxy = Running::start(&env, &["mg", "--listen", "127.0.0.1:0"]);
+    // TRACE would have the API echo the proxy's Authorization back to the client.
+    for method in ["TRACE", "TRACK", "trace"] {
+        let answer = curl(&["-X", method, &proxy.url("orders")]);
+        assert_eq!(status_of(&answer), 405, "{method}: {answer}");
+    }
+    // `..;` (Tomcat, Spring), double encoding, overlong UTF-8.
+    for path in [
+        "..;/x",
+        ".%2e;x=1/x",
+        "%252e%252e/x",
+        "%c0%ae%c0%ae/x",
+        "a/%252E%252E%252Fx",
+    ] {
+        let answer = curl(&["--path-as-is", &proxy.url(path)]);
+        assert_eq!(status_of(&answer), 400, "{path}: {answer}");
+    }
+    // Two Host headers: which one counts depends on who reads them.
+    let url = url::Url::parse(&proxy.url("orders")).unwrap();
+    let two = raw_request(
+        url.port().unwrap(),
+        &format!(
+            "GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+            url.path()
+        ),
+    );
+    assert_eq!(status_of(&two), 403, "{two}");
+    api.assert_calls(0);
+}
+
+#[test]
+fn an_api_that_refuses_every_token_does_not_get_a_login_per_request() {
+    if !require("curl") {
+        return;
+    }
+    let server = MockServer::start();
+    let auth = midigator_auth(&server, "new-token");
+    server.mock(|when, then| {
+        when.path("/api/orders");
+        then.status(401).body("refused");
+    });
+    let env = api_env(&server, "");
+    seed_fresh(&env, "old-token");
+    let proxy = Running::start(&env, &["mg", "--listen", "127.0.0.1:0"]);
+    for _ in 0..5 {
+        let answer = curl(&[&proxy.url("orders")]);
+        assert_eq!(status_of(&answer), 401, "{answer}");
+    }
+    auth.assert_calls(1);
+}
+
+#[test]
+fn a_socket_in_a_directory_others_may_read_is_refused() {
+    let server = MockServer::start();
+    midigator_auth(&server, "tok");
+    let env = api_env(&server, "");
+    let dir = env.dir.path().join("socks");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = std_cmd(&env);
+    cmd.args(["proxy", "mg", "--socket"])
+        .arg(dir.join("mg.sock"))
+        .env("AUTHCTL_SECRET_MG", "s");
+    // A proxy that starts serves until stopped: the timeout ends it and fails the test.
+    let out = assert_cmd::Command::from_std(cmd)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is open to other users (mode 755)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+    assert!(!dir.join("mg.sock").exists());
+}
+
+/// Sends `request` as written to the proxy on `port`; its whole answer.
+fn raw_request(port: u16, request: &str) -> String {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}

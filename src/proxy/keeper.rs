@@ -16,6 +16,10 @@ use crate::lifecycle::Obtained;
 use crate::time::UnixTime;
 use crate::token::AccessToken;
 
+/// After a renewal a refusal made, how long further refusals are passed back to the
+/// client without renewing again.
+pub const REFUSAL_GAP: Duration = Duration::from_secs(10);
+
 /// The pause after a timed renewal failed; it doubles up to `MAX_RETRY`.
 const FIRST_RETRY: Duration = Duration::from_secs(5);
 const MAX_RETRY: Duration = Duration::from_secs(300);
@@ -122,12 +126,22 @@ impl<F: Renew> Runner<F> {
     pub fn run(mut self) {
         let mut retry = FIRST_RETRY;
         let mut next = self.current.borrow().renew_at;
+        // When a refusal last made a renewal: an API that refuses every token (or a
+        // client that keeps sending what it refuses) must not make a login per request.
+        let mut last_refusal_renewal: Option<std::time::Instant> = None;
         loop {
             let wait = UnixTime::now().until(next).unwrap_or_default().max(MIN_WAIT);
             match self.messages.recv_timeout(wait) {
                 Ok(Message::Refused(token, done)) => {
-                    if token == self.current.borrow().token {
+                    let too_soon = last_refusal_renewal.is_some_and(|at| at.elapsed() < REFUSAL_GAP);
+                    if token == self.current.borrow().token && too_soon {
+                        crate::debug!(
+                            1,
+                            "the API refused the token renewed just now; not renewing it again yet"
+                        );
+                    } else if token == self.current.borrow().token {
                         crate::debug!(1, "the API refused the token; renewing it");
+                        last_refusal_renewal = Some(std::time::Instant::now());
                         if let Ok(at) = self.renew(Some(&token)) {
                             next = at;
                         }

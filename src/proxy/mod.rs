@@ -137,6 +137,12 @@ impl Proxy {
         if request.method() == http::Method::CONNECT {
             return Err(route::Refusal::BadTarget);
         }
+        if ["TRACE", "TRACK"]
+            .iter()
+            .any(|m| request.method().as_str().eq_ignore_ascii_case(m))
+        {
+            return Err(route::Refusal::Method);
+        }
         route::forwarded(request.uri(), self.key.as_deref())
     }
 
@@ -191,8 +197,31 @@ enum Accepted {
 
 async fn accept(listener: &Listener) -> std::io::Result<Accepted> {
     match listener {
-        Listener::Tcp(l, _) => l.accept().await.map(|(s, _)| Accepted::Tcp(s)),
+        Listener::Tcp(l, _) => loop {
+            let (stream, peer) = l.accept().await?;
+            if yours(&stream, peer) {
+                return Ok(Accepted::Tcp(stream));
+            }
+        },
         Listener::Local(l) => l.accept().await.map(Accepted::Local),
+    }
+}
+
+/// Whether a loopback connection comes from this user: one of another user (who may have
+/// seen the key in a command line) is closed unanswered. Where the system cannot tell,
+/// the key alone guards the proxy.
+fn yours(stream: &tokio::net::TcpStream, peer: std::net::SocketAddr) -> bool {
+    let owner = match stream.local_addr() {
+        Ok(local) => crate::platform::peer_user(local, peer),
+        Err(_) => crate::platform::Peer::Gone,
+    };
+    match owner {
+        crate::platform::Peer::User(uid) if Some(uid) != crate::platform::current_user() => {
+            crate::warn!("proxy: refused a connection from another user of this machine (uid {uid})");
+            false
+        }
+        crate::platform::Peer::Gone => false,
+        crate::platform::Peer::User(_) | crate::platform::Peer::Unknowable => true,
     }
 }
 
@@ -229,6 +258,7 @@ fn refused(refusal: route::Refusal) -> Response<reqwest::Body> {
         route::Refusal::NotFound => text(StatusCode::NOT_FOUND, "not found"),
         route::Refusal::BadTarget => text(StatusCode::BAD_REQUEST, "this request target is not served"),
         route::Refusal::ForeignHost => text(StatusCode::FORBIDDEN, "served only to this machine"),
+        route::Refusal::Method => text(StatusCode::METHOD_NOT_ALLOWED, "this method is not forwarded"),
     }
 }
 

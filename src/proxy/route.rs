@@ -26,6 +26,9 @@ pub enum Refusal {
     /// A `Host` other than this machine: a page whose name now points here (DNS
     /// rebinding). 403.
     ForeignHost,
+    /// `TRACE` or `TRACK`, which would echo the proxy's own `Authorization` back
+    /// (RFC 9110 §9.3.8), or `CONNECT`. 405.
+    Method,
 }
 
 /// The path and query to forward: what follows `/<key>` (with `key`), else the whole
@@ -71,19 +74,34 @@ fn under_key<'a>(target: &'a str, key: &str) -> Option<&'a str> {
 /// True when a segment of `path` is `.` or `..`, also when written `%2e`, or when
 /// `%2f` or a backslash (which some servers take for `/`) hides one.
 fn has_dot_segment(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let decoded = lower.replace("%2e", ".").replace("%2f", "/").replace("%5c", "/");
+    let mut decoded = path.to_ascii_lowercase();
+    // Encoded more than once (`%252e`), or as overlong UTF-8 (`%c0%ae`): some servers
+    // decode twice, or leniently.
+    while decoded.contains("%25") {
+        decoded = decoded.replace("%25", "%");
+    }
+    let decoded = (decoded.replace("%c0%ae", ".").replace("%c0%af", "/"))
+        .replace("%2e", ".")
+        .replace("%2f", "/")
+        .replace("%5c", "/");
+    // A segment's `;parameters` (`..;/`) are dropped by servers that know them.
     decoded
         .split(['/', '\\'])
+        .map(|segment| segment.split(';').next().unwrap_or_default())
         .any(|segment| segment == "." || segment == "..")
 }
 
 /// True for a `Host` that names this machine (or none): a loopback address or
 /// `localhost`, any port.
 pub fn local_host(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(HOST) else {
+    let mut hosts = headers.get_all(HOST).iter();
+    let Some(host) = hosts.next() else {
         return true;
     };
+    // Two `Host` headers: which one counts depends on who reads them (RFC 9112 §3.2).
+    if hosts.next().is_some() {
+        return false;
+    }
     let Ok(host) = host.to_str() else { return false };
     let name = match host.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),

@@ -18,6 +18,20 @@ impl LocalListener {
     /// there by a proxy that has ended is replaced; one that still answers, or anything
     /// that is not a socket, is left alone and refused. Must run inside the runtime.
     pub fn bind(path: &Path) -> io::Result<LocalListener> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "its directory {} is open to other users (mode {mode:o}); make it yours alone (chmod 700)",
+                    dir.display()
+                ),
+            ));
+        }
         if let Ok(meta) = std::fs::symlink_metadata(path) {
             if !meta.file_type().is_socket() {
                 return Err(io::Error::new(io::ErrorKind::AlreadyExists, "something else is there"));
@@ -30,8 +44,14 @@ impl LocalListener {
             }
             std::fs::remove_file(path)?;
         }
-        let listener = std::os::unix::net::UnixListener::bind(path)?;
-        // The directory already keeps everyone else out; the socket does too.
+        // Made 0600 as it is created, not after: no one can connect in between.
+        // SAFETY: umask has no preconditions and cannot fail. The proxy binds before its
+        // renewal thread starts, so no other file is made under this mask.
+        let mask = unsafe { libc::umask(0o177) };
+        let bound = std::os::unix::net::UnixListener::bind(path);
+        // SAFETY: as above.
+        unsafe { libc::umask(mask) };
+        let listener = bound?;
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
         listener.set_nonblocking(true)?;
         Ok(LocalListener {
