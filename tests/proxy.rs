@@ -780,13 +780,7 @@ fn an_answer_that_stalls_midway_is_cut_after_the_profiles_timeout() {
 
 #[test]
 fn another_user_who_learnt_the_key_gets_nothing_through_the_proxy() {
-    let root = std::process::Command::new("id").arg("-u").output().unwrap();
-    if stdout(&root).trim() != "0" || !require("setpriv") || !require("curl") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI runs the tests as root with setpriv and curl"
-        );
-        eprintln!("skipping: needs root, setpriv and curl to play another user");
+    if !can_play_another_account(&["curl"]) {
         return;
     }
     let server = MockServer::start();

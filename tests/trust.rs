@@ -662,9 +662,7 @@ fn browser_profile(return_url: &str) -> TestEnv {
 
 #[test]
 fn another_user_cannot_hand_the_browser_flow_a_token() {
-    let root = std::process::Command::new("id").arg("-u").output().unwrap();
-    if stdout(&root).trim() != "0" || !require("setpriv") || !require("curl") {
-        eprintln!("skipping: needs root, setpriv and curl to play another user");
+    if !can_play_another_account(&["curl"]) {
         return;
     }
     let env = browser_profile("http://127.0.0.1:0/callback");

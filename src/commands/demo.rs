@@ -240,15 +240,7 @@ impl Demo {
     fn web_sign_in(&mut self) -> Result<()> {
         let before = self.sandbox.hits();
         let profile = self.profile("web")?;
-        let player = Player(std::sync::Arc::new(|visit: &Url| {
-            let (origin, path) = split(visit);
-            std::thread::spawn(move || follow(&origin, &path, ""));
-        }));
-        let ask = Ask {
-            player: Some(player),
-            ..Ask::new(Mode::Auto)
-        };
-        let obtained = self.obtain(&profile, &ask)?;
+        let obtained = self.obtain(&profile, &played())?;
         self.step(
             "authctl token web   (the demo plays the browser)",
             before,
@@ -267,15 +259,7 @@ impl Demo {
     fn device_sign_in(&mut self) -> Result<()> {
         let before = self.sandbox.hits();
         let profile = self.profile("device")?;
-        let player = Player(std::sync::Arc::new(|visit: &Url| {
-            let (origin, path) = split(visit);
-            std::thread::spawn(move || follow(&origin, &path, ""));
-        }));
-        let ask = Ask {
-            player: Some(player),
-            ..Ask::new(Mode::Auto)
-        };
-        let obtained = self.obtain(&profile, &ask)?;
+        let obtained = self.obtain(&profile, &played())?;
         self.step(
             "authctl token device   (the demo enters the code)",
             before,
@@ -463,6 +447,19 @@ fn follow(origin: &str, path: &str, headers: &str) -> std::io::Result<String> {
     let url = Url::parse(&location).map_err(std::io::Error::other)?;
     let (origin, path) = split(&url);
     get(&origin, &path, headers)
+}
+
+/// An automatic renewal whose sign-in the demo plays: each URL authctl would send the
+/// person to is visited, on a thread, and the sandbox's redirect followed.
+fn played() -> Ask {
+    let player = Player(std::sync::Arc::new(|visit: &Url| {
+        let (origin, path) = split(visit);
+        std::thread::spawn(move || follow(&origin, &path, ""));
+    }));
+    Ask {
+        player: Some(player),
+        ..Ask::new(Mode::Auto)
+    }
 }
 
 /// `http://host:port` and `/path?query` of a loopback URL.

@@ -269,6 +269,25 @@ pub fn require(program: &str) -> bool {
     skip_unless(found, &format!("{program} (install it to run this test)"))
 }
 
+/// Whether this test may act as another account (uid 65534, with `setpriv`): it runs as
+/// root and has `setpriv` and each of `programs`. Otherwise it is skipped, said, except
+/// under CI, which runs the tests as root.
+pub fn can_play_another_account(programs: &[&str]) -> bool {
+    let root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m))
+        .ok()
+        == Some(0);
+    let ready = root && ["setpriv"].iter().chain(programs).all(|p| require(p));
+    if !ready {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs the tests as root with setpriv and {programs:?}"
+        );
+        eprintln!("skipping: needs root, setpriv and {programs:?} to act as another account");
+    }
+    ready
+}
+
 pub fn skip_unless(present: bool, what: &str) -> bool {
     if !present {
         assert!(std::env::var_os("CI").is_none(), "CI must provide {what}");
