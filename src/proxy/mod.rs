@@ -89,9 +89,18 @@ impl Proxy {
             tokio::select! {
                 () = &mut stop => return,
                 accepted = accept(&listener) => match accepted {
-                    Ok(Accepted::Tcp(stream)) => {
-                        let _ = stream.set_nodelay(true);
-                        spawn_connection(proxy.clone(), stream);
+                    Ok(Accepted::Tcp(stream, peer)) => {
+                        let proxy = proxy.clone();
+                        // Whose connection it is comes from a table that takes a while
+                        // to read: off the thread that serves the other connections.
+                        tokio::spawn(async move {
+                            let local = stream.local_addr();
+                            let judged = tokio::task::spawn_blocking(move || yours(local, peer)).await;
+                            if judged.unwrap_or(false) {
+                                let _ = stream.set_nodelay(true);
+                                spawn_connection(proxy, stream);
+                            }
+                        });
                     }
                     Ok(Accepted::Local(stream)) => spawn_connection(proxy.clone(), stream),
                     // Out of descriptors, a connection reset before it was taken: the
@@ -191,18 +200,13 @@ impl Proxy {
 }
 
 enum Accepted {
-    Tcp(tokio::net::TcpStream),
+    Tcp(tokio::net::TcpStream, std::net::SocketAddr),
     Local(LocalStream),
 }
 
 async fn accept(listener: &Listener) -> std::io::Result<Accepted> {
     match listener {
-        Listener::Tcp(l, _) => loop {
-            let (stream, peer) = l.accept().await?;
-            if yours(&stream, peer) {
-                return Ok(Accepted::Tcp(stream));
-            }
-        },
+        Listener::Tcp(l, _) => l.accept().await.map(|(s, peer)| Accepted::Tcp(s, peer)),
         Listener::Local(l) => l.accept().await.map(Accepted::Local),
     }
 }
@@ -210,8 +214,8 @@ async fn accept(listener: &Listener) -> std::io::Result<Accepted> {
 /// Whether a loopback connection comes from this user: one of another user (who may have
 /// seen the key in a command line) is closed unanswered. Where the system cannot tell,
 /// the key alone guards the proxy.
-fn yours(stream: &tokio::net::TcpStream, peer: std::net::SocketAddr) -> bool {
-    let owner = match stream.local_addr() {
+fn yours(local: std::io::Result<std::net::SocketAddr>, peer: std::net::SocketAddr) -> bool {
+    let owner = match local {
         Ok(local) => crate::platform::peer_user(local, peer),
         Err(_) => crate::platform::Peer::Gone,
     };
