@@ -24,7 +24,8 @@ shared_part() {
     return 0
   }
   redis_start
-  trap 'kill "$redis_pid" 2> /dev/null; sandbox_stop; rm -rf "$work"' EXIT
+  # Replaces bench's own trap, so it does its work too; redis may have been stopped already.
+  trap 'kill "$redis_pid" 2> /dev/null || true; proxy_bench_stop; sandbox_stop; rm -rf "$work"' EXIT
   export AUTHCTL_SHARED_CACHE="redis://127.0.0.1:$redis_port/0"
   export AUTHCTL_SHARED_CACHE_PASSWORD="$REDISCLI_AUTH"
 
