@@ -270,7 +270,8 @@ async fn accept_loop(listener: TcpListener, judge: Judge, tx: mpsc::UnboundedSen
             Ok((stream, peer)) => {
                 // Whose connection it is, judged now while it is open: a sender that
                 // resets it later leaves no row to look it up by.
-                let owner = owner(&stream, peer);
+                // Your browser runs as you, another user's program does not.
+                let owner = crate::platform::connection_owner(stream.local_addr(), peer);
                 tokio::spawn(serve(stream, owner, judge.clone(), tx.clone()));
             }
             Err(e) => {
@@ -334,16 +335,6 @@ async fn read_head(stream: &mut TcpStream) -> Option<String> {
         head.extend_from_slice(&chunk[..n]);
     }
     Some(String::from_utf8_lossy(&head).into_owned())
-}
-
-/// The user behind a connection: your browser runs as you, another user's program does
-/// not. A connection the system can judge but cannot find any more is not taken as yours;
-/// where the system cannot tell at all, every connection is taken as yours.
-fn owner(stream: &TcpStream, peer: std::net::SocketAddr) -> Peer {
-    match stream.local_addr() {
-        Ok(local) => crate::platform::peer_user(local, peer),
-        Err(_) => Peer::Gone,
-    }
 }
 
 fn not_yours() -> Answer {

@@ -26,6 +26,16 @@ pub enum Peer {
     User(u32),
 }
 
+/// The user behind a loopback connection whose own end is `local`. A connection the
+/// system can judge but cannot find any more is `Gone`; where the system cannot tell at
+/// all, `Unknowable`.
+pub fn connection_owner(local: io::Result<std::net::SocketAddr>, peer: std::net::SocketAddr) -> Peer {
+    match local {
+        Ok(local) => peer_user(local, peer),
+        Err(_) => Peer::Gone,
+    }
+}
+
 /// Where the owner of a connection cannot be looked up, every connection is unknowable.
 #[cfg(all(unix, not(target_os = "linux")))]
 pub fn peer_user(_local: std::net::SocketAddr, _peer: std::net::SocketAddr) -> Peer {

@@ -215,11 +215,7 @@ async fn accept(listener: &Listener) -> std::io::Result<Accepted> {
 /// seen the key in a command line) is closed unanswered. Where the system cannot tell,
 /// the key alone guards the proxy.
 fn yours(local: std::io::Result<std::net::SocketAddr>, peer: std::net::SocketAddr) -> bool {
-    let owner = match local {
-        Ok(local) => crate::platform::peer_user(local, peer),
-        Err(_) => crate::platform::Peer::Gone,
-    };
-    match owner {
+    match crate::platform::connection_owner(local, peer) {
         crate::platform::Peer::User(uid) if Some(uid) != crate::platform::current_user() => {
             crate::warn!("proxy: refused a connection from another user of this machine (uid {uid})");
             false
