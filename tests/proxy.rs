@@ -919,3 +919,94 @@ fn raw_request(port: u16, request: &str) -> String {
     stream.read_to_string(&mut answer).unwrap();
     answer
 }
+
+/// An API on a bare socket that answers each request with `c<connection>r<request>`,
+/// and records each request head it got; with `close_after_each`, it closes the
+/// connection after every answer without saying so first.
+fn counting_api(close_after_each: bool) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = heads.clone();
+    std::thread::spawn(move || {
+        for (connection, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut pending = Vec::new();
+                let mut buf = [0u8; 4096];
+                for request in 1.. {
+                    let end = loop {
+                        if let Some(at) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break at + 4;
+                        }
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => pending.extend_from_slice(&buf[..n]),
+                        }
+                    };
+                    let head: Vec<u8> = pending.drain(..end).collect();
+                    seen.lock().unwrap().push(String::from_utf8_lossy(&head).into_owned());
+                    let body = format!("c{}r{request}", connection + 1);
+                    let answer = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+                    if stream.write_all(answer.as_bytes()).is_err() || close_after_each {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, heads)
+}
+
+/// Three requests on one kept-alive client connection, through a proxy in front of
+/// `port`: what curl printed of the three answers.
+fn three_requests_on_one_connection(port: u16) -> String {
+    let server = MockServer::start();
+    let env = TestEnv::new(&format!(
+        "{}api_url = \"http://127.0.0.1:{port}/api\"\n",
+        midigator_config(&server.base_url())
+    ));
+    seed_fresh(&env, "tok-kept");
+    let proxy = Running::start(&env, &["mg", "--listen", "127.0.0.1:0"]);
+    let out = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "--max-time",
+            "30",
+            &proxy.url("a"),
+            &proxy.url("b"),
+            &proxy.url("c"),
+        ])
+        .output()
+        .unwrap();
+    stdout(&out)
+}
+
+#[test]
+fn a_client_connection_kept_alive_keeps_its_connection_to_the_api() {
+    if !require("curl") {
+        return;
+    }
+    let (port, heads) = counting_api(false);
+    assert_eq!(three_requests_on_one_connection(port), "c1r1c1r2c1r3");
+    let heads = heads.lock().unwrap();
+    let paths: Vec<&str> = heads.iter().map(|h| h.split(' ').nth(1).unwrap_or_default()).collect();
+    assert_eq!(paths, ["/api/a", "/api/b", "/api/c"]);
+    for head in heads.iter() {
+        let head = head.to_ascii_lowercase();
+        assert!(head.contains(&format!("\r\nhost: 127.0.0.1:{port}\r\n")), "{head}");
+        assert!(head.contains("\r\nauthorization: bearer tok-kept\r\n"), "{head}");
+    }
+}
+
+#[test]
+fn an_api_that_closes_each_connection_unannounced_still_gets_every_request() {
+    if !require("curl") {
+        return;
+    }
+    let (port, heads) = counting_api(true);
+    assert_eq!(three_requests_on_one_connection(port), "c1r1c2r1c3r1");
+    assert_eq!(heads.lock().unwrap().len(), 3);
+}

@@ -1,7 +1,7 @@
 //! `authctl proxy PROFILE` and `authctl exec PROFILE --proxy -- CMD`: the profile's API
 //! served locally with the token added (see `crate::proxy`). The lifecycle runs on this
 //! thread (it renews through the same cache and lock as `authctl token`); the server
-//! runs on a runtime of its own on another thread, started only here.
+//! runs on runtimes of its own on other threads (see `proxy::serve`), started only here.
 
 use std::ffi::OsString;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -160,8 +160,9 @@ fn start<'a>(
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    // One thread: the proxy only moves bytes (the lifecycle has a thread of its own), and
-    // measured per request, one thread costs less than two that wake each other.
+    // The accepting thread's; the proxy starts one such runtime per core (see
+    // `proxy::serve`): per request, a runtime of its own for each thread costs less than
+    // one runtime of several threads that wake each other.
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -8,7 +8,7 @@ use std::path::{Component, Path};
 mod config;
 mod socket;
 pub use config::{Stamp, check_config_file, config_fix, open_config, stamp};
-pub use socket::{LocalListener, LocalStream, stop_signal};
+pub use socket::{Detached, LocalListener, LocalStream, stop_signal};
 
 /// What to check when the OS keyring cannot be reached.
 #[cfg(target_os = "macos")]

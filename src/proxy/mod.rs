@@ -22,12 +22,15 @@ mod upstream;
 
 pub use keeper::{Keeper, Renew, Runner, Stopper, keep};
 use upstream::Failed;
+use upstream::Link;
 pub use upstream::Upstream;
 
 /// A request body up to this size is kept for the one retry after a 401.
 pub const MAX_KEPT: usize = 1024 * 1024;
 /// How long a client may take to send a request's head.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most threads serving connections, whatever the number of cores.
+const MAX_THREADS: usize = 8;
 /// The most a request head may hold (hyper's read buffer; its floor is 8 KiB).
 const MAX_HEAD: usize = 64 * 1024;
 
@@ -78,12 +81,14 @@ impl Proxy {
         }
     }
 
-    /// Serves `listener` until `stop` resolves.
+    /// Serves `listener` until `stop` resolves: accepts here, and serves each connection
+    /// on one of the `Workers`' threads in turn.
     pub async fn serve(mut self, listener: Listener, stop: impl std::future::Future<Output = ()>) {
         if let Listener::Tcp(_, key) = &listener {
             self.key = Some(key.clone());
         }
         let proxy = Arc::new(self);
+        let workers = Workers::start();
         tokio::pin!(stop);
         loop {
             tokio::select! {
@@ -91,6 +96,7 @@ impl Proxy {
                 accepted = accept(&listener) => match accepted {
                     Ok(Accepted::Tcp(stream, peer)) => {
                         let proxy = proxy.clone();
+                        let worker = workers.next();
                         // Whose connection it is comes from a table that takes a while
                         // to read: off the thread that serves the other connections.
                         tokio::spawn(async move {
@@ -98,11 +104,11 @@ impl Proxy {
                             let judged = tokio::task::spawn_blocking(move || yours(local, peer)).await;
                             if judged.unwrap_or(false) {
                                 let _ = stream.set_nodelay(true);
-                                spawn_connection(proxy, stream);
+                                hand_over(worker, proxy, stream);
                             }
                         });
                     }
-                    Ok(Accepted::Local(stream)) => spawn_connection(proxy.clone(), stream),
+                    Ok(Accepted::Local(stream)) => hand_over(workers.next(), proxy.clone(), stream),
                     // Out of descriptors, a connection reset before it was taken: the
                     // next one may do.
                     Err(e) => {
@@ -114,7 +120,11 @@ impl Proxy {
         }
     }
 
-    async fn handle(self: Arc<Self>, request: Request<Incoming>) -> Result<Response<reqwest::Body>, Infallible> {
+    async fn handle(
+        self: Arc<Self>,
+        link: Arc<Link>,
+        request: Request<Incoming>,
+    ) -> Result<Response<reqwest::Body>, Infallible> {
         let started = Instant::now();
         let method = request.method().clone();
         let (response, path) = match self.admit(&request) {
@@ -126,7 +136,7 @@ impl Proxy {
                 let mut url = self.upstream.clone();
                 url.set_path(&format!("{}{path}", self.base_path));
                 url.set_query(query);
-                (self.forward(request, url).await, path)
+                (self.forward(&link, request, url).await, path)
             }
         };
         crate::debug!(
@@ -157,7 +167,7 @@ impl Proxy {
 
     /// Sends the request on with the current token; once more with a renewed one when
     /// the API refuses it (401) and the body was small enough to keep.
-    async fn forward(&self, request: Request<Incoming>, url: url::Url) -> Response<reqwest::Body> {
+    async fn forward(&self, link: &Link, request: Request<Incoming>, url: url::Url) -> Response<reqwest::Body> {
         let (mut parts, incoming) = request.into_parts();
         route::drop_hop_by_hop(&mut parts.headers);
         parts.headers.remove(HOST);
@@ -176,7 +186,7 @@ impl Proxy {
         let send = |authorization: &HeaderValue, body: reqwest::Body| {
             let mut headers = parts.headers.clone();
             headers.insert(AUTHORIZATION, authorization.clone());
-            self.client.send(parts.method.clone(), &url, headers, body)
+            self.client.send(link, parts.method.clone(), &url, headers, body)
         };
         let kept = outgoing.kept();
         let mut answer = send(&current.authorization, outgoing.into_body()).await;
@@ -225,23 +235,113 @@ fn yours(local: std::io::Result<std::net::SocketAddr>, peer: std::net::SocketAdd
     }
 }
 
-/// Serves one client connection: HTTP/1.1, kept alive, head size and time bounded.
-fn spawn_connection<S>(proxy: Arc<Proxy>, stream: S)
+/// The threads that serve client connections, each with a runtime of its own (the first
+/// is the accepting thread's), one per core as nginx's workers: a connection, its
+/// requests and its connection to the API stay on one thread, so no two threads wake
+/// each other per request. They end when this is dropped.
+struct Workers {
+    handles: Vec<tokio::runtime::Handle>,
+    next: std::cell::Cell<usize>,
+    _ends: Vec<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Workers {
+    fn start() -> Workers {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let mut handles = vec![tokio::runtime::Handle::current()];
+        let mut ends = Vec::new();
+        for _ in 1..cores.min(MAX_THREADS) {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                break;
+            };
+            let (end, ended) = tokio::sync::oneshot::channel::<()>();
+            let handle = runtime.handle().clone();
+            let started = std::thread::Builder::new()
+                .name("proxy".into())
+                .spawn(move || runtime.block_on(async move { drop(ended.await) }));
+            if started.is_ok() {
+                handles.push(handle);
+                ends.push(end);
+            }
+        }
+        Workers {
+            handles,
+            next: std::cell::Cell::new(0),
+            _ends: ends,
+        }
+    }
+
+    /// The thread for the next connection, in turn.
+    fn next(&self) -> tokio::runtime::Handle {
+        let i = self.next.get();
+        self.next.set((i + 1) % self.handles.len());
+        self.handles[i].clone()
+    }
+}
+
+/// Serves `stream` on `worker`'s thread.
+fn hand_over<S: Movable>(worker: tokio::runtime::Handle, proxy: Arc<Proxy>, stream: S) {
+    if worker.id() == tokio::runtime::Handle::current().id() {
+        tokio::spawn(connection(proxy, stream));
+        return;
+    }
+    // A stream belongs to the runtime that registered it: it moves as a plain socket.
+    let Ok(plain) = stream.detach() else { return };
+    worker.spawn(async move {
+        if let Ok(stream) = S::attach(plain) {
+            connection(proxy, stream).await;
+        }
+    });
+}
+
+/// A client connection that can move to another thread's runtime.
+trait Movable: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + Sized + 'static {
+    type Plain: Send + 'static;
+    fn detach(self) -> std::io::Result<Self::Plain>;
+    fn attach(plain: Self::Plain) -> std::io::Result<Self>;
+}
+
+impl Movable for tokio::net::TcpStream {
+    type Plain = std::net::TcpStream;
+    fn detach(self) -> std::io::Result<std::net::TcpStream> {
+        self.into_std()
+    }
+    fn attach(plain: std::net::TcpStream) -> std::io::Result<Self> {
+        tokio::net::TcpStream::from_std(plain)
+    }
+}
+
+impl Movable for LocalStream {
+    type Plain = crate::platform::Detached;
+    fn detach(self) -> std::io::Result<crate::platform::Detached> {
+        crate::platform::Detached::of(self)
+    }
+    fn attach(plain: crate::platform::Detached) -> std::io::Result<Self> {
+        plain.attach()
+    }
+}
+
+/// Serves one client connection: HTTP/1.1, kept alive, head size and time bounded. Its
+/// connection to the API (when the API is reached directly) is driven in the same task.
+async fn connection<S>(proxy: Arc<Proxy>, stream: S)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    tokio::spawn(async move {
-        let service = hyper::service::service_fn(move |request| proxy.clone().handle(request));
-        let served = hyper::server::conn::http1::Builder::new()
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(HEAD_TIMEOUT)
-            .max_buf_size(MAX_HEAD)
-            .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-            .await;
-        if let Err(e) = served {
+    let link = Arc::new(Link::default());
+    let driven = link.clone();
+    let service = hyper::service::service_fn(move |request| proxy.clone().handle(link.clone(), request));
+    let served = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .max_buf_size(MAX_HEAD)
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    tokio::select! {
+        biased;
+        () = driven.drive() => {}
+        served = served => if let Err(e) = served {
             crate::debug!(2, "proxy: connection ended: {e}");
-        }
-    });
+        },
+    }
 }
 
 /// 502 (504 for a timeout) with a short text: what went wrong, never the request.

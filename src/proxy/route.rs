@@ -74,6 +74,10 @@ fn under_key<'a>(target: &'a str, key: &str) -> Option<&'a str> {
 /// True when a segment of `path` is `.` or `..`, also when written `%2e`, or when
 /// `%2f` or a backslash (which some servers take for `/`) hides one.
 fn has_dot_segment(path: &str) -> bool {
+    // Without a `.` or a `%` (which any encoded one needs) no segment can be one.
+    if !path.bytes().any(|b| b == b'.' || b == b'%') {
+        return false;
+    }
     let mut decoded = path.to_ascii_lowercase();
     // Encoded more than once (`%252e`), or as overlong UTF-8 (`%c0%ae`): some servers
     // decode twice, or leniently.
@@ -115,27 +119,23 @@ pub fn local_host(headers: &HeaderMap) -> bool {
 
 /// Removes the headers of one hop: those `Connection` names, then `Connection` itself,
 /// `Keep-Alive`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`, `Expect` and every
-/// `Proxy-*`.
+/// `Proxy-*`. Most messages have none but `Connection`: they are found in one pass over
+/// the names, without looking any up.
 pub fn drop_hop_by_hop(headers: &mut HeaderMap) {
-    let named: Vec<HeaderName> = headers
+    let mut named: Vec<HeaderName> = headers
         .get_all(CONNECTION)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
         .collect();
+    named.extend(
+        headers
+            .keys()
+            .filter(|k| HOP_BY_HOP.contains(&k.as_str()) || k.as_str().starts_with("proxy-"))
+            .cloned(),
+    );
     for name in named {
-        headers.remove(name);
-    }
-    for name in HOP_BY_HOP {
-        headers.remove(name);
-    }
-    let proxy: Vec<HeaderName> = headers
-        .keys()
-        .filter(|k| k.as_str().starts_with("proxy-"))
-        .cloned()
-        .collect();
-    for name in proxy {
         headers.remove(name);
     }
 }

@@ -1,27 +1,36 @@
 //! The proxy's client for the API. Plain http to a loopback address (a local service, a
-//! sidecar) goes through hyper's own pooled client: the lightest way there, and no
-//! environment proxy may see loopback anyway. Anything else (https, names, `allow_http`
-//! hosts) goes through reqwest, set up as every client of authctl's (rustls, the
-//! profile's `ca_file`, the environment's proxies, no redirect followed). Both stream,
-//! and bound only connecting (10 s) and each wait for the API (the profile's timeout).
+//! sidecar) goes over a `Link`: each client connection's own connection to the API,
+//! driven in that client connection's task, so a request and its answer never change
+//! hands between tasks and no pool is consulted. No environment proxy may see loopback
+//! anyway. Anything else (https, names, `allow_http` hosts) goes through reqwest, set up
+//! as every client of authctl's (rustls, the profile's `ca_file`, the environment's
+//! proxies, no redirect followed). Both stream, and bound only connecting (10 s) and each
+//! wait for the API (the profile's timeout).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::Mutex;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderMap, Method, Request, Response};
+use http::header::HOST;
+use http::{HeaderMap, HeaderValue, Method, Request, Response};
 use http_body::{Body, Frame};
 use hyper::body::Incoming;
-use hyper_util::client::legacy::{self, connect::HttpConnector};
+use hyper::client::conn::http1;
+use hyper_util::rt::TokioIo;
 
 use crate::http::{CONNECT_TIMEOUT, TransportError};
 
-type Plain = legacy::Client<HttpConnector, reqwest::Body>;
-
 pub enum Upstream {
-    Plain { client: Box<Plain>, idle: Duration },
+    /// Plain http to this loopback address, over each client connection's `Link`.
+    Plain {
+        address: SocketAddr,
+        /// The `Host` each request names: the API URL's host and port.
+        host: HeaderValue,
+        idle: Duration,
+    },
     Reqwest(reqwest::Client),
 }
 
@@ -31,7 +40,9 @@ pub enum Failed {
     #[error(transparent)]
     Reqwest(reqwest::Error),
     #[error(transparent)]
-    Plain(legacy::Error),
+    Plain(hyper::Error),
+    #[error("cannot connect: {0}")]
+    Connect(std::io::Error),
     #[error("no answer in time")]
     Timeout,
     #[error("the URL is not one HTTP can send")]
@@ -43,7 +54,7 @@ impl Failed {
         match self {
             Failed::Timeout => true,
             Failed::Reqwest(e) => e.is_timeout(),
-            Failed::Plain(_) | Failed::Uri => false,
+            Failed::Plain(_) | Failed::Connect(_) | Failed::Uri => false,
         }
     }
 }
@@ -52,43 +63,51 @@ impl Upstream {
     /// The client for `url`.
     pub fn new(url: &url::Url, idle: Duration, ca_file: Option<&std::path::Path>) -> Result<Upstream, TransportError> {
         let loopback_ip = match url.host() {
-            Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-            Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-            _ => false,
+            Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)).filter(IpAddr::is_loopback),
+            Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)).filter(IpAddr::is_loopback),
+            _ => None,
         };
-        if url.scheme() == "http" && loopback_ip {
-            let mut connector = HttpConnector::new();
-            connector.set_connect_timeout(Some(CONNECT_TIMEOUT));
-            connector.set_nodelay(true);
-            let client = legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
+        let host = HeaderValue::from_str(&url[url::Position::BeforeHost..url::Position::AfterPort]);
+        if url.scheme() == "http"
+            && let (Some(ip), Some(port), Ok(host)) = (loopback_ip, url.port_or_known_default(), host)
+        {
             return Ok(Upstream::Plain {
-                client: Box::new(client),
+                address: SocketAddr::new(ip, port),
+                host,
                 idle,
             });
         }
         crate::http::streaming_client(url, idle, ca_file).map(Upstream::Reqwest)
     }
 
-    /// Sends one request; the answer's body streams.
+    /// Sends one request, over `link` when the API is reached directly; the answer's
+    /// body streams.
     pub async fn send(
         &self,
+        link: &Link,
         method: Method,
         url: &url::Url,
         headers: HeaderMap,
         body: reqwest::Body,
     ) -> Result<Response<reqwest::Body>, Failed> {
         match self {
-            Upstream::Plain { client, idle } => {
+            Upstream::Plain { address, host, idle } => {
                 let mut request = Request::new(body);
                 *request.method_mut() = method;
-                *request.uri_mut() = url.as_str().parse().map_err(|_| Failed::Uri)?;
+                *request.uri_mut() = url[url::Position::BeforePath..url::Position::AfterQuery]
+                    .parse()
+                    .map_err(|_| Failed::Uri)?;
                 *request.headers_mut() = headers;
-                let answer = tokio::time::timeout(*idle, client.request(request))
-                    .await
-                    .map_err(|_| Failed::Timeout)?
-                    .map_err(Failed::Plain)?;
+                request.headers_mut().insert(HOST, host.clone());
+                // One timer bounds the wait for the answer, then each wait in its body.
+                let mut timer = Box::pin(tokio::time::sleep(*idle));
+                let answer = tokio::select! {
+                    biased;
+                    answer = link.send(*address, request) => answer?,
+                    () = &mut timer => return Err(Failed::Timeout),
+                };
                 let idle = *idle;
-                Ok(answer.map(|body| reqwest::Body::wrap(Idle::new(body, idle))))
+                Ok(answer.map(|inner| reqwest::Body::wrap(Idle { inner, idle, timer })))
             }
             Upstream::Reqwest(client) => {
                 let mut request = reqwest::Request::new(method, url.clone());
@@ -105,21 +124,97 @@ impl Upstream {
     }
 }
 
+type Connection = http1::Connection<TokioIo<tokio::net::TcpStream>, reqwest::Body>;
+
+/// One client connection's own HTTP/1.1 connection to the API: opened at its first
+/// request, again after the API closed it. `drive` must run beside the client
+/// connection, in the same task.
+#[derive(Default)]
+pub struct Link(Mutex<Linked>);
+
+#[derive(Default)]
+struct Linked {
+    sender: Option<http1::SendRequest<reqwest::Body>>,
+    connection: Option<Pin<Box<Connection>>>,
+    /// Wakes `drive` for a connection just opened.
+    driver: Option<Waker>,
+}
+
+impl Link {
+    /// Moves the connection's bytes; returns only when the client connection is gone
+    /// (it is dropped with it).
+    pub async fn drive(&self) {
+        std::future::poll_fn(|cx| {
+            let mut linked = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(connection) = &mut linked.connection
+                && let Poll::Ready(ended) = connection.as_mut().poll(cx)
+            {
+                if let Err(e) = ended {
+                    crate::debug!(2, "proxy: the connection to the API ended: {e}");
+                }
+                linked.connection = None;
+            }
+            if !linked.driver.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                linked.driver = Some(cx.waker().clone());
+            }
+            Poll::<()>::Pending
+        })
+        .await;
+    }
+
+    /// Sends `request` on the open connection when it takes one, else on a new one.
+    /// A request the open connection could not take (the API closed it meanwhile) is
+    /// sent once more on a new one.
+    async fn send(&self, address: SocketAddr, request: Request<reqwest::Body>) -> Result<Response<Incoming>, Failed> {
+        let open = self.lock().sender.take();
+        let mut sender = match open {
+            Some(mut open) => match open.ready().await {
+                Ok(()) => open,
+                Err(_) => self.connect(address).await?,
+            },
+            None => self.connect(address).await?,
+        };
+        let answer = sender.try_send_request(request);
+        self.lock().sender = Some(sender);
+        match answer.await {
+            Ok(answer) => Ok(answer),
+            Err(mut e) => match e.take_message() {
+                Some(request) => {
+                    let mut sender = self.connect(address).await?;
+                    let answer = sender.send_request(request);
+                    self.lock().sender = Some(sender);
+                    answer.await.map_err(Failed::Plain)
+                }
+                None => Err(Failed::Plain(e.into_error())),
+            },
+        }
+    }
+
+    async fn connect(&self, address: SocketAddr) -> Result<http1::SendRequest<reqwest::Body>, Failed> {
+        let stream = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect(address))
+            .await
+            .map_err(|_| Failed::Timeout)?
+            .map_err(Failed::Connect)?;
+        let _ = stream.set_nodelay(true);
+        let (sender, connection) = http1::handshake(TokioIo::new(stream)).await.map_err(Failed::Plain)?;
+        let mut linked = self.lock();
+        linked.connection = Some(Box::pin(connection));
+        if let Some(driver) = &linked.driver {
+            driver.wake_by_ref();
+        }
+        Ok(sender)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Linked> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// An answer's body that fails when the API sends nothing for `idle`.
 struct Idle {
     inner: Incoming,
     idle: Duration,
     timer: Pin<Box<tokio::time::Sleep>>,
-}
-
-impl Idle {
-    fn new(inner: Incoming, idle: Duration) -> Idle {
-        Idle {
-            inner,
-            idle,
-            timer: Box::pin(tokio::time::sleep(idle)),
-        }
-    }
 }
 
 impl Body for Idle {

@@ -7,6 +7,20 @@ use std::path::{Path, PathBuf};
 /// A connection on the proxy's socket.
 pub type LocalStream = tokio::net::UnixStream;
 
+/// A connection on the proxy's socket, taken out of its runtime to move to another.
+pub struct Detached(std::os::unix::net::UnixStream);
+
+impl Detached {
+    pub fn of(stream: LocalStream) -> io::Result<Detached> {
+        stream.into_std().map(Detached)
+    }
+
+    /// The connection again, in the runtime this runs in.
+    pub fn attach(self) -> io::Result<LocalStream> {
+        LocalStream::from_std(self.0)
+    }
+}
+
 /// A listening unix socket, mode 0600, removed when dropped.
 pub struct LocalListener {
     inner: tokio::net::UnixListener,

@@ -15,7 +15,7 @@ mod acl;
 mod socket;
 
 pub use acl::{Untrusted, check_config_file, check_private_dir, check_private_file, config_fix};
-pub use socket::{LocalListener, LocalStream, stop_signal};
+pub use socket::{Detached, LocalListener, LocalStream, stop_signal};
 
 /// Opens the config file to read.
 pub fn open_config(path: &Path) -> io::Result<File> {

@@ -11,6 +11,19 @@ pub enum LocalListener {}
 /// A connection on such a socket.
 pub enum LocalStream {}
 
+/// A connection on such a socket, taken out of its runtime.
+pub enum Detached {}
+
+impl Detached {
+    pub fn of(stream: LocalStream) -> io::Result<Detached> {
+        match stream {}
+    }
+
+    pub fn attach(self) -> io::Result<LocalStream> {
+        match self {}
+    }
+}
+
 impl LocalListener {
     pub fn bind(_path: &Path) -> io::Result<LocalListener> {
         Err(io::Error::new(
