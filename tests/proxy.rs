@@ -1010,3 +1010,59 @@ fn an_api_that_closes_each_connection_unannounced_still_gets_every_request() {
     assert_eq!(three_requests_on_one_connection(port), "c1r1c2r1c3r1");
     assert_eq!(heads.lock().unwrap().len(), 3);
 }
+
+#[test]
+fn a_401_whose_body_is_not_yet_read_is_retried_at_once_with_the_renewed_token() {
+    if !require("curl") {
+        return;
+    }
+    let server = MockServer::start();
+    midigator_auth(&server, "new-token");
+    server.mock(|when, then| {
+        when.path("/api/orders").header("authorization", "Bearer old-token");
+        then.status(401).body("e".repeat(200_000));
+    });
+    server.mock(|when, then| {
+        when.path("/api/orders").header("authorization", "Bearer new-token");
+        then.status(200).body("ok");
+    });
+    let env = api_env(&server, "timeout = \"3s\"\n");
+    seed_fresh(&env, "old-token");
+    let proxy = Running::start(&env, &["mg", "--listen", "127.0.0.1:0"]);
+    let started = std::time::Instant::now();
+    let answer = curl(&["--data-binary", "small body", &proxy.url("orders")]);
+    assert_eq!(status_of(&answer), 200, "after {:?}: {answer}", started.elapsed());
+}
+
+#[test]
+fn the_first_wait_in_an_answers_body_gets_the_whole_timeout() {
+    if !require("curl") {
+        return;
+    }
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                // The head after 1.5 s, the body 1 s after it: no wait is over 2 s.
+                std::thread::sleep(Duration::from_millis(1500));
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n");
+                std::thread::sleep(Duration::from_millis(1000));
+                let _ = stream.write_all(b"body");
+            });
+        }
+    });
+    let server = MockServer::start();
+    let env = TestEnv::new(&format!(
+        "{}api_url = \"http://127.0.0.1:{port}/api\"\ntimeout = \"2s\"\n",
+        midigator_config(&server.base_url())
+    ));
+    seed_fresh(&env, "tok");
+    let proxy = Running::start(&env, &["mg", "--listen", "127.0.0.1:0"]);
+    let answer = curl(&[&proxy.url("x")]);
+    assert!(answer.ends_with("\r\n\r\nbody"), "{answer}");
+}

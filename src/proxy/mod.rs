@@ -197,6 +197,8 @@ impl Proxy {
             && let Some(renewed) = self.keeper.after_refusal(&current.token).await
             && let Some(kept) = kept
         {
+            // The refusal's body, unread, would keep the connection to the API busy.
+            drop(answer);
             answer = send(&renewed.authorization, reqwest::Body::from(kept)).await;
         }
         match answer {

@@ -81,8 +81,17 @@ fn has_dot_segment(path: &str) -> bool {
     let mut decoded = path.to_ascii_lowercase();
     // Encoded more than once (`%252e`), or as overlong UTF-8 (`%c0%ae`): some servers
     // decode twice, or leniently.
-    while decoded.contains("%25") {
-        decoded = decoded.replace("%25", "%");
+    // `%25` → `%` until none is left, in one pass: each `%25` completed at the end of
+    // what is kept so far shrinks to `%`.
+    if decoded.contains("%25") {
+        let mut collapsed = String::with_capacity(decoded.len());
+        for c in decoded.chars() {
+            collapsed.push(c);
+            if collapsed.ends_with("%25") {
+                collapsed.truncate(collapsed.len() - 2);
+            }
+        }
+        decoded = collapsed;
     }
     let decoded = (decoded.replace("%c0%ae", ".").replace("%c0%af", "/"))
         .replace("%2e", ".")
@@ -184,6 +193,10 @@ mod tests {
             assert_eq!(forward(bad), Err(Refusal::BadTarget), "{bad}");
         }
         assert_eq!(forward("/k3y-_Abc/a..b/.x/x.?q=/../"), Ok("/a..b/.x/x.?q=/../"));
+        // However often encoded, in one pass over the path.
+        let deep = format!("/a/%{}2e%2E/x", "25".repeat(20_000));
+        assert!(has_dot_segment(&deep));
+        assert!(!has_dot_segment(&deep.replace("2e%2E", "2ex")));
         let uri: http::Uri = "/../etc".parse().unwrap();
         assert_eq!(forwarded(&uri, None), Err(Refusal::BadTarget));
     }

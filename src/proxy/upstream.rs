@@ -107,6 +107,7 @@ impl Upstream {
                     () = &mut timer => return Err(Failed::Timeout),
                 };
                 let idle = *idle;
+                timer.as_mut().reset(tokio::time::Instant::now() + idle);
                 Ok(answer.map(|inner| reqwest::Body::wrap(Idle { inner, idle, timer })))
             }
             Upstream::Reqwest(client) => {
