@@ -190,6 +190,18 @@ impl Proxy {
         };
         let kept = outgoing.kept();
         let mut answer = send(&current.authorization, outgoing.into_body()).await;
+        // The API closed its kept-alive connection as the request went out (RFC 9112
+        // §9.3.1): an idempotent request goes again, on a new one.
+        if let Err(Failed::Closed(e)) = &answer
+            && parts.method.is_idempotent()
+            && let Some(kept) = &kept
+        {
+            crate::debug!(
+                1,
+                "proxy: the API closed the connection ({e}); sending the request again"
+            );
+            answer = send(&current.authorization, reqwest::Body::from(kept.clone())).await;
+        }
         // A refused token is renewed even when the body is gone: the client's own retry
         // then gets the new one.
         if let Ok(first) = &answer

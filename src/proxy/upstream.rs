@@ -41,6 +41,9 @@ pub enum Failed {
     Reqwest(reqwest::Error),
     #[error(transparent)]
     Plain(hyper::Error),
+    /// The request went out on a kept-alive connection the API closed meanwhile.
+    #[error("the API closed the connection: {0}")]
+    Closed(hyper::Error),
     #[error("cannot connect: {0}")]
     Connect(std::io::Error),
     #[error("no answer in time")]
@@ -54,7 +57,7 @@ impl Failed {
         match self {
             Failed::Timeout => true,
             Failed::Reqwest(e) => e.is_timeout(),
-            Failed::Plain(_) | Failed::Connect(_) | Failed::Uri => false,
+            Failed::Plain(_) | Failed::Closed(_) | Failed::Connect(_) | Failed::Uri => false,
         }
     }
 }
@@ -165,15 +168,16 @@ impl Link {
 
     /// Sends `request` on the open connection when it takes one, else on a new one.
     /// A request the open connection could not take (the API closed it meanwhile) is
-    /// sent once more on a new one.
+    /// sent once more on a new one; one it took and then lost that way is `Closed`, for
+    /// the caller to send again if it may.
     async fn send(&self, address: SocketAddr, request: Request<reqwest::Body>) -> Result<Response<Incoming>, Failed> {
         let open = self.lock().sender.take();
-        let mut sender = match open {
+        let (mut sender, reused) = match open {
             Some(mut open) => match open.ready().await {
-                Ok(()) => open,
-                Err(_) => self.connect(address).await?,
+                Ok(()) => (open, true),
+                Err(_) => (self.connect(address).await?, false),
             },
-            None => self.connect(address).await?,
+            None => (self.connect(address).await?, false),
         };
         let answer = sender.try_send_request(request);
         self.lock().sender = Some(sender);
@@ -186,6 +190,7 @@ impl Link {
                     self.lock().sender = Some(sender);
                     answer.await.map_err(Failed::Plain)
                 }
+                None if reused => Err(Failed::Closed(e.into_error())),
                 None => Err(Failed::Plain(e.into_error())),
             },
         }
